@@ -1,0 +1,202 @@
+"""A scenario: everything a planner states about one project and period.
+
+In a scenario folder, ``scenario.yaml`` holds these fields; ``agents`` and the
+demand tables may instead name CSV files in the same folder, which
+:func:`rostering.io.load_scenario` reads into the same models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from rostering.domain.agents import Agent, Role
+from rostering.domain.calendar import CalendarSpec
+from rostering.domain.channels import Channel
+from rostering.domain.patterns import Pattern
+from rostering.domain.pay import PayRules
+from rostering.domain.shifts import ShiftTemplate
+from rostering.domain.standby import StandbyRules
+from rostering.types import ChannelId
+
+
+class Site(BaseModel):
+    """Where the work is done."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    timezone: str = Field("Asia/Shanghai", description="IANA time zone of the site.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class Horizon(BaseModel):
+    """The period rostered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: dt.date
+    days: int = Field(ge=1, le=366)
+    interval_minutes: Literal[15, 30] = 30
+
+    @property
+    def dates(self) -> list[dt.date]:
+        """Every date of the horizon in order."""
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+
+class IntervalDemand(BaseModel):
+    """Forecast volume and handling time in one interval of one channel."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    interval_start: dt.datetime = Field(description="Local start (site time zone if naive).")
+    channel: ChannelId
+    volume: float = Field(ge=0)
+    aht_s: float = Field(gt=0, description="Average handling time, seconds.")
+
+
+class DailyDemand(BaseModel):
+    """Forecast volume and handling time of a whole day of one channel."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    channel: ChannelId
+    volume: float = Field(ge=0)
+    aht_s: float = Field(gt=0)
+
+
+class ProfilePoint(BaseModel):
+    """Share of a day's volume arriving in the interval that starts at ``time``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time: dt.time
+    channel: ChannelId
+    weight: float = Field(ge=0)
+    day_type: Literal["any", "workday", "weekend", "holiday"] = "any"
+
+
+class DemandSpec(BaseModel):
+    """Demand per interval, or daily totals spread by an intraday profile."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    intervals: list[IntervalDemand] = Field(default_factory=list)
+    daily: list[DailyDemand] = Field(default_factory=list)
+    profile: list[ProfilePoint] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Self:
+        if self.intervals and (self.daily or self.profile):
+            raise ValueError("give either intervals, or daily with profile, not both")
+        if not self.intervals and not self.daily:
+            raise ValueError("no demand: give intervals, or daily with profile")
+        if self.daily and not self.profile:
+            raise ValueError("daily demand needs an intraday profile")
+        return self
+
+
+class RosterWeights(BaseModel):
+    """How the roster trades coverage against cost and wishes (yuan-equivalent)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shortfall_per_agent_hour: float = Field(
+        60.0, ge=0, description="Cost of one required agent-hour not staffed (x channel priority)."
+    )
+    surplus_per_agent_hour: float = Field(
+        2.0, ge=0, description="Cost of one agent-hour staffed beyond the requirement."
+    )
+    request_unit: float = Field(10.0, ge=0, description="Cost of one unit of request weight.")
+    fairness_per_day: float = Field(
+        5.0, ge=0, description="Cost per day of spread in weekend/holiday/standby duties."
+    )
+
+
+class Scenario(BaseModel):
+    """One project over one horizon: the complete input to the pipeline."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str = ""
+    site: Site
+    horizon: Horizon
+    calendar: CalendarSpec = Field(default_factory=CalendarSpec)
+    channels: list[Channel] = Field(min_length=1)
+    shifts: list[ShiftTemplate] = Field(min_length=1)
+    patterns: list[Pattern] = Field(min_length=1)
+    agents: list[Agent] = Field(min_length=1)
+    demand: DemandSpec
+    pay: PayRules = Field(default_factory=PayRules)
+    standby: StandbyRules = Field(default_factory=StandbyRules)
+    weights: RosterWeights = Field(default_factory=RosterWeights)
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        problems: list[str] = []
+        channel_ids = {c.id for c in self.channels}
+        shift_ids = {s.id for s in self.shifts}
+        pattern_ids = {p.id for p in self.patterns}
+        for kind, ids in (
+            ("channel", [c.id for c in self.channels]),
+            ("shift", [s.id for s in self.shifts]),
+            ("pattern", [p.id for p in self.patterns]),
+            ("agent", [a.id for a in self.agents]),
+        ):
+            seen: set[str] = set()
+            for i in ids:
+                if i in seen:
+                    problems.append(f"duplicate {kind} id {i!r}")
+                seen.add(i)
+        for s in self.shifts:
+            for day_type, chans in s.channels.items():
+                for c in chans:
+                    if c not in channel_ids:
+                        problems.append(
+                            f"shift {s.id!r} carries unknown channel {c!r} on {day_type.value}"
+                        )
+        for a in self.agents:
+            if a.pattern not in pattern_ids:
+                problems.append(f"agent {a.id!r}: unknown pattern {a.pattern!r}")
+            for s_id in a.shifts:
+                if s_id not in shift_ids:
+                    problems.append(f"agent {a.id!r}: unknown shift {s_id!r}")
+            for c in a.skills:
+                if c not in channel_ids:
+                    problems.append(f"agent {a.id!r}: unknown skill channel {c!r}")
+            for d, s_opt in a.preassigned.items():
+                if s_opt is not None and s_opt not in a.shifts:
+                    problems.append(f"agent {a.id!r}: preassigned shift {s_opt!r} on {d} "
+                                    "is not one of its eligible shifts")
+        rows = [*self.demand.intervals, *self.demand.daily, *self.demand.profile]
+        for r in rows:
+            if r.channel not in channel_ids:
+                problems.append(f"demand names unknown channel {r.channel!r}")
+                break
+        if not any(a.role is Role.AGENT for a in self.agents):
+            problems.append("no front-line agent (role 'agent') on the roster")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def channel(self, channel_id: str) -> Channel:
+        """Channel by id."""
+        return {c.id: c for c in self.channels}[ChannelId(channel_id)]
+
+    def pattern(self, pattern_id: str) -> Pattern:
+        """Pattern by id."""
+        return {p.id: p for p in self.patterns}[pattern_id]

@@ -1,0 +1,25 @@
+"""Standby, management ratio and the backup pool."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class StandbyRules(BaseModel):
+    """Who covers surges and absence, and how many must be ready."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    supervisor_standby_24x7: bool = Field(
+        True, description="A supervisor is on standby every day, around the clock."
+    )
+    management_ratio: int = Field(
+        5, ge=1, description="Agents on duty per supervisor on duty or standby (1:5)."
+    )
+    absenteeism_rate: float = Field(
+        0.05, ge=0, lt=1, description="Chance that a rostered agent is absent on a day."
+    )
+    backup_risk: float = Field(
+        0.05, gt=0, lt=1, description="Accepted chance that absences exceed backups on call."
+    )
+    min_backups: int = Field(0, ge=0, description="Floor on backups on call per day.")

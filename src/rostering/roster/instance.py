@@ -1,0 +1,236 @@
+"""The roster engine's input: a scenario compiled to days, shift types and needs.
+
+Every source of rostering work compiles to a :class:`RosterInstance`: a
+scenario after sizing (see :func:`rostering.roster.compile.compile_instance`)
+or a public benchmark instance (:mod:`rostering.roster.curtois`). The CP-SAT
+model, the validator and the reports read only this.
+
+Days are indices ``0 .. n_days-1`` from ``start``; interval slots are indices
+``0 .. n_days * slots_per_day - 1`` from ``start`` at 00:00 local time. A shift
+starting on day ``d`` at minute ``m`` covers the slots from
+``d * slots_per_day + m // interval_minutes`` on, possibly past midnight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from rostering.domain.agents import Role
+from rostering.domain.channels import ChannelKind
+from rostering.domain.patterns import PatternKind
+from rostering.domain.pay import PayRules
+from rostering.domain.shifts import DayType
+from rostering.domain.standby import StandbyRules
+from rostering.types import AgentId, ChannelId, ShiftId
+
+
+class ShiftType(BaseModel):
+    """A shift as the engine sees it: minutes, meal window and channels by day type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: ShiftId
+    start_minute: int = Field(ge=0, lt=24 * 60, description="Start, minutes after midnight.")
+    length_minutes: int = Field(gt=0, le=24 * 60)
+    paid_minutes: int = Field(gt=0, description="Length less unpaid meal and breaks.")
+    meal_minutes: int = Field(0, ge=0)
+    meal_earliest: int | None = Field(None, description="Earliest meal start, minutes after start.")
+    meal_latest: int | None = Field(None, description="Latest meal start, minutes after start.")
+    channels: dict[DayType, list[ChannelId]] = Field(
+        default_factory=dict, description="Channels carried per day type; empty: any skill."
+    )
+    cannot_follow: list[ShiftId] = Field(
+        default_factory=list, description="Shift types that may not be worked the next day."
+    )
+
+
+class Contract(BaseModel):
+    """Per-agent labour limits over the horizon. ``None`` means no limit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_shifts: dict[ShiftId, int] = Field(default_factory=dict)
+    min_total_minutes: int | None = None
+    max_total_minutes: int | None = None
+    max_consecutive_days: int | None = None
+    min_consecutive_days: int | None = None
+    min_consecutive_days_off: int | None = None
+    max_weekends: int | None = None
+    max_minutes_per_week: int | None = None
+    min_rest_minutes: int | None = None
+
+
+class AgentSpec(BaseModel):
+    """One person as the engine sees them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: AgentId
+    name: str = ""
+    role: Role = Role.AGENT
+    pattern: PatternKind = PatternKind.FLEXIBLE
+    working_days_per_week: int = 5
+    days_off_allowed: list[int] | None = Field(
+        None, description="Five-two: weekdays (0=Mon) on which days off may fall."
+    )
+    off_on_holidays: bool = False
+    skills: list[ChannelId] = Field(default_factory=list)
+    shifts: list[ShiftId] = Field(description="Eligible shift types.")
+    proficiency: float = 1.0
+    base_pay: float = 0.0
+    daily_rate: float = Field(0.0, ge=0, description="Yuan per day worked.")
+    overtime_hourly: float = Field(0.0, ge=0, description="Yuan per paid hour past contract.")
+    contract_minutes: int = Field(8 * 60, gt=0, description="Paid minutes in a normal day.")
+    history: str = Field("", description="Days before the horizon, oldest first: W or O.")
+    contract: Contract = Field(default_factory=Contract)
+    days_off: list[int] = Field(default_factory=list, description="Days that must not be worked.")
+    fixed: dict[int, ShiftId | None] = Field(
+        default_factory=dict, description="Pre-assigned days: shift id, or None for off."
+    )
+    fairness_carry: dict[str, float] = Field(
+        default_factory=dict,
+        description="Duties already done in earlier periods (weekends, holidays, standby).",
+    )
+
+
+class ChannelSpec(BaseModel):
+    """A channel as the engine sees it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: ChannelId
+    kind: ChannelKind
+    priority: float = 1.0
+    window_slots: int = Field(
+        0, ge=0, description="Deferred work: slots after arrival within which it may be done."
+    )
+
+
+class IntervalNeed(BaseModel):
+    """Required staff on the floor for one channel in one interval slot."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slot: int = Field(ge=0)
+    channel: ChannelId
+    required: int = Field(ge=0)
+
+
+class DayCover(BaseModel):
+    """Preferred number of agents on a shift type on a day (benchmark-style cover)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    day: int = Field(ge=0)
+    shift: ShiftId
+    required: int = Field(ge=0)
+    weight_under: int = Field(ge=0)
+    weight_over: int = Field(ge=0)
+
+
+class ShiftRequest(BaseModel):
+    """A weighted wish: work ``shift`` on ``day`` (want) or not (shift None: whole day)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent: AgentId
+    day: int = Field(ge=0)
+    shift: ShiftId | None = None
+    want: bool
+    weight: int = Field(ge=0)
+
+
+class Weights(BaseModel):
+    """Objective weights, in cost units per unit of violation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shortfall_per_agent_slot: float = Field(30.0, ge=0)
+    surplus_per_agent_slot: float = Field(1.0, ge=0)
+    request_unit: float = Field(1.0, ge=0)
+    fairness_per_day: float = Field(0.0, ge=0)
+    labour_cost: float = Field(1.0, ge=0, description="Multiplier on yuan of pay (0: ignore).")
+
+
+class RosterInstance(BaseModel):
+    """Everything the engine needs, in days, minutes and slots."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    start: dt.date
+    n_days: int = Field(ge=1)
+    interval_minutes: int = Field(30, gt=0)
+    timezone: str = "Asia/Shanghai"
+    day_types: list[DayType]
+    holiday_names: dict[int, str] = Field(default_factory=dict)
+    channels: list[ChannelSpec] = Field(default_factory=list)
+    shifts: list[ShiftType]
+    agents: list[AgentSpec]
+    needs: list[IntervalNeed] = Field(default_factory=list)
+    day_cover: list[DayCover] = Field(default_factory=list)
+    requests: list[ShiftRequest] = Field(default_factory=list)
+    weights: Weights = Field(default_factory=Weights)
+    pay: PayRules = Field(default_factory=PayRules)
+    standby: StandbyRules | None = None
+    history_days_counted: bool = Field(
+        True,
+        description="Whether runs touching the horizon edges are checked against history "
+        "(False: benchmark rule, runs touching day 0 or the last day are exempt).",
+    )
+
+    _shift_by_id: dict[ShiftId, ShiftType] = PrivateAttr(default_factory=dict)
+    _agent_by_id: dict[AgentId, AgentSpec] = PrivateAttr(default_factory=dict)
+    _channel_by_id: dict[ChannelId, ChannelSpec] = PrivateAttr(default_factory=dict)
+
+    @property
+    def slots_per_day(self) -> int:
+        """Interval slots in one day."""
+        return (24 * 60) // self.interval_minutes
+
+    @property
+    def n_slots(self) -> int:
+        """Interval slots in the horizon."""
+        return self.n_days * self.slots_per_day
+
+    def date(self, day: int) -> dt.date:
+        """Calendar date of a day index."""
+        return self.start + dt.timedelta(days=day)
+
+    def shift(self, shift_id: str) -> ShiftType:
+        """Shift type by id."""
+        return self._shift_by_id[ShiftId(shift_id)]
+
+    def agent(self, agent_id: str) -> AgentSpec:
+        """Agent by id."""
+        return self._agent_by_id[AgentId(agent_id)]
+
+    def channel(self, channel_id: str) -> ChannelSpec:
+        """Channel by id."""
+        return self._channel_by_id[ChannelId(channel_id)]
+
+    @model_validator(mode="after")
+    def _index(self) -> Self:
+        if len(self.day_types) != self.n_days:
+            raise ValueError(f"day_types has {len(self.day_types)} entries for {self.n_days} days")
+        if (24 * 60) % self.interval_minutes:
+            raise ValueError(f"interval_minutes must divide a day, got {self.interval_minutes}")
+        self._shift_by_id = {s.id: s for s in self.shifts}
+        self._agent_by_id = {a.id: a for a in self.agents}
+        self._channel_by_id = {c.id: c for c in self.channels}
+        for a in self.agents:
+            for s in a.shifts:
+                if s not in self._shift_by_id:
+                    raise ValueError(f"agent {a.id!r}: unknown shift {s!r}")
+        for n in self.needs:
+            if n.channel not in self._channel_by_id:
+                raise ValueError(f"need at slot {n.slot}: unknown channel {n.channel!r}")
+            if n.slot >= self.n_slots:
+                raise ValueError(f"need slot {n.slot} beyond the horizon ({self.n_slots} slots)")
+        for c in self.day_cover:
+            if c.shift not in self._shift_by_id or c.day >= self.n_days:
+                raise ValueError(f"cover row day {c.day} shift {c.shift!r} is outside the instance")
+        return self

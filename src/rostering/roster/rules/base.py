@@ -1,0 +1,81 @@
+"""What every rule family of the roster model provides.
+
+A rule family is one class: its docstring states the rule in a planner's
+words; ``build`` adds its hard constraints to the model and returns its soft
+terms (penalty expressions with a weight and a readable place), from which the
+objective is summed and violations are reported.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ortools.sat.python import cp_model
+
+from rostering.roster.instance import RosterInstance
+from rostering.roster.variables import RosterVars
+
+
+@dataclass(frozen=True)
+class SoftTerm:
+    """One soft penalty: ``weight * expr`` in the objective.
+
+    ``expr`` is a non-negative integer expression measuring the violation
+    (minutes short, requests missed); ``where`` says where, for a planner.
+    """
+
+    rule: str
+    where: str
+    expr: cp_model.LinearExprT
+    weight: float
+
+
+@dataclass
+class Assumption:
+    """A literal that switches one hard rule on, for conflict explanation."""
+
+    literal: cp_model.IntVar
+    description: str
+
+
+class RuleContext:
+    """Shared state for rule builders: the model, variables and assumption literals.
+
+    When ``explain`` is on, a rule guards each group of hard constraints with
+    ``ctx.guard(description)`` (``model.add(...).only_enforce_if(lit)``) so an
+    infeasible roster can be explained by the named rules that cannot hold.
+    """
+
+    def __init__(
+        self, model: cp_model.CpModel, variables: RosterVars, instance: RosterInstance, *,
+        explain: bool = False,
+    ) -> None:
+        self.model = model
+        self.vars = variables
+        self.instance = instance
+        self.explain = explain
+        self.assumptions: list[Assumption] = []
+
+    def guard(self, description: str) -> list[cp_model.IntVar]:
+        """Enforcement literals for a group of hard constraints (empty when not explaining)."""
+        if not self.explain:
+            return []
+        lit = self.model.new_bool_var(f"assume[{len(self.assumptions)}]")
+        self.assumptions.append(Assumption(lit, description))
+        return [lit]
+
+
+class Rule(ABC):
+    """A rule family of the roster model."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def applies(self, instance: RosterInstance) -> bool:
+        """Whether the instance has anything for this rule to do."""
+
+    @abstractmethod
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        """Add hard constraints (guarded by ``ctx.guard``) and return soft terms."""

@@ -1,0 +1,148 @@
+"""The engine's output: a roster with its status, cost and violated soft rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rostering.types import AgentId, ChannelId, ShiftId
+
+
+class SolveStatus(StrEnum):
+    """What the solver could say about the roster."""
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+    MODEL_INVALID = "MODEL_INVALID"
+
+
+class Assignment(BaseModel):
+    """One agent working one shift on one day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent: AgentId
+    day: int
+    date: dt.date
+    shift: ShiftId
+    start: dt.datetime = Field(description="Local start, time-zone aware.")
+    end: dt.datetime
+    meal_start: dt.datetime | None = None
+    meal_end: dt.datetime | None = None
+    channels: list[ChannelId] = Field(
+        default_factory=list, description="Channels this agent serves during the shift."
+    )
+
+
+class Allocation(BaseModel):
+    """How many agents serve a channel in one interval slot."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slot: int
+    channel: ChannelId
+    scheduled: int
+    required: int
+
+
+class SlotActivity(BaseModel):
+    """What one agent does during one slot: a channel, or a meal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent: AgentId
+    slot: int
+    activity: str = Field(description="A channel id, or 'meal'.")
+
+
+class StandbyDuty(BaseModel):
+    """Who is on standby or on call on a day, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    agent: AgentId
+    kind: str = Field(description="'supervisor' (7x24 standby) or 'backup' (on call).")
+
+
+class CallIn(BaseModel):
+    """A suggestion to call a standby person in where coverage is still short."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    agent: AgentId
+    channel: ChannelId
+    start: dt.datetime
+    end: dt.datetime
+    short_agent_minutes: int
+    cost: float
+
+
+class CostLine(BaseModel):
+    """Pay of one agent over the horizon, in yuan, by component."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent: AgentId
+    days_worked: int = 0
+    base: float = 0.0
+    overtime: float = 0.0
+    holiday_premium: float = 0.0
+    standby: float = 0.0
+
+    @property
+    def total(self) -> float:
+        """Sum of the components."""
+        return self.base + self.overtime + self.holiday_premium + self.standby
+
+
+class Violation(BaseModel):
+    """A soft rule the roster does not meet, or a hard rule it breaks (validator)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str
+    where: str
+    amount: float
+    cost: float = 0.0
+    hard: bool = False
+
+
+class RosterSolution(BaseModel):
+    """A solved roster."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    instance: str
+    status: SolveStatus
+    objective: float | None = None
+    best_bound: float | None = None
+    wall_time_s: float = 0.0
+    assignments: list[Assignment] = Field(default_factory=list)
+    allocations: list[Allocation] = Field(default_factory=list)
+    activities: list[SlotActivity] = Field(default_factory=list)
+    standby: list[StandbyDuty] = Field(default_factory=list)
+    call_ins: list[CallIn] = Field(default_factory=list)
+    costs: list[CostLine] = Field(default_factory=list)
+    violations: list[Violation] = Field(default_factory=list)
+    conflicts: list[str] = Field(
+        default_factory=list, description="When infeasible: the hard rules that cannot hold."
+    )
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap between objective and bound (0 when proven optimal)."""
+        if self.objective is None or self.best_bound is None:
+            return None
+        denom = max(abs(self.objective), 1e-9)
+        return abs(self.objective - self.best_bound) / denom
+
+    @property
+    def labour_cost(self) -> float:
+        """Total pay in yuan."""
+        return sum(c.total for c in self.costs)
