@@ -60,7 +60,9 @@ class Agent(BaseModel):
     role: Role = Role.AGENT
     skills: list[ChannelId] = Field(default_factory=list, description="Channels served.")
     pattern: str = Field(description="Id of the rotation pattern.")
-    shifts: list[ShiftId] = Field(description="Shift templates this person may work.")
+    shifts: list[ShiftId] = Field(
+        default_factory=list, description="Shift templates this person may work."
+    )
     base_pay: float = Field(2800.0, gt=0, description="Monthly base pay, yuan.")
     proficiency: float = Field(
         1.0, gt=0, le=1, description="Share of an experienced agent's output (new agents < 1)."

@@ -43,6 +43,15 @@ class CalendarSpec(BaseModel):
     )
 
 
+def _is_bridge(name: str) -> bool:
+    """A rest day that a holiday schedule adds: a day off, not a statutory holiday.
+
+    The library names these "Day off (substituted from ...)" and, where a statutory
+    holiday falls on a weekend, "... (observed)"; neither is paid at the holiday rate.
+    """
+    return name.startswith(_BRIDGE_PREFIX) or "(observed)" in name
+
+
 @cache
 def _library(country: str, subdivision: str | None, year: int) -> holidays.HolidayBase:
     return holidays.country_holidays(country, subdiv=subdivision, years=year)
@@ -82,7 +91,7 @@ class Calendar:
         """Workday, weekend (or bridging day off) or statutory holiday."""
         name = self.holiday_name(day)
         if name is not None:
-            return DayType.WEEKEND if name.startswith(_BRIDGE_PREFIX) else DayType.HOLIDAY
+            return DayType.WEEKEND if _is_bridge(name) else DayType.HOLIDAY
         if self.is_adjusted_working_day(day):
             return DayType.WORKDAY
         return DayType.WEEKEND if day.weekday() >= 5 else DayType.WORKDAY

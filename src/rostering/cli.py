@@ -1,0 +1,168 @@
+"""The ``rostering`` command: solve, validate, adherence, schema, serve.
+
+Exit codes: 0 success, 1 unexpected failure, 2 bad input (scenario, events),
+3 the hard rules cannot all hold.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Contact-centre rostering: Erlang sizing, CP-SAT rosters, adherence.",
+)
+err = Console(stderr=True)
+out = Console()
+
+EXIT_INPUT = 2
+EXIT_INFEASIBLE = 3
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _fail_scenario(exc: ScenarioError) -> typer.Exit:
+    err.print(f"[bold red]invalid scenario[/]: {len(exc.problems)} problem(s)")
+    for p in exc.problems:
+        err.print(f"  - {p}", markup=False, highlight=False)
+    return typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def validate(
+    scenario_dir: Annotated[Path, typer.Argument(help="Scenario folder (scenario.yaml + CSVs).")],
+) -> None:
+    """Check a scenario folder without solving."""
+    from rostering.io import load_scenario
+    from rostering.pipeline import size_scenario
+
+    try:
+        scenario = load_scenario(scenario_dir)
+        frame = size_scenario(scenario)
+    except ScenarioError as exc:
+        raise _fail_scenario(exc) from None
+    except RosteringError as exc:
+        err.print(f"[bold red]invalid scenario[/]: {exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+    out.print(
+        f"[green]ok[/] {scenario.name}: {len(scenario.agents)} people, "
+        f"{scenario.horizon.days} days, {len(scenario.channels)} channels, "
+        f"{int(frame['required_staff'].sum())} required agent-intervals"
+    )
+
+
+@app.command()
+def solve(
+    scenario_dir: Annotated[Path, typer.Argument(help="Scenario folder (scenario.yaml + CSVs).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the output files.")] = Path(
+        "out"
+    ),
+    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds.")] = 30.0,
+    workers: Annotated[int, typer.Option(help="Solver worker threads.")] = 2,
+    seed: Annotated[int, typer.Option(help="Solver random seed.")] = 0,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
+) -> None:
+    """Size, roster and report a scenario: writes roster.csv, requirements.csv,
+    kpis.json and report.html into --out."""
+    _setup_logging(verbose)
+    from rostering.io import load_scenario
+    from rostering.pipeline import run_scenario, write_outputs
+    from rostering.roster.model import Progress, SolverConfig
+
+    try:
+        scenario = load_scenario(scenario_dir)
+    except ScenarioError as exc:
+        raise _fail_scenario(exc) from None
+
+    def show(p: Progress) -> None:
+        gap = f"{p.gap:6.2%}" if p.gap is not None else "   -  "
+        err.print(
+            f"  {p.elapsed_s:7.1f} s  solution {p.solutions:3d}  objective {p.objective:14,.2f}"
+            f"  bound {p.bound:14,.2f}  gap {gap}",
+            highlight=False,
+        )
+
+    err.print(f"solving [bold]{scenario.name}[/] (time limit {time_limit:g} s, {workers} workers)")
+    config = SolverConfig(time_limit_s=time_limit, workers=workers, seed=seed)
+    try:
+        result = run_scenario(scenario, solver=config, progress=show)
+    except ScenarioError as exc:
+        raise _fail_scenario(exc) from None
+    except InfeasibleRosterError as exc:
+        err.print(f"[bold red]no roster[/]: {exc}", markup=True)
+        raise typer.Exit(EXIT_INFEASIBLE) from None
+    if not result.solution.assignments and result.solution.conflicts:
+        err.print("[bold red]no roster[/]: the hard rules cannot all hold:")
+        for c in result.solution.conflicts:
+            err.print(f"  - {c}", markup=False)
+        raise typer.Exit(EXIT_INFEASIBLE)
+    written = write_outputs(result, out_dir)
+    _summary(result)
+    out.print("wrote " + ", ".join(str(p) for p in written))
+    if not result.validation.ok:
+        err.print("[bold red]the roster fails validation[/]:")
+        for v in result.validation.hard:
+            err.print(f"  - {v.rule} at {v.where}: {v.amount}", markup=False)
+        raise typer.Exit(1)
+
+
+def _summary(result: object) -> None:
+    from rostering.pipeline import RunResult
+
+    assert isinstance(result, RunResult)
+    k = result.kpis
+    table = Table(title=f"{k.scenario}: {k.status.value}, labour {k.labour_cost:,.2f} yuan")
+    for col in ("channel", "volume", "req. agent-h", "sched. agent-h", "coverage", "SL", "ASA s"):
+        table.add_column(col, justify="right")
+    for c in k.channels:
+        table.add_row(
+            c.channel,
+            f"{c.volume:,.0f}",
+            f"{c.required_agent_hours:,.1f}",
+            f"{c.scheduled_agent_hours:,.1f}",
+            f"{c.coverage:.1%}",
+            f"{c.service_level:.1%}" if c.service_level is not None else "-",
+            f"{c.asa_s:.1f}" if c.asa_s is not None else "-",
+        )
+    out.print(table)
+    gap = f"{k.gap:.2%}" if k.gap is not None else "-"
+    valid = "[green]passes[/]" if k.valid else "[red]FAILS[/]"
+    out.print(
+        f"objective {k.objective if k.objective is not None else '-'}  bound "
+        f"{k.best_bound if k.best_bound is not None else '-'}  gap {gap}  "
+        f"time {k.wall_time_s:.1f} s  validator {valid}  soft violations {k.soft_violations}"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario.yaml (for editor autocompletion)."""
+    from rostering.io import scenario_json_schema
+
+    out.print_json(json.dumps(scenario_json_schema()))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

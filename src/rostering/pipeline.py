@@ -1,0 +1,296 @@
+"""The whole run: demand -> sizing -> roster -> validation -> outputs.
+
+The CLI, the HTTP API and the notebooks call only this module (and
+:mod:`rostering.reports` for figures), so every front end runs the same path.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from rostering.demand import build_demand
+from rostering.domain.scenario import Scenario
+from rostering.roster.compile import compile_instance
+from rostering.roster.instance import RosterInstance
+from rostering.roster.model import Progress, SolverConfig, solve
+from rostering.roster.solution import RosterSolution, SolveStatus
+from rostering.roster.validation import ValidationReport, validate
+from rostering.sizing import predict_kpis, size_requirements
+
+log = logging.getLogger(__name__)
+
+#: Columns of ``requirements.csv`` and of :attr:`RunResult.requirements`.
+REQUIREMENT_COLUMNS = (
+    "interval_start",
+    "channel",
+    "volume",
+    "aht_s",
+    "required_agents",
+    "required",
+    "scheduled",
+    "shortfall",
+    "surplus",
+    "service_level",
+    "asa_s",
+    "abandon_rate",
+    "occupancy",
+)
+
+#: Columns of ``roster.csv``.
+ROSTER_COLUMNS = (
+    "agent",
+    "agent_name",
+    "role",
+    "date",
+    "shift",
+    "start",
+    "end",
+    "meal_start",
+    "meal_end",
+    "channels",
+    "standby",
+)
+
+
+class ChannelKpis(BaseModel):
+    """Predicted service of one channel over the horizon, given the roster."""
+
+    channel: str
+    volume: float
+    required_agent_hours: float
+    scheduled_agent_hours: float
+    coverage: float = Field(description="Share of required agent-hours staffed (capped per slot).")
+    service_level: float | None = Field(description="Volume-weighted predicted SL (queued).")
+    asa_s: float | None = None
+    abandon_rate: float | None = None
+    occupancy: float | None = None
+
+
+class RunKpis(BaseModel):
+    """The headline numbers of a run: service, cost and solver outcome."""
+
+    scenario: str
+    status: SolveStatus
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    wall_time_s: float
+    labour_cost: float
+    valid: bool
+    hard_violations: int
+    soft_violations: int
+    channels: list[ChannelKpis]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one run produced, for writing, plotting or comparing."""
+
+    scenario: Scenario
+    demand: pd.DataFrame
+    requirements: pd.DataFrame
+    instance: RosterInstance
+    solution: RosterSolution
+    validation: ValidationReport
+    kpis: RunKpis
+
+
+def size_scenario(scenario: Scenario) -> pd.DataFrame:
+    """Demand and required staff per interval and channel (sizing stage output)."""
+    demand = build_demand(scenario)
+    return size_requirements(
+        demand, scenario.channels, interval_minutes=scenario.horizon.interval_minutes
+    )
+
+
+def _scheduled_frame(
+    requirements: pd.DataFrame, instance: RosterInstance, solution: RosterSolution
+) -> pd.DataFrame:
+    """Requirements joined with the agents the roster puts on each channel."""
+    frame = requirements.copy()
+    local = pd.to_datetime(frame["interval_start"]).dt.tz_localize(None)
+    days = (local.dt.normalize() - pd.Timestamp(instance.start)).dt.days
+    minute = local.dt.hour * 60 + local.dt.minute
+    # Slots count wall-clock intervals from the horizon start, as the engine does.
+    frame["slot"] = days * instance.slots_per_day + minute // instance.interval_minutes
+    scheduled = {(a.slot, str(a.channel)): a.scheduled for a in solution.allocations}
+    frame["scheduled"] = [
+        scheduled.get((s, c), 0) for s, c in zip(frame["slot"], frame["channel"], strict=True)
+    ]
+    frame["required"] = frame["required_staff"].astype(int)
+    frame["shortfall"] = (frame["required"] - frame["scheduled"]).clip(lower=0)
+    frame["surplus"] = (frame["scheduled"] - frame["required"]).clip(lower=0)
+    return frame
+
+
+def _channel_kpis(frame: pd.DataFrame, scenario: Scenario) -> list[ChannelKpis]:
+    hours = scenario.horizon.interval_minutes / 60
+    out: list[ChannelKpis] = []
+    for channel in scenario.channels:
+        part = frame[frame["channel"] == str(channel.id)]
+        volume = float(part["volume"].sum())
+        required = float(part["required"].sum())
+        covered = float(part[["required", "scheduled"]].min(axis=1).sum())
+
+        def weighted(column: str, rows: pd.DataFrame = part, vol: float = volume) -> float | None:
+            if not channel.kind.queued or vol <= 0 or column not in rows:
+                return None
+            values = rows[column].astype(float)
+            finite = values.notna() & (values != float("inf"))
+            weight = rows["volume"].where(finite, 0.0)
+            total = float(weight.sum())
+            if total <= 0:
+                return None
+            return float((values.where(finite, 0.0) * weight).sum() / total)
+
+        out.append(
+            ChannelKpis(
+                channel=str(channel.id),
+                volume=volume,
+                required_agent_hours=required * hours,
+                scheduled_agent_hours=float(part["scheduled"].sum()) * hours,
+                coverage=covered / required if required > 0 else 1.0,
+                service_level=weighted("service_level"),
+                asa_s=weighted("asa_s"),
+                abandon_rate=weighted("abandon_rate") if channel.patience_s else None,
+                occupancy=weighted("occupancy"),
+            )
+        )
+    return out
+
+
+def run_scenario(
+    scenario: Scenario,
+    *,
+    solver: SolverConfig | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> RunResult:
+    """Size, roster and validate a scenario; nothing is written."""
+    config = solver or SolverConfig()
+    demand = build_demand(scenario)
+    requirements = size_requirements(
+        demand, scenario.channels, interval_minutes=scenario.horizon.interval_minutes
+    )
+    instance = compile_instance(scenario, requirements)
+    log.info(
+        "solving %s: %d agents, %d days, %d shift types",
+        scenario.name,
+        len(instance.agents),
+        instance.n_days,
+        len(instance.shifts),
+    )
+    solution = solve(instance, config, progress=progress)
+    report = validate(instance, solution)
+    frame = _scheduled_frame(requirements, instance, solution)
+    predicted = predict_kpis(
+        frame, scenario.channels, interval_minutes=scenario.horizon.interval_minutes
+    )
+    for column in ("service_level", "asa_s", "abandon_rate", "occupancy"):
+        frame[column] = predicted[column].to_numpy()
+    kpis = RunKpis(
+        scenario=scenario.name,
+        status=solution.status,
+        objective=solution.objective,
+        best_bound=solution.best_bound,
+        gap=solution.gap,
+        wall_time_s=solution.wall_time_s,
+        labour_cost=solution.labour_cost,
+        valid=report.ok,
+        hard_violations=len(report.hard),
+        soft_violations=len(solution.violations),
+        channels=_channel_kpis(frame, scenario),
+    )
+    return RunResult(
+        scenario=scenario,
+        demand=demand,
+        requirements=frame[list(REQUIREMENT_COLUMNS)],
+        instance=instance,
+        solution=solution,
+        validation=report,
+        kpis=kpis,
+    )
+
+
+def roster_table(result: RunResult) -> pd.DataFrame:
+    """One row per agent and day worked or on standby (the ``roster.csv`` columns)."""
+    people = {a.id: a for a in result.scenario.agents}
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for a in result.solution.assignments:
+        rows[(a.agent, a.date.isoformat())] = {
+            "agent": a.agent,
+            "agent_name": people[a.agent].name,
+            "role": people[a.agent].role.value,
+            "date": a.date.isoformat(),
+            "shift": a.shift,
+            "start": a.start.isoformat(),
+            "end": a.end.isoformat(),
+            "meal_start": a.meal_start.isoformat() if a.meal_start else "",
+            "meal_end": a.meal_end.isoformat() if a.meal_end else "",
+            "channels": "|".join(a.channels),
+            "standby": "",
+        }
+    for duty in result.solution.standby:
+        key = (duty.agent, duty.date.isoformat())
+        row = rows.setdefault(
+            key,
+            {
+                "agent": duty.agent,
+                "agent_name": people[duty.agent].name,
+                "role": people[duty.agent].role.value,
+                "date": duty.date.isoformat(),
+                "shift": "",
+                "start": "",
+                "end": "",
+                "meal_start": "",
+                "meal_end": "",
+                "channels": "",
+                "standby": "",
+            },
+        )
+        row["standby"] = duty.kind
+    frame = pd.DataFrame(list(rows.values()), columns=list(ROSTER_COLUMNS))
+    return frame.sort_values(["date", "agent"], kind="stable").reset_index(drop=True)
+
+
+def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
+    """Write roster.csv, requirements.csv, kpis.json and report.html, all or nothing.
+
+    Files are written to a temporary folder beside ``out_dir`` and moved into
+    place only when every one of them is complete.
+    """
+    from rostering.reports.html import write_run_report
+
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    names = ["roster.csv", "requirements.csv", "kpis.json", "report.html", "violations.csv"]
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
+        stage = Path(tmp)
+        roster_table(result).to_csv(stage / "roster.csv", index=False)
+        req = result.requirements.copy()
+        req["interval_start"] = req["interval_start"].map(lambda t: t.isoformat())
+        req.to_csv(stage / "requirements.csv", index=False, float_format="%.4f")
+        (stage / "kpis.json").write_text(
+            json.dumps(result.kpis.model_dump(mode="json"), indent=2), encoding="utf-8"
+        )
+        pd.DataFrame(
+            [v.model_dump() for v in result.solution.violations],
+            columns=["rule", "where", "amount", "cost", "hard"],
+        ).to_csv(stage / "violations.csv", index=False)
+        write_run_report(result, stage / "report.html")
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in names:
+            target = out / name
+            shutil.move(str(stage / name), target)
+            written.append(target)
+    log.info("wrote %s", ", ".join(p.name for p in written))
+    return written

@@ -1,0 +1,544 @@
+"""Contract rules: the labour limits written into each agent's contract.
+
+One class per rule family. Every rule reads only the :class:`RosterInstance`
+and the :class:`RosterVars` container. Minutes are worked minutes
+(``ShiftType.length_minutes``): a contract limits the time spent at work,
+meals included, which is also how the public benchmarks count it.
+
+Edges of the horizon: when ``RosterInstance.history_days_counted`` is False
+(the benchmark rule) a run of days worked or days off that touches day 0 or
+the last day is not checked against a minimum length. When it is True the
+days in ``AgentSpec.history`` (oldest first, ``W`` worked or ``O`` off)
+continue the run at the start edge; the end edge stays exempt, because the
+next period will continue that run. An empty history means nothing is known
+about the days before, and the start edge is then exempt too.
+
+Weekends and calendar weeks follow the calendar dates (Saturday and Sunday,
+ISO weeks), not the day types, so a weekend day turned into a working day by
+a holiday schedule still counts as a weekend worked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ortools.sat.python import cp_model
+
+from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
+from rostering.types import ShiftId
+
+SATURDAY = 5
+SUNDAY = 6
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def weekends(instance: RosterInstance) -> list[list[int]]:
+    """Day indices of each calendar weekend in the horizon (Saturday and/or Sunday).
+
+    A weekend cut by the horizon edge keeps only its days inside the horizon.
+    """
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for day in range(instance.n_days):
+        date = instance.date(day)
+        if date.weekday() in (SATURDAY, SUNDAY):
+            iso = date.isocalendar()
+            groups[(iso.year, iso.week)].append(day)
+    return [groups[key] for key in sorted(groups)]
+
+
+def calendar_weeks(instance: RosterInstance) -> list[list[int]]:
+    """Day indices of each ISO calendar week in the horizon (cut at the edges)."""
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for day in range(instance.n_days):
+        iso = instance.date(day).isocalendar()
+        groups[(iso.year, iso.week)].append(day)
+    return [groups[key] for key in sorted(groups)]
+
+
+def history_run(instance: RosterInstance, agent: AgentSpec, *, worked: bool) -> int | None:
+    """Length of the run of worked (or off) days that ends the agent's history.
+
+    None when the start edge is exempt: history is not counted, or it is empty.
+    0 when the history ends with the other kind of day.
+    """
+    if not instance.history_days_counted or not agent.history:
+        return None
+    mark = "W" if worked else "O"
+    history = agent.history.upper()
+    return len(history) - len(history.rstrip(mark))
+
+
+def forbidden_pairs_by_rest(
+    instance: RosterInstance, min_rest_minutes: int
+) -> list[tuple[int, ShiftId, ShiftId]]:
+    """(day gap, first, second) shift pairs that leave less than the rest between them.
+
+    A shift worked on day ``d`` and one worked on day ``d + gap`` leave
+    ``gap * 1440 + start(second) - start(first) - length(first)`` minutes
+    between them; pairs below ``min_rest_minutes`` are returned.
+    """
+    pairs: list[tuple[int, ShiftId, ShiftId]] = []
+    for gap in (1, 2):
+        for first in instance.shifts:
+            end = first.start_minute + first.length_minutes
+            for second in instance.shifts:
+                rest = gap * 24 * 60 + second.start_minute - end
+                if rest < min_rest_minutes:
+                    pairs.append((gap, first.id, second.id))
+    return pairs
+
+
+def _clause(
+    ctx: RuleContext, literals: list[cp_model.LiteralT], guard: list[cp_model.IntVar]
+) -> None:
+    """Add ``OR(literals)``, switched off when the guard literal is false."""
+    ctx.model.add_bool_or([*literals, *(g.Not() for g in guard)])
+
+
+def _minutes(
+    ctx: RuleContext, agent: AgentSpec, days: Iterable[int], lengths: dict[ShiftId, int]
+) -> cp_model.LinearExpr:
+    """Worked minutes of ``agent`` over ``days``."""
+    variables: list[cp_model.IntVar] = []
+    coefficients: list[int] = []
+    for d in days:
+        for s, x in ctx.vars.shifts_on(agent.id, d).items():
+            variables.append(x)
+            coefficients.append(lengths[s])
+    return cp_model.LinearExpr.weighted_sum(variables, coefficients)
+
+
+def _enforce(ct: cp_model.Constraint, guard: Iterable[cp_model.IntVar]) -> None:
+    lits = list(guard)
+    if lits:
+        ct.only_enforce_if(lits)
+
+
+def _forbid_short_runs(
+    ctx: RuleContext,
+    seq: list[cp_model.BoolVarT],
+    minimum: int,
+    guard: list[cp_model.IntVar],
+    *,
+    history: int | None,
+) -> None:
+    """Every run of true literals in ``seq`` is at least ``minimum`` long.
+
+    For each start ``s`` and each length ``k < minimum`` the pattern
+    (false, true x k, false) is forbidden by one clause. Runs touching the end
+    are exempt; runs touching the start are exempt when ``history`` is None,
+    else they continue ``history`` true days before day 0.
+    """
+    n = len(seq)
+    for start in range(1, n):
+        for k in range(1, minimum):
+            closing = start + k
+            if closing >= n:
+                break
+            _clause(
+                ctx,
+                [seq[start - 1], *(lit.Not() for lit in seq[start:closing]), seq[closing]],
+                guard,
+            )
+    if history is None:
+        return
+    # A run starting on day 0 continues the `history` days before it.
+    for k in range(1, minimum - history):
+        if k >= n:
+            break
+        _clause(ctx, [*(lit.Not() for lit in seq[0:k]), seq[k]], guard)
+    if 0 < history < minimum:
+        # The run from history would end before day 0 too short.
+        _clause(ctx, [seq[0]], guard)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+class ShiftTypeLimits(Rule):
+    """An agent works each shift type at most as often as the contract allows.
+
+    "No more than 14 early shifts this month; Zhang never works nights."
+    """
+
+    name = "max shifts per type"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any(a.contract.max_shifts for a in instance.agents)
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, v = ctx.instance, ctx.vars
+        # hard
+        for agent in inst.agents:
+            for shift_id, limit in agent.contract.max_shifts.items():
+                worked = [
+                    x
+                    for d in range(inst.n_days)
+                    if (x := v.works(agent.id, d, shift_id)) is not None
+                ]
+                if not worked or limit >= len(worked):
+                    continue
+                guard = ctx.guard(f"{agent.id} works shift {shift_id} at most {limit} times")
+                if limit == 0:
+                    for x in worked:
+                        _clause(ctx, [x.Not()], guard)
+                else:
+                    _enforce(ctx.model.add(sum(worked) <= limit), guard)
+        # soft: none
+        return []
+
+
+class WorkloadLimits(Rule):
+    """The minutes an agent works stay within the contract: over the horizon and per week.
+
+    "Between 3360 and 4320 minutes over the four weeks, and no more than 2400 in
+    any calendar week." Minutes are worked minutes (the shift's length).
+    """
+
+    name = "workload"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any(
+            a.contract.min_total_minutes is not None
+            or a.contract.max_total_minutes is not None
+            or a.contract.max_minutes_per_week is not None
+            for a in instance.agents
+        )
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, v = ctx.instance, ctx.vars
+        # hard
+        for agent in inst.agents:
+            c = agent.contract
+            lengths = {s: inst.shift(s).length_minutes for s in agent.shifts}
+            if not lengths:
+                continue
+            shortest, longest = min(lengths.values()), max(lengths.values())
+
+            all_days = range(inst.n_days)
+            days_worked = sum(v.on_day(agent.id, d) for d in all_days)
+            if c.min_total_minutes is not None and c.min_total_minutes > 0:
+                guard = ctx.guard(f"{agent.id} works at least {c.min_total_minutes} minutes")
+                _enforce(
+                    ctx.model.add(_minutes(ctx, agent, all_days, lengths) >= c.min_total_minutes),
+                    guard,
+                )
+                # Redundant: that many minutes need at least this many days.
+                least = -(-c.min_total_minutes // longest)
+                _enforce(ctx.model.add(days_worked >= least), guard)
+            if c.max_total_minutes is not None:
+                guard = ctx.guard(f"{agent.id} works at most {c.max_total_minutes} minutes")
+                _enforce(
+                    ctx.model.add(_minutes(ctx, agent, all_days, lengths) <= c.max_total_minutes),
+                    guard,
+                )
+                _enforce(ctx.model.add(days_worked <= c.max_total_minutes // shortest), guard)
+            if c.max_minutes_per_week is not None:
+                guard = ctx.guard(
+                    f"{agent.id} works at most {c.max_minutes_per_week} minutes a calendar week"
+                )
+                for week in calendar_weeks(inst):
+                    if len(week) * longest > c.max_minutes_per_week:
+                        _enforce(
+                            ctx.model.add(
+                                _minutes(ctx, agent, week, lengths) <= c.max_minutes_per_week
+                            ),
+                            guard,
+                        )
+        # soft: none
+        return []
+
+
+class ConsecutiveWorkingDays(Rule):
+    """Runs of days worked are neither too long nor too short.
+
+    "No more than five days in a row; once started, at least two days in a row."
+    """
+
+    name = "consecutive working days"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any(
+            a.contract.max_consecutive_days is not None
+            or (a.contract.min_consecutive_days or 0) > 1
+            for a in instance.agents
+        )
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, v = ctx.instance, ctx.vars
+        n = inst.n_days
+        # hard
+        for agent in inst.agents:
+            c = agent.contract
+            on: list[cp_model.BoolVarT] = [v.on_day(agent.id, d) for d in range(n)]
+            history = history_run(inst, agent, worked=True)
+            if c.max_consecutive_days is not None:
+                most = c.max_consecutive_days
+                guard = ctx.guard(f"{agent.id} works at most {most} days in a row")
+                for start in range(n - most):
+                    _enforce(ctx.model.add(sum(on[start : start + most + 1]) <= most), guard)
+                if history:
+                    # The run carried in from the previous period counts.
+                    room = max(0, most - history)
+                    window = on[: min(n, room + 1)]
+                    if len(window) > room:
+                        _enforce(ctx.model.add(sum(window) <= room), guard)
+            least = c.min_consecutive_days or 0
+            if least > 1:
+                guard = ctx.guard(f"{agent.id} works at least {least} days in a row")
+                _forbid_short_runs(ctx, on, least, guard, history=history)
+        # soft: none
+        return []
+
+
+class ConsecutiveDaysOff(Rule):
+    """Days off come in blocks of at least the contract's minimum.
+
+    "Once off, at least two days off in a row."
+    """
+
+    name = "consecutive days off"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any((a.contract.min_consecutive_days_off or 0) > 1 for a in instance.agents)
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, v = ctx.instance, ctx.vars
+        # hard
+        for agent in inst.agents:
+            least = agent.contract.min_consecutive_days_off or 0
+            if least <= 1:
+                continue
+            off: list[cp_model.BoolVarT] = [v.on_day(agent.id, d).Not() for d in range(inst.n_days)]
+            guard = ctx.guard(f"{agent.id} has at least {least} days off in a row")
+            _forbid_short_runs(
+                ctx, off, least, guard, history=history_run(inst, agent, worked=False)
+            )
+        # soft: none
+        return []
+
+
+class WeekendLimit(Rule):
+    """An agent works at most the contract's number of weekends.
+
+    "At most two weekends in the month." A weekend counts as worked when the
+    agent works the Saturday, the Sunday or both.
+    """
+
+    name = "max weekends"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any(a.contract.max_weekends is not None for a in instance.agents)
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, v, m = ctx.instance, ctx.vars, ctx.model
+        groups = weekends(inst)
+        # hard
+        for agent in inst.agents:
+            most = agent.contract.max_weekends
+            if most is None or most >= len(groups):
+                continue
+            worked: list[cp_model.IntVar] = []
+            for days in groups:
+                w = m.new_bool_var(f"weekend_worked(agent={agent.id}, day={days[0]})")
+                ons = [v.on_day(agent.id, d) for d in days]
+                for o in ons:
+                    m.add_implication(o, w)
+                m.add_bool_or([w.Not(), *ons])
+                worked.append(w)
+            guard = ctx.guard(f"{agent.id} works at most {most} weekends")
+            _enforce(m.add(sum(worked) <= most), guard)
+        # soft: none
+        return []
+
+
+class RestBetweenShifts(Rule):
+    """Enough rest between the end of one shift and the start of the next.
+
+    "At least 11 hours between two shifts": pairs of shifts on following days
+    that leave less rest are never worked one after the other.
+    """
+
+    name = "min rest"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any(a.contract.min_rest_minutes is not None for a in instance.agents)
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, v = ctx.instance, ctx.vars
+        cache: dict[int, list[tuple[int, ShiftId, ShiftId]]] = {}
+        # hard
+        for agent in inst.agents:
+            rest = agent.contract.min_rest_minutes
+            if rest is None:
+                continue
+            pairs = cache.setdefault(rest, forbidden_pairs_by_rest(inst, rest))
+            guard = ctx.guard(f"{agent.id} rests at least {rest} minutes between shifts")
+            for gap, first, second in pairs:
+                for d in range(inst.n_days - gap):
+                    a = v.works(agent.id, d, first)
+                    b = v.works(agent.id, d + gap, second)
+                    if a is not None and b is not None:
+                        _clause(ctx, [a.Not(), b.Not()], guard)
+        # soft: none
+        return []
+
+
+class ForbiddenSuccessions(Rule):
+    """Some shifts may not be worked the day after others ("no early after a late")."""
+
+    name = "forbidden succession"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any(s.cannot_follow for s in instance.shifts)
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, v = ctx.instance, ctx.vars
+        # hard
+        for shift in inst.shifts:
+            for follower in shift.cannot_follow:
+                guard = ctx.guard(f"no {follower} shift the day after a {shift.id} shift")
+                for agent in inst.agents:
+                    for d in range(inst.n_days - 1):
+                        a = v.works(agent.id, d, shift.id)
+                        b = v.works(agent.id, d + 1, follower)
+                        if a is not None and b is not None:
+                            _clause(ctx, [a.Not(), b.Not()], guard)
+        # soft: none
+        return []
+
+
+class DaysOff(Rule):
+    """No work on an agent's days off: leave, unavailability, fixed days off."""
+
+    name = "days off"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any(a.days_off for a in instance.agents)
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, v = ctx.instance, ctx.vars
+        # hard
+        for agent in inst.agents:
+            days = sorted({d for d in agent.days_off if 0 <= d < inst.n_days})
+            if not days:
+                continue
+            guard = ctx.guard(f"{agent.id} does not work on days off {days}")
+            for d in days:
+                _clause(ctx, [v.on_day(agent.id, d).Not()], guard)
+        # soft: none
+        return []
+
+
+class DayCoverRule(Rule):
+    """Each shift type is staffed by the preferred number of agents each day.
+
+    "Three on the early shift on Monday": every agent missing costs the
+    under-cover weight, every agent too many the over-cover weight.
+    """
+
+    name = "day cover"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return bool(instance.day_cover)
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, v, m = ctx.instance, ctx.vars, ctx.model
+        terms: list[SoftTerm] = []
+        # hard: none
+        # soft
+        for row in inst.day_cover:
+            staff = [x for a in inst.agents if (x := v.works(a.id, row.day, row.shift)) is not None]
+            where = f"day {row.day} shift {row.shift}"
+            under = m.new_int_var(0, row.required, f"under_cover(day={row.day}, shift={row.shift})")
+            over = m.new_int_var(
+                0,
+                max(0, len(staff) - row.required),
+                f"over_cover(day={row.day}, shift={row.shift})",
+            )
+            m.add(sum(staff) + under - over == row.required)
+            if row.required > 0 and len(staff) > row.required:
+                # Never both short and over: the slacks measure exactly the deviation.
+                short = m.new_bool_var(f"is_short(day={row.day}, shift={row.shift})")
+                m.add(over == 0).only_enforce_if(short)
+                m.add(under == 0).only_enforce_if(short.Not())
+            if row.weight_under and row.required:
+                terms.append(SoftTerm("day cover under", where, under, float(row.weight_under)))
+            if row.weight_over and len(staff) > row.required:
+                terms.append(SoftTerm("day cover over", where, over, float(row.weight_over)))
+        return terms
+
+
+class ShiftRequests(Rule):
+    """Agents' wishes to work, or not to work, a shift or a whole day.
+
+    A wish not granted costs its weight times the request unit.
+    """
+
+    name = "shift requests"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return bool(instance.requests)
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, v = ctx.instance, ctx.vars
+        unit = inst.weights.request_unit
+        terms: list[SoftTerm] = []
+        # hard: none
+        # soft
+        for req in inst.requests:
+            if req.weight == 0 or unit == 0 or req.day >= inst.n_days:
+                continue
+            if req.shift is None:
+                lit: cp_model.IntVar | None = v.on_day(req.agent, req.day)
+            else:
+                lit = v.works(req.agent, req.day, req.shift)
+            shown = req.shift if req.shift is not None else "any shift"
+            kind = "on" if req.want else "off"
+            where = f"{req.agent} day {req.day} {shown}"
+            expr: cp_model.LinearExprT
+            if lit is not None:
+                expr = 1 - lit if req.want else lit
+            elif req.want:
+                expr = 1  # the wished shift is not one the agent can work
+            else:
+                continue
+            terms.append(SoftTerm(f"shift {kind} request", where, expr, req.weight * unit))
+        return terms
+
+
+CONTRACT_RULES: list[type[Rule]] = [
+    DaysOff,
+    ShiftTypeLimits,
+    WorkloadLimits,
+    ConsecutiveWorkingDays,
+    ConsecutiveDaysOff,
+    WeekendLimit,
+    RestBetweenShifts,
+    ForbiddenSuccessions,
+    DayCoverRule,
+    ShiftRequests,
+]
+"""Every contract rule family, in the order the model builds them."""
+
+__all__ = [
+    "CONTRACT_RULES",
+    "ConsecutiveDaysOff",
+    "ConsecutiveWorkingDays",
+    "DayCoverRule",
+    "DaysOff",
+    "ForbiddenSuccessions",
+    "RestBetweenShifts",
+    "ShiftRequests",
+    "ShiftTypeLimits",
+    "WeekendLimit",
+    "WorkloadLimits",
+    "calendar_weeks",
+    "forbidden_pairs_by_rest",
+    "history_run",
+    "weekends",
+]
