@@ -33,8 +33,9 @@ def test_reference_demand_is_a_full_grid(reference_dir: Path) -> None:
 
 def test_holiday_outbound_uses_its_own_profile(reference_dir: Path) -> None:
     frame = build_demand(load_scenario(reference_dir))
-    holiday = frame[(frame["interval_start"].dt.date == dt.date(2026, 10, 1))
-                    & (frame["channel"] == "outbound")]
+    holiday = frame[
+        (frame["interval_start"].dt.date == dt.date(2026, 10, 1)) & (frame["channel"] == "outbound")
+    ]
     hours = holiday.loc[holiday["volume"] > 0, "interval_start"].dt.hour
     assert hours.min() == 9 and hours.max() == 20  # 09:00-21:00 on holidays
 
@@ -46,8 +47,9 @@ def _minimal(**demand: object) -> Scenario:
             "site": {"name": "s"},
             "horizon": {"start": "2026-09-28", "days": 1, "interval_minutes": 30},
             "channels": [{"id": "in", "kind": "inbound"}],
-            "shifts": [{"id": "A", "start": "09:00", "end": "17:00",
-                        "channels": {"workday": ["in"]}}],
+            "shifts": [
+                {"id": "A", "start": "09:00", "end": "17:00", "channels": {"workday": ["in"]}}
+            ],
             "patterns": [{"id": "p", "kind": "flexible"}],
             "agents": [{"id": "a", "pattern": "p", "shifts": ["A"]}],
             "demand": demand,
@@ -56,10 +58,12 @@ def _minimal(**demand: object) -> Scenario:
 
 
 def test_interval_rows_aggregate_with_volume_weighted_aht() -> None:
-    s = _minimal(intervals=[
-        {"interval_start": "2026-09-28T10:00:00", "channel": "in", "volume": 10, "aht_s": 100},
-        {"interval_start": "2026-09-28T10:00:00", "channel": "in", "volume": 30, "aht_s": 200},
-    ])
+    s = _minimal(
+        intervals=[
+            {"interval_start": "2026-09-28T10:00:00", "channel": "in", "volume": 10, "aht_s": 100},
+            {"interval_start": "2026-09-28T10:00:00", "channel": "in", "volume": 30, "aht_s": 200},
+        ]
+    )
     frame = build_demand(s)
     row = frame[frame["interval_start"] == pd.Timestamp("2026-09-28 10:00", tz="Asia/Shanghai")]
     assert row["volume"].item() == 40
@@ -67,8 +71,10 @@ def test_interval_rows_aggregate_with_volume_weighted_aht() -> None:
 
 
 def test_profile_off_the_grid_is_named() -> None:
-    s = _minimal(daily=[{"date": "2026-09-28", "channel": "in", "volume": 10, "aht_s": 100}],
-                 profile=[{"time": "10:10", "channel": "in", "weight": 1}])
+    s = _minimal(
+        daily=[{"date": "2026-09-28", "channel": "in", "volume": 10, "aht_s": 100}],
+        profile=[{"time": "10:10", "channel": "in", "weight": 1}],
+    )
     with pytest.raises(ScenarioError) as info:
         build_demand(s)
     assert "demand.profile.0.time" in str(info.value)

@@ -99,8 +99,8 @@ def _read_csv(
                     problems.append(Problem(name, f"row {i}", "more fields than header columns"))
                     continue
                 row: dict[str, Any] = {}
-                for key, value in raw.items():
-                    key = key.strip()
+                for raw_key, value in raw.items():
+                    key = raw_key.strip()
                     text = (value or "").strip()
                     if text == "":
                         continue

@@ -141,8 +141,10 @@ def _channel_kpis(frame: pd.DataFrame, scenario: Scenario) -> list[ChannelKpis]:
         required = float(part["required"].sum())
         covered = float(part[["required", "scheduled"]].min(axis=1).sum())
 
-        def weighted(column: str, rows: pd.DataFrame = part, vol: float = volume) -> float | None:
-            if not channel.kind.queued or vol <= 0 or column not in rows:
+        def weighted(
+            column: str, rows: pd.DataFrame = part, queued: bool = channel.kind.queued
+        ) -> float | None:
+            if not queued or column not in rows:
                 return None
             values = rows[column].astype(float)
             finite = values.notna() & (values != float("inf"))

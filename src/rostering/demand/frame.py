@@ -37,10 +37,12 @@ def interval_grid(scenario: Scenario) -> pd.DatetimeIndex:
     """Every interval start of the horizon, tz-aware (wall-clock steps in the site zone)."""
     h = scenario.horizon
     start = pd.Timestamp(dt.datetime.combine(h.start, dt.time()))
-    naive = pd.date_range(start, periods=h.days * 24 * 60 // h.interval_minutes,
-                          freq=f"{h.interval_minutes}min")
-    return naive.tz_localize(ZoneInfo(scenario.site.timezone), nonexistent="shift_forward",
-                             ambiguous=False)
+    naive = pd.date_range(
+        start, periods=h.days * 24 * 60 // h.interval_minutes, freq=f"{h.interval_minutes}min"
+    )
+    return naive.tz_localize(
+        ZoneInfo(scenario.site.timezone), nonexistent="shift_forward", ambiguous=False
+    )
 
 
 def _from_intervals(scenario: Scenario) -> pd.DataFrame:
@@ -67,29 +69,51 @@ def _from_daily(scenario: Scenario) -> pd.DataFrame:
     problems: list[Problem] = []
     for i, p in enumerate(scenario.demand.profile):
         if (p.time.hour * 60 + p.time.minute) % step:
-            problems.append(Problem("scenario.yaml", f"demand.profile.{i}.time",
-                                    f"not on the {step}-minute interval grid", str(p.time)))
+            problems.append(
+                Problem(
+                    "scenario.yaml",
+                    f"demand.profile.{i}.time",
+                    f"not on the {step}-minute interval grid",
+                    str(p.time),
+                )
+            )
     if problems:
         raise ScenarioError(problems)
     tz = ZoneInfo(scenario.site.timezone)
     out: list[dict[str, object]] = []
     for day in scenario.demand.daily:
         day_type = cal.day_type(day.date).value
-        points = [p for p in scenario.demand.profile
-                  if p.channel == day.channel and p.day_type in ("any", day_type)]
+        points = [
+            p
+            for p in scenario.demand.profile
+            if p.channel == day.channel and p.day_type in ("any", day_type)
+        ]
         specific = [p for p in points if p.day_type == day_type]
         points = specific or points
         total = sum(p.weight for p in points)
         if total <= 0:
             if day.volume > 0:
-                raise ScenarioError([Problem("scenario.yaml", "demand.profile",
-                                             f"no profile weight for channel {day.channel!r} "
-                                             f"on a {day_type}", str(day.date))])
+                raise ScenarioError(
+                    [
+                        Problem(
+                            "scenario.yaml",
+                            "demand.profile",
+                            f"no profile weight for channel {day.channel!r} on a {day_type}",
+                            str(day.date),
+                        )
+                    ]
+                )
             continue
         for p in points:
             start = dt.datetime.combine(day.date, p.time, tzinfo=tz)
-            out.append({"interval_start": pd.Timestamp(start), "channel": str(day.channel),
-                        "volume": day.volume * p.weight / total, "aht_s": day.aht_s})
+            out.append(
+                {
+                    "interval_start": pd.Timestamp(start),
+                    "channel": str(day.channel),
+                    "volume": day.volume * p.weight / total,
+                    "aht_s": day.aht_s,
+                }
+            )
     return pd.DataFrame(out, columns=list(DEMAND_COLUMNS))
 
 
@@ -102,21 +126,30 @@ def build_demand(scenario: Scenario) -> pd.DataFrame:
     outside = ~frame["interval_start"].isin(grid)
     if outside.any():
         first = frame.loc[outside, "interval_start"].iloc[0]
-        log.warning("%d demand rows outside the horizon or off the interval grid ignored "
-                    "(first: %s)", int(outside.sum()), first)
+        log.warning(
+            "%d demand rows outside the horizon or off the interval grid ignored (first: %s)",
+            int(outside.sum()),
+            first,
+        )
         frame = frame.loc[~outside]
     # Volume-weighted AHT when rows repeat an interval and channel.
     frame = frame.assign(work=frame["volume"] * frame["aht_s"])
     agg = frame.groupby(["interval_start", "channel"]).agg(
-        volume=("volume", "sum"), work=("work", "sum"), aht_s=("aht_s", "mean"))
-    agg["aht_s"] = np.where(agg["volume"] > 0, agg["work"] / agg["volume"].where(agg["volume"] > 0, 1),
-                            agg["aht_s"])
+        volume=("volume", "sum"), work=("work", "sum"), aht_s=("aht_s", "mean")
+    )
+    agg["aht_s"] = np.where(
+        agg["volume"] > 0, agg["work"] / agg["volume"].where(agg["volume"] > 0, 1), agg["aht_s"]
+    )
     agg = agg.drop(columns="work").reindex(full)
-    default_aht = frame.groupby("channel")["aht_s"].median()
+    default_aht = frame.groupby("channel")["aht_s"].median().to_dict()
     agg["volume"] = agg["volume"].fillna(0.0)
-    agg["aht_s"] = agg["aht_s"].fillna(agg.index.get_level_values("channel").map(default_aht)
-                                       .to_series(index=agg.index)).fillna(180.0)
+    fallback = [default_aht.get(c, 180.0) for c in agg.index.get_level_values("channel")]
+    agg["aht_s"] = agg["aht_s"].fillna(pd.Series(fallback, index=agg.index))
     result = agg.reset_index()
-    log.info("demand: %d intervals x %d channels, %.0f contacts", len(grid), len(channels),
-             result["volume"].sum())
+    log.info(
+        "demand: %d intervals x %d channels, %.0f contacts",
+        len(grid),
+        len(channels),
+        result["volume"].sum(),
+    )
     return result[list(DEMAND_COLUMNS)]

@@ -84,7 +84,7 @@ class Calendar:
             return True
         if day in self._not or day.weekday() < 5:
             return False
-        workdays = getattr(self._lib(day), "weekend_workdays", set())
+        workdays: set[dt.date] = getattr(self._lib(day), "weekend_workdays", set())
         return day in workdays
 
     def day_type(self, day: dt.date) -> DayType:

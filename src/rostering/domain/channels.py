@@ -74,7 +74,9 @@ class Channel(BaseModel):
         gt=0,
         description="Outbound/deferred: hours within which work must be done (e.g. 24 for e-mail).",
     )
-    priority: float = Field(1.0, gt=0, description="Weight of this channel's shortfall in the roster.")
+    priority: float = Field(
+        1.0, gt=0, description="Weight of this channel's shortfall in the roster."
+    )
     opens: time = Field(time(0, 0), description="Local time the channel opens.")
     closes: time = Field(
         time(0, 0), description="Local time the channel closes; equal to opens means 24 h."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum, IntEnum
+from enum import IntEnum, StrEnum
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -44,8 +44,9 @@ class Pattern(BaseModel):
     )
     working_days_per_week: int = Field(5, ge=1, le=7, description="Five-two: days per week.")
     max_consecutive_days: int = Field(6, ge=1, description="Longest run of working days.")
-    min_rest_hours: float = Field(11.0, ge=0, description="Rest between the end of one shift "
-                                  "and the start of the next.")
+    min_rest_hours: float = Field(
+        11.0, ge=0, description="Rest between the end of one shift and the start of the next."
+    )
     max_hours_per_week: float | None = Field(None, gt=0, description="Paid hours per week cap.")
     max_hours_per_period: float | None = Field(None, gt=0, description="Paid hours cap.")
     off_on_public_holidays: bool = Field(

@@ -49,4 +49,6 @@ class PayRules(BaseModel):
 
     def overtime_hourly(self, base_pay: float, kind: PatternKind) -> float:
         """Yuan per overtime hour: daily rate / contract hours x multiplier."""
-        return self.daily_rate(base_pay, kind) / self.contract_hours(kind) * self.overtime_multiplier
+        return (
+            self.daily_rate(base_pay, kind) / self.contract_hours(kind) * self.overtime_multiplier
+        )

@@ -180,13 +180,17 @@ class Scenario(BaseModel):
                     problems.append(f"agent {a.id!r}: unknown skill channel {c!r}")
             for d, s_opt in a.preassigned.items():
                 if s_opt is not None and s_opt not in a.shifts:
-                    problems.append(f"agent {a.id!r}: preassigned shift {s_opt!r} on {d} "
-                                    "is not one of its eligible shifts")
-        rows = [*self.demand.intervals, *self.demand.daily, *self.demand.profile]
-        for r in rows:
-            if r.channel not in channel_ids:
-                problems.append(f"demand names unknown channel {r.channel!r}")
-                break
+                    problems.append(
+                        f"agent {a.id!r}: preassigned shift {s_opt!r} on {d} "
+                        "is not one of its eligible shifts"
+                    )
+        demand_channels = {
+            *(r.channel for r in self.demand.intervals),
+            *(r.channel for r in self.demand.daily),
+            *(r.channel for r in self.demand.profile),
+        }
+        for c in sorted(demand_channels - channel_ids):
+            problems.append(f"demand names unknown channel {c!r}")
         if not any(a.role is Role.AGENT for a in self.agents):
             problems.append("no front-line agent (role 'agent') on the roster")
         if problems:

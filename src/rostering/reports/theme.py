@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from rostering.domain.shifts import DayType
 
-#: Colours for channels, in the order channels are listed (colour-blind safe).
+#: Colours for channels, in the order channels are listed.
 CHANNEL_PALETTE: tuple[str, ...] = (
     "#1f77b4",  # blue
     "#2ca02c",  # green
@@ -51,8 +51,9 @@ REQUIRED = "#222222"
 """Line colour of required staff and of service-level targets."""
 SHORTFALL = "#d62728"
 SURPLUS = "#9ecae1"
-INCREASE = "#d62728"
-DECREASE = "#2ca02c"
+WORSE = "#d62728"
+"""A change for the worse in a comparison (more cost, less service)."""
+BETTER = "#2ca02c"
 
 #: Colours of the pay components in cost charts.
 COST_COLOURS: Mapping[str, str] = {
@@ -94,14 +95,13 @@ def colour_of(activity: str, colours: Mapping[str, str]) -> str:
 
 __all__ = [
     "ACTIVITY_COLOURS",
+    "BETTER",
     "BREAK",
     "CALL_IN",
     "CHANNEL_PALETTE",
     "COST_COLOURS",
     "DAY_SHADING",
-    "DECREASE",
     "FONT",
-    "INCREASE",
     "MEAL",
     "REQUIRED",
     "SHORTFALL",
@@ -109,6 +109,7 @@ __all__ = [
     "SURPLUS",
     "TEMPLATE",
     "WORK",
+    "WORSE",
     "activity_colours",
     "channel_colours",
     "colour_of",

@@ -1,0 +1,39 @@
+"""Health: is the server up, and how busy is it."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import APIRouter
+from sqlalchemy import func, select
+
+from api.deps import SessionDep, SettingsDep
+from api.schemas import Health
+from api.store import RunRecord, RunStatus
+
+router = APIRouter(tags=["health"])
+
+try:
+    VERSION = version("rostering")
+except PackageNotFoundError:  # running from a source tree
+    VERSION = "0+source"
+
+
+@router.get("/health", summary="Server health")
+def health(session: SessionDep, settings: SettingsDep) -> Health:
+    """Up, with the number of runs queued and running (no API key needed)."""
+    counts = dict(
+        session.execute(
+            select(RunRecord.status, func.count())
+            .where(RunRecord.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]))
+            .group_by(RunRecord.status)
+        ).tuples()
+    )
+    return Health(
+        status="ok",
+        version=VERSION,
+        workers=settings.workers,
+        queued=counts.get(RunStatus.QUEUED.value, 0),
+        running=counts.get(RunStatus.RUNNING.value, 0),
+        capacity=settings.max_queue,
+    )

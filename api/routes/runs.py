@@ -1,0 +1,363 @@
+"""Runs: submit a what-if run (202), poll it, cancel it, read its results."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Response, status
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, undefer
+
+from api.deps import RunnerDep, SessionDep, SettingsDep, TenantDep
+from api.routes import ProblemsError, errors, not_found
+from api.routes.scenarios import get_record
+from api.schemas import (
+    CostLineOut,
+    CostReport,
+    Figure,
+    ProblemOut,
+    RunCreate,
+    RunError,
+    RunInputs,
+    RunProgress,
+    RunPublic,
+    ViolationsReport,
+)
+from api.store import RunRecord, RunStatus, Tenant, utcnow
+from rostering.domain.scenario import Scenario
+from rostering.errors import Problem, ScenarioError
+from rostering.pipeline import ROSTER_COLUMNS, RunKpis
+from rostering.whatif import (
+    WHATIF_FILE,
+    RequirementRow,
+    RosterRow,
+    RunOutcome,
+    WhatIf,
+    apply_whatif,
+)
+
+router = APIRouter(prefix="/runs", tags=["runs"])
+
+BODY = "request body"
+
+
+def run_public(session: Session, run: RunRecord) -> RunPublic:
+    """The public view of a run."""
+    position = None
+    if run.status == RunStatus.QUEUED.value:
+        ahead = session.scalar(
+            select(func.count()).where(
+                RunRecord.status == RunStatus.QUEUED.value,
+                (RunRecord.created_at < run.created_at)
+                | ((RunRecord.created_at == run.created_at) & (RunRecord.id < run.id)),
+            )
+        )
+        position = int(ahead or 0) + 1
+    error = None
+    if run.error:
+        error = RunError(
+            message=str(run.error.get("message", "")),
+            problems=[ProblemOut.model_validate(p) for p in run.error.get("problems", [])],
+            conflicts=[str(c) for c in run.error.get("conflicts", [])],
+        )
+    return RunPublic(
+        id=run.id,
+        scenario_id=run.scenario_id,
+        scenario_name=run.scenario_name,
+        label=run.label,
+        status=RunStatus(run.status),
+        seed=run.seed,
+        time_limit_s=run.time_limit_s,
+        solver_threads=run.solver_threads,
+        whatif=WhatIf.model_validate(run.whatif),
+        created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        cancel_requested=run.cancel_requested,
+        queue_position=position,
+        progress=RunProgress.model_validate(run.progress) if run.progress else None,
+        error=error,
+        kpis=RunKpis.model_validate(run.kpis) if run.kpis else None,
+    )
+
+
+def get_run(
+    session: Session, run_id: str, *, tenant: Tenant, load: tuple[str, ...] = ()
+) -> RunRecord:
+    """The tenant's run (with the named deferred columns loaded), or 404."""
+    query = select(RunRecord).where(RunRecord.id == run_id, RunRecord.tenant_id == tenant.id)
+    for column in load:
+        query = query.options(undefer(getattr(RunRecord, column)))
+    run = session.scalar(query)
+    if run is None:
+        raise not_found("run", run_id)
+    return run
+
+
+def get_outcome(session: Session, run_id: str, *, tenant: Tenant) -> RunOutcome:
+    """The stored results of the tenant's run; 409 while it has none."""
+    run = get_run(session, run_id, tenant=tenant, load=("outcome",))
+    if run.outcome is None:
+        state = "is " + run.status
+        if run.error:
+            state += f" ({run.error.get('message', '')})"
+        raise HTTPException(
+            status_code=status.HTTP_409_CONFLICT,
+            detail=f"run {run_id} {state}: it has no results",
+        )
+    return RunOutcome.model_validate(run.outcome)
+
+
+def _whatif_problem(p: Problem) -> Problem:
+    """A what-if problem located in the request body."""
+    if p.file == WHATIF_FILE:
+        return Problem(BODY, f"whatif.{p.location}", p.message, p.value)
+    return p
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=errors(401, 404, 413, 422, 429),
+    summary="Submit a what-if run",
+)
+def create_run(
+    body: RunCreate,
+    response: Response,
+    *,
+    session: SessionDep,
+    tenant: TenantDep,
+    settings: SettingsDep,
+    runner: RunnerDep,
+) -> RunPublic:
+    """Apply the what-if to a stored scenario and queue the run; answers 202 at once.
+
+    Poll ``GET /v1/runs/{id}`` for status and progress. The run stores the
+    scenario after the what-if, the seed and the solver settings, so it can be
+    reproduced (``GET /v1/runs/{id}/inputs``).
+    """
+    record = get_record(session, body.scenario_id, tenant=tenant)
+    time_limit = body.whatif.time_limit_s or settings.default_time_limit_s
+    if time_limit > settings.max_time_limit_s:
+        raise ProblemsError(
+            [
+                Problem(
+                    BODY,
+                    "whatif.time_limit_s",
+                    f"at most {settings.max_time_limit_s:g} s on this server",
+                    str(time_limit),
+                )
+            ]
+        )
+    scenario = Scenario.model_validate(record.data)
+    try:
+        changed = apply_whatif(scenario, body.whatif)
+    except ScenarioError as exc:
+        raise ProblemsError(
+            [_whatif_problem(p) for p in exc.problems], detail="the what-if cannot be applied"
+        ) from None
+    with runner.admission:
+        if not runner.has_room():
+            raise HTTPException(
+                status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+                detail=f"{settings.max_queue} runs are queued or running; retry later",
+                headers={"Retry-After": str(settings.retry_after_s)},
+            )
+        run = RunRecord(
+            tenant_id=tenant.id,
+            scenario_id=record.id,
+            scenario_name=record.name,
+            label=body.label or body.whatif.label,
+            status=RunStatus.QUEUED.value,
+            seed=body.seed,
+            time_limit_s=time_limit,
+            solver_threads=settings.solver_threads,
+            whatif=body.whatif.model_dump(mode="json"),
+            inputs=changed.model_dump(mode="json"),
+        )
+        session.add(run)
+        session.commit()
+    runner.wake()
+    response.headers["Location"] = f"/v1/runs/{run.id}"
+    return run_public(session, run)
+
+
+@router.get("", responses=errors(401, 422), summary="List runs")
+def list_runs(
+    session: SessionDep,
+    tenant: TenantDep,
+    *,
+    scenario_id: Annotated[str | None, Query(max_length=64)] = None,
+    run_status: Annotated[RunStatus | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[RunPublic]:
+    """The tenant's runs, newest first, optionally of one scenario or in one status."""
+    query = select(RunRecord).where(RunRecord.tenant_id == tenant.id)
+    if scenario_id is not None:
+        query = query.where(RunRecord.scenario_id == scenario_id)
+    if run_status is not None:
+        query = query.where(RunRecord.status == run_status.value)
+    query = query.order_by(RunRecord.created_at.desc(), RunRecord.id).limit(limit).offset(offset)
+    return [run_public(session, r) for r in session.scalars(query)]
+
+
+@router.get("/{run_id}", responses=errors(401, 404), summary="Status and progress of a run")
+def read_run(run_id: str, session: SessionDep, *, tenant: TenantDep) -> RunPublic:
+    """Status, live progress (objective, bound, gap, elapsed) and, once done, the KPIs."""
+    return run_public(session, get_run(session, run_id, tenant=tenant))
+
+
+@router.delete(
+    "/{run_id}",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=errors(401, 404, 409),
+    summary="Cancel a run",
+)
+def cancel_run(
+    run_id: str, session: SessionDep, *, tenant: TenantDep, runner: RunnerDep
+) -> RunPublic:
+    """Cancel a queued run at once, or ask a running one to stop (202).
+
+    A running run stops at its next solver report, or is stopped within a few
+    seconds; poll until its status is ``cancelled``. 409 once it has finished.
+    """
+    run = get_run(session, run_id, tenant=tenant)
+    if not RunStatus(run.status).active:
+        raise HTTPException(
+            status_code=status.HTTP_409_CONFLICT,
+            detail=f"run {run_id} has already finished ({run.status})",
+        )
+    dequeued = session.execute(
+        update(RunRecord)
+        .where(RunRecord.id == run.id, RunRecord.status == RunStatus.QUEUED.value)
+        .values(
+            status=RunStatus.CANCELLED.value,
+            cancel_requested=True,
+            finished_at=utcnow(),
+            error={"message": "cancelled before it started"},
+        )
+        .returning(RunRecord.id)
+    ).scalar_one_or_none()
+    if not dequeued:
+        session.execute(
+            update(RunRecord).where(RunRecord.id == run.id).values(cancel_requested=True)
+        )
+    session.commit()
+    session.refresh(run)
+    runner.wake()
+    return run_public(session, run)
+
+
+@router.get("/{run_id}/inputs", responses=errors(401, 404), summary="Exact inputs of a run")
+def read_inputs(run_id: str, session: SessionDep, *, tenant: TenantDep) -> RunInputs:
+    """The scenario after the what-if, the what-if, seed and solver settings."""
+    run = get_run(session, run_id, tenant=tenant, load=("inputs",))
+    return RunInputs(
+        scenario=Scenario.model_validate(run.inputs),
+        whatif=WhatIf.model_validate(run.whatif),
+        seed=run.seed,
+        time_limit_s=run.time_limit_s,
+        solver_threads=run.solver_threads,
+    )
+
+
+@router.get("/{run_id}/roster", responses=errors(401, 404, 409), summary="Roster as JSON")
+def read_roster(run_id: str, session: SessionDep, *, tenant: TenantDep) -> list[RosterRow]:
+    """One row per person and day worked or on standby (the ``roster.csv`` columns)."""
+    return get_outcome(session, run_id, tenant=tenant).roster
+
+
+@router.get(
+    "/{run_id}/roster.csv",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"},
+        **errors(401, 404, 409),
+    },
+    summary="Roster as CSV",
+)
+def read_roster_csv(run_id: str, session: SessionDep, *, tenant: TenantDep) -> Response:
+    """The roster as ``roster.csv``."""
+    outcome = get_outcome(session, run_id, tenant=tenant)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(ROSTER_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for row in outcome.roster:
+        writer.writerow(row.model_dump(mode="json"))
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="roster-{run_id}.csv"'},
+    )
+
+
+@router.get(
+    "/{run_id}/requirements",
+    responses=errors(401, 404, 409, 422),
+    summary="Required and scheduled staff per interval",
+)
+def read_requirements(
+    run_id: str,
+    session: SessionDep,
+    *,
+    tenant: TenantDep,
+    channel: Annotated[str | None, Query(max_length=100)] = None,
+) -> list[RequirementRow]:
+    """Per interval and channel: volume, AHT, required and scheduled staff, predicted service."""
+    rows = get_outcome(session, run_id, tenant=tenant).requirements
+    return [r for r in rows if channel is None or r.channel == channel]
+
+
+@router.get("/{run_id}/kpis", responses=errors(401, 404, 409), summary="KPIs of a run")
+def read_kpis(run_id: str, session: SessionDep, *, tenant: TenantDep) -> RunKpis:
+    """Service per channel, labour cost and the solver's outcome."""
+    return get_outcome(session, run_id, tenant=tenant).kpis
+
+
+@router.get("/{run_id}/cost", responses=errors(401, 404, 409), summary="Labour cost")
+def read_cost(run_id: str, session: SessionDep, *, tenant: TenantDep) -> CostReport:
+    """Pay per person by component (base, overtime, holiday premium, standby), and in total."""
+    outcome = get_outcome(session, run_id, tenant=tenant)
+    lines = [
+        CostLineOut(
+            agent=str(c.agent),
+            days_worked=c.days_worked,
+            base=c.base,
+            overtime=c.overtime,
+            holiday_premium=c.holiday_premium,
+            standby=c.standby,
+            total=c.total,
+        )
+        for c in outcome.costs
+    ]
+    return CostReport(total=sum(line.total for line in lines), lines=lines)
+
+
+@router.get("/{run_id}/violations", responses=errors(401, 404, 409), summary="Rule violations")
+def read_violations(run_id: str, session: SessionDep, *, tenant: TenantDep) -> ViolationsReport:
+    """Soft rules the roster does not meet, with where, how much and what it costs."""
+    outcome = get_outcome(session, run_id, tenant=tenant)
+    return ViolationsReport(
+        valid=outcome.kpis.valid,
+        hard_violations=outcome.kpis.hard_violations,
+        violations=outcome.violations,
+        conflicts=outcome.conflicts,
+    )
+
+
+@router.get("/{run_id}/gantt", responses=errors(401, 404, 409), summary="Roster Gantt figure")
+def read_gantt(run_id: str, session: SessionDep, *, tenant: TenantDep) -> Figure:
+    """The roster Gantt chart as plotly JSON: ``Plotly.newPlot(el, fig.data, fig.layout)``."""
+    get_outcome(session, run_id, tenant=tenant)
+    run = get_run(session, run_id, tenant=tenant, load=("gantt",))
+    if run.gantt is None:
+        raise HTTPException(
+            status_code=status.HTTP_404_NOT_FOUND,
+            detail=f"run {run_id} has no Gantt figure (the chart module was not available "
+            "when it ran)",
+        )
+    figure: dict[str, Any] = run.gantt
+    return Figure.model_validate(figure)

@@ -1,0 +1,90 @@
+"""Labour cost by agent and pay component (base, overtime, holiday premium, standby)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from rostering.reports import theme
+from rostering.roster.solution import RosterSolution
+
+#: Pay components, in stacking order, with their display names.
+COMPONENTS: Mapping[str, str] = {
+    "base": "base pay",
+    "overtime": "overtime",
+    "holiday_premium": "holiday premium",
+    "standby": "standby",
+}
+
+#: Columns of :func:`cost_table`.
+COST_COLUMNS = ("agent", "days_worked", *COMPONENTS, "total")
+
+
+def cost_table(solution: RosterSolution) -> pd.DataFrame:
+    """Pay per agent over the horizon, in yuan: one row per cost line and a total column."""
+    rows = [
+        {
+            "agent": str(c.agent),
+            "days_worked": c.days_worked,
+            **{k: float(getattr(c, k)) for k in COMPONENTS},
+            "total": c.total,
+        }
+        for c in solution.costs
+    ]
+    return pd.DataFrame(rows, columns=list(COST_COLUMNS))
+
+
+def cost_figure(
+    solution: RosterSolution,
+    *,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Stacked bars of pay per agent, one trace per pay component.
+
+    Traces are named after :data:`COMPONENTS` (``"base pay"``, ``"overtime"``,
+    ``"holiday premium"``, ``"standby"``), each with one bar per agent in the
+    order of ``solution.costs``; ``labels`` maps agent ids to row labels.
+    """
+    table = cost_table(solution)
+    names = dict(labels or {})
+    agents = [names.get(a, a) for a in table["agent"]]
+    fig = go.Figure()
+    for key, name in COMPONENTS.items():
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=agents,
+                y=[float(v) for v in table[key]],
+                marker={"color": theme.COST_COLOURS[key]},
+                hovertemplate=f"%{{x}}<br>{name}: ¥%{{y:,.0f}}<extra></extra>",
+            )
+        )
+    total = float(table["total"].sum())
+    fig.add_trace(
+        go.Scatter(
+            name="total",
+            x=agents,
+            y=[float(v) for v in table["total"]],
+            mode="text",
+            text=[f"¥{v:,.0f}" for v in table["total"]],
+            textposition="top center",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        template=theme.TEMPLATE,
+        font={"family": theme.FONT},
+        title=title or f"Labour cost by agent (total ¥{total:,.0f})",
+        barmode="stack",
+        height=380,
+        margin={"l": 10, "r": 10, "t": 70, "b": 40},
+        yaxis={"title": "yuan"},
+    )
+    return fig
+
+
+__all__ = ["COMPONENTS", "COST_COLUMNS", "cost_figure", "cost_table"]

@@ -1,0 +1,252 @@
+"""The run report: one self-contained HTML file that opens offline.
+
+``report.html`` holds the KPI summary, the roster Gantt, required against
+scheduled staff per channel, predicted service level against target, the cost
+breakdown and the violations. plotly.js is inlined once, so the file needs no
+network. The page helpers (:func:`render_page`, :func:`figure_block`,
+:func:`table_block`) serve any other report that wants the same look.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from rostering.reports import theme
+from rostering.reports.cost import cost_figure, cost_table
+from rostering.reports.coverage import (
+    channel_names,
+    coverage_figure,
+    service_level_figure,
+    service_targets,
+)
+from rostering.reports.gantt import agent_label, roster_gantt
+
+if TYPE_CHECKING:
+    from rostering.pipeline import RunResult
+
+log = logging.getLogger(__name__)
+
+_STYLE = f"""
+body {{ font-family: {theme.FONT}; margin: 24px auto; max-width: 1400px; color: #222;
+       padding: 0 16px; }}
+h1 {{ margin-bottom: 4px; }} .sub {{ color: #666; margin-top: 0; }}
+h2 {{ border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }}
+table.data {{ border-collapse: collapse; font-size: 13px; margin: 8px 0; }}
+table.data th, table.data td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: right; }}
+table.data th {{ background: #f4f4f4; }}
+table.data td:first-child, table.data th:first-child {{ text-align: left; }}
+.ok {{ color: #2ca02c; font-weight: 600; }} .bad {{ color: #d62728; font-weight: 600; }}
+.note {{ color: #666; font-size: 13px; }}
+"""
+
+
+def figure_block(fig: go.Figure, heading: str, *, note: str = "") -> str:
+    """A section with a heading, an optional note and a plotly figure (no plotly.js)."""
+    body = fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        config={"displaylogo": False, "responsive": True},
+    )
+    extra = f'<p class="note">{html.escape(note)}</p>' if note else ""
+    return f"<section><h2>{html.escape(heading)}</h2>{extra}{body}</section>"
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return html.escape(str(value))
+
+
+def table_block(frame: pd.DataFrame, heading: str, *, empty: str = "none") -> str:
+    """A section with a heading and the frame as an escaped HTML table."""
+    title = f"<h2>{html.escape(heading)}</h2>"
+    if frame.empty:
+        return f'<section>{title}<p class="note">{html.escape(empty)}</p></section>'
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False, name=None)
+    )
+    return f'<section>{title}<table class="data"><tr>{head}</tr>{rows}</table></section>'
+
+
+def render_page(title: str, blocks: Sequence[str], *, subtitle: str = "") -> str:
+    """A complete HTML page with plotly.js inlined once and the given blocks in order."""
+    sub = f'<p class="sub">{html.escape(subtitle)}</p>' if subtitle else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script></head>'
+        f"<body><h1>{html.escape(title)}</h1>{sub}{''.join(blocks)}</body></html>\n"
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f} %"
+
+
+def _summary_block(result: RunResult) -> str:
+    k = result.kpis
+    verdict = (
+        '<span class="ok">passes every hard rule</span>'
+        if k.valid
+        else f'<span class="bad">{k.hard_violations} hard rule violation(s)</span>'
+    )
+    gap = "-" if k.gap is None else f"{k.gap * 100:.2f} %"
+    headline = pd.DataFrame(
+        [
+            {
+                "solver status": k.status.value,
+                "objective": k.objective,
+                "best bound": k.best_bound,
+                "gap": gap,
+                "solve time (s)": k.wall_time_s,
+                "labour cost (yuan)": k.labour_cost,
+                "soft violations": k.soft_violations,
+            }
+        ]
+    )
+    channels = pd.DataFrame(
+        [
+            {
+                "channel": c.channel,
+                "volume": c.volume,
+                "required agent-hours": c.required_agent_hours,
+                "scheduled agent-hours": c.scheduled_agent_hours,
+                "coverage": _pct(c.coverage),
+                "service level": _pct(c.service_level),
+                "ASA (s)": c.asa_s,
+                "abandon rate": _pct(c.abandon_rate),
+                "occupancy": _pct(c.occupancy),
+            }
+            for c in k.channels
+        ]
+    )
+    return (
+        f"<section><h2>Summary</h2><p>The roster {verdict}.</p></section>"
+        + table_block(headline, "Solver and cost")
+        + table_block(channels, "Predicted service per channel")
+    )
+
+
+def _violations_frame(result: RunResult) -> pd.DataFrame:
+    listed = list(result.validation.hard) + list(result.solution.violations)
+    return pd.DataFrame(
+        [
+            {
+                "rule": v.rule,
+                "where": v.where,
+                "amount": v.amount,
+                "cost": v.cost,
+                "hard": "hard" if v.hard else "soft",
+            }
+            for v in listed
+        ],
+        columns=["rule", "where", "amount", "cost", "hard"],
+    )
+
+
+def run_report_html(result: RunResult) -> str:
+    """The run report as one HTML string (see the module docstring)."""
+    scenario, instance, solution = result.scenario, result.instance, result.solution
+    channel_ids = [str(c.id) for c in scenario.channels]
+    colours = theme.activity_colours(channel_ids)
+    names = channel_names(scenario.channels)
+    labels = {str(a.id): agent_label(instance, a.id) for a in instance.agents}
+    blocks = [_summary_block(result)]
+    if solution.conflicts:
+        blocks.append(
+            table_block(
+                pd.DataFrame({"hard rules that cannot all hold": solution.conflicts}),
+                "Why no roster was found",
+            )
+        )
+    blocks.append(
+        figure_block(
+            roster_gantt(instance, solution, colours=colours),
+            "Roster",
+            note="Bars show what each agent does per interval; grey is the meal. Weekends and "
+            "public holidays are shaded; hatched bars are standby duties.",
+        )
+    )
+    blocks.append(
+        figure_block(
+            coverage_figure(
+                result.requirements, channels=channel_ids, names=names, colours=colours
+            ),
+            "Required vs scheduled staff",
+            note="Red: agents short of the requirement; light blue: agents above it.",
+        )
+    )
+    targets = service_targets(scenario.channels)
+    if targets:
+        blocks.append(
+            figure_block(
+                service_level_figure(
+                    result.requirements, targets=targets, names=names, colours=colours
+                ),
+                "Predicted service level",
+            )
+        )
+    blocks.append(figure_block(cost_figure(solution, labels=labels), "Labour cost"))
+    costs = cost_table(solution)
+    costs.insert(1, "name", [labels.get(a, a) for a in costs["agent"]])
+    blocks.append(table_block(costs, "Pay per person (yuan)"))
+    blocks.append(
+        table_block(_violations_frame(result), "Violations", empty="No rule is violated.")
+    )
+    if solution.call_ins:
+        blocks.append(
+            table_block(
+                pd.DataFrame(
+                    [
+                        {
+                            "date": c.date.isoformat(),
+                            "agent": labels.get(str(c.agent), str(c.agent)),
+                            "channel": c.channel,
+                            "from": f"{c.start:%H:%M}",
+                            "to": f"{c.end:%H:%M}",
+                            "short agent-minutes": c.short_agent_minutes,
+                            "cost (yuan)": c.cost,
+                        }
+                        for c in solution.call_ins
+                    ]
+                ),
+                "Suggested call-ins",
+            )
+        )
+    horizon = scenario.horizon
+    subtitle = (
+        f"{scenario.site.name} · {horizon.start.isoformat()} + {horizon.days} days · "
+        f"{horizon.interval_minutes}-min intervals · {len(instance.agents)} people"
+    )
+    return render_page(f"Roster report: {scenario.name}", blocks, subtitle=subtitle)
+
+
+def write_run_report(result: RunResult, path: str | Path) -> Path:
+    """Write the run report to ``path`` (UTF-8) and return the path."""
+    target = Path(path)
+    text = run_report_html(result)
+    target.write_text(text, encoding="utf-8")
+    log.info("wrote %s (%.1f MB)", target, len(text.encode("utf-8")) / 1e6)
+    return target
+
+
+__all__ = [
+    "figure_block",
+    "render_page",
+    "run_report_html",
+    "table_block",
+    "write_run_report",
+]

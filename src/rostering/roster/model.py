@@ -1,0 +1,460 @@
+"""Build the CP-SAT roster model from the rule families, solve it, read the roster back.
+
+:func:`build_model` instantiates every rule family (the contract rules, the
+rotation patterns, holidays, meals, coverage, standby, cost and fairness),
+lets each add its hard constraints and collects its soft terms; the
+objective is their weighted sum in integer fen (see
+:data:`rostering.roster.rules.common.SCALE`). :func:`solve` runs CP-SAT with a
+:class:`SolverConfig`, reports progress, and turns the best roster found into
+a :class:`~rostering.roster.solution.RosterSolution`: assignments with local
+times, meals and channels, the per-slot allocation and who serves what,
+standby and backup duties, call-in suggestions, costs and the soft rules not
+met. An infeasible instance comes back with the named conflicting rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+from pydantic import BaseModel, ConfigDict, Field
+
+from rostering.roster.instance import RosterInstance
+from rostering.roster.rules.base import Assumption, Rule, RuleContext, SoftTerm
+from rostering.roster.rules.common import (
+    SCALE,
+    coverage_agents,
+    int_weight,
+    local_time,
+    meal_offsets,
+    meal_slots,
+    serves,
+    shift_slots,
+)
+from rostering.roster.rules.contract import CONTRACT_RULES
+from rostering.roster.rules.cost import LABOUR, LabourCost, cost_lines
+from rostering.roster.rules.coverage import Coverage, deferred_window, requirements
+from rostering.roster.rules.fairness import Fairness
+from rostering.roster.rules.floor import Floor
+from rostering.roster.rules.holidays import HOLIDAY_RULES
+from rostering.roster.rules.meals import Meals
+from rostering.roster.rules.patterns import PATTERN_RULES
+from rostering.roster.rules.standby import (
+    ManagementRatio,
+    SupervisorStandby,
+    plan_backups,
+    suggest_call_ins,
+)
+from rostering.roster.solution import (
+    Allocation,
+    Assignment,
+    RosterSolution,
+    SlotActivity,
+    SolveStatus,
+    StandbyDuty,
+    Violation,
+)
+from rostering.roster.variables import RosterVars
+from rostering.types import AgentId, ChannelId, ShiftId
+
+log = logging.getLogger(__name__)
+
+MEAL = "meal"
+"""Activity name of a slot spent at a meal."""
+
+
+class SolverConfig(BaseModel):
+    """How long and how hard CP-SAT searches. Copied onto ``solver.parameters``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_limit_s: float = Field(30.0, gt=0, description="Wall-clock limit of the search.")
+    workers: int = Field(2, ge=1, description="Parallel search workers.")
+    relative_gap: float = Field(
+        0.0, ge=0, description="Stop when (objective - bound) / objective is at most this."
+    )
+    seed: int = Field(0, ge=0, description="Random seed, for repeatable runs.")
+    log: bool = Field(False, description="Let CP-SAT log its search.")
+
+    def apply(self, solver: cp_model.CpSolver) -> None:
+        """Copy every field onto the solver's parameters."""
+        params = solver.parameters
+        params.max_time_in_seconds = self.time_limit_s
+        params.num_workers = self.workers
+        params.relative_gap_limit = self.relative_gap
+        params.random_seed = self.seed
+        params.log_search_progress = self.log
+
+
+class Progress(BaseModel):
+    """The search so far: best objective, best bound, time, rosters found."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    objective: float
+    bound: float
+    elapsed_s: float
+    solutions: int
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    def __init__(self, report: ProgressFn) -> None:
+        super().__init__()
+        self._report = report
+        self._count = 0
+
+    def on_solution_callback(self) -> None:
+        self._count += 1
+        self._report(
+            Progress(
+                objective=self.objective_value / SCALE,
+                bound=self.best_objective_bound / SCALE,
+                elapsed_s=self.wall_time,
+                solutions=self._count,
+            )
+        )
+
+
+@dataclass
+class BuiltModel:
+    """A model ready to solve, with what is needed to read its solution back."""
+
+    instance: RosterInstance
+    model: cp_model.CpModel
+    vars: RosterVars
+    context: RuleContext
+    floor: Floor
+    coverage: Coverage
+    standby: SupervisorStandby
+    rules: list[Rule]
+    terms: list[SoftTerm] = field(default_factory=list)
+
+    @property
+    def assumptions(self) -> list[Assumption]:
+        """Assumption literals of the guarded hard rules (empty unless explaining)."""
+        return self.context.assumptions
+
+
+def build_model(instance: RosterInstance, *, explain: bool = False) -> BuiltModel:
+    """Every rule family applied to ``instance``, with the weighted objective.
+
+    With ``explain`` every group of hard constraints is guarded by an
+    assumption literal (see :mod:`rostering.roster.explain`).
+    """
+    model = cp_model.CpModel()
+    variables = RosterVars(model, instance)
+    ctx = RuleContext(model, variables, instance, explain=explain)
+    floor = Floor(model, variables, instance)
+    standby = SupervisorStandby()
+    coverage = Coverage(floor)
+    rules: list[Rule] = [
+        *(cls() for cls in CONTRACT_RULES),
+        *(cls() for cls in PATTERN_RULES),
+        *(cls() for cls in HOLIDAY_RULES),
+        Meals(floor),
+        coverage,
+        standby,
+        ManagementRatio(standby),
+        LabourCost(standby),
+        Fairness(standby),
+    ]
+    terms: list[SoftTerm] = []
+    for rule in rules:
+        if rule.applies(instance):
+            terms += rule.build(ctx)
+    _set_objective(model, terms)
+    return BuiltModel(instance, model, variables, ctx, floor, coverage, standby, rules, terms)
+
+
+def _set_objective(model: cp_model.CpModel, terms: list[SoftTerm]) -> None:
+    exprs: list[cp_model.LinearExprT] = []
+    coefs: list[int] = []
+    offset = 0
+    for term in terms:
+        coef = int_weight(term.weight)
+        if coef == 0:
+            continue
+        if isinstance(term.expr, int):
+            offset += coef * term.expr
+        else:
+            exprs.append(term.expr)
+            coefs.append(coef)
+    model.minimize(cp_model.LinearExpr.weighted_sum(exprs, coefs) + offset)
+
+
+def _status(code: int) -> SolveStatus:
+    return {
+        cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+        cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+        cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+        cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
+    }.get(code, SolveStatus.UNKNOWN)
+
+
+def add_hint(built: BuiltModel, hint: Mapping[tuple[AgentId, int], ShiftId]) -> None:
+    """Start the search from a known roster (days not in ``hint`` are off)."""
+    for (agent, day, shift), var in built.vars.items():
+        built.model.add_hint(var, int(hint.get((agent, day)) == shift))
+
+
+def solve(
+    instance: RosterInstance,
+    config: SolverConfig | None = None,
+    *,
+    progress: ProgressFn | None = None,
+    hint: Mapping[tuple[AgentId, int], ShiftId] | None = None,
+) -> RosterSolution:
+    """Solve ``instance``: the best roster found within the limits, or the conflicts.
+
+    A time limit returns the best roster found so far (status FEASIBLE). When
+    the hard rules cannot all hold, the solution has status INFEASIBLE and
+    ``conflicts`` names the rules that clash, in planner words.
+    """
+    config = config or SolverConfig()
+    started = time.perf_counter()
+    built = build_model(instance)
+    if hint:
+        add_hint(built, hint)
+    solver = cp_model.CpSolver()
+    config.apply(solver)
+    callback = _Reporter(progress) if progress is not None else None
+    code = solver.solve(built.model, callback)
+    status = _status(code)
+    log.info(
+        "roster %s: %s in %.2fs (objective %s)",
+        instance.name,
+        status.value,
+        solver.wall_time,
+        solver.objective_value / SCALE if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        else None,
+    )
+    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        solution = extract_solution(built, solver, status)
+    else:
+        solution = RosterSolution(instance=instance.name, status=status)
+        if status is SolveStatus.INFEASIBLE:
+            from rostering.roster.explain import explain_conflicts
+
+            solution.conflicts = explain_conflicts(
+                instance, time_limit_s=min(config.time_limit_s, 30.0)
+            )
+    solution.wall_time_s = time.perf_counter() - started
+    return solution
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _meal_starts(
+    built: BuiltModel, solver: cp_model.CpSolver, schedule: Mapping[tuple[AgentId, int], ShiftId]
+) -> dict[tuple[AgentId, int], int]:
+    """Meal start (minutes after midnight of the day) per agent-day, from the crew counts."""
+    inst = built.instance
+    out: dict[tuple[AgentId, int], int] = {}
+    for unit in built.floor.units.values():
+        if not unit.meals:
+            continue
+        working = sorted(a for a in unit.agents if schedule.get((a, unit.day)) == unit.shift)
+        queue = iter(working)
+        for minute, taking in sorted(unit.meals.items()):
+            for _ in range(int(solver.value(taking))):
+                out[(next(queue), unit.day)] = minute
+    for (agent, day), shift_id in schedule.items():
+        if (agent, day) not in out:
+            options = meal_offsets(inst, inst.shift(shift_id))
+            if options:
+                out[(agent, day)] = options[0]
+    return out
+
+
+def _match(
+    able: dict[AgentId, list[ChannelId]],
+    quota: dict[ChannelId, int],
+    previous: Mapping[AgentId, ChannelId],
+) -> dict[AgentId, ChannelId]:
+    """Give each agent one channel they can serve, ``quota[c]`` agents on channel ``c``.
+
+    Agents keep their previous channel where the quota allows; the rest are
+    placed by augmenting paths, which always succeed when the quotas meet the
+    Hall conditions the model enforces.
+    """
+    load: dict[ChannelId, int] = defaultdict(int)
+    holders: dict[ChannelId, list[AgentId]] = defaultdict(list)
+    chosen: dict[AgentId, ChannelId] = {}
+
+    def put(agent: AgentId, channel: ChannelId) -> None:
+        chosen[agent] = channel
+        load[channel] += 1
+        holders[channel].append(agent)
+
+    def take(agent: AgentId) -> None:
+        channel = chosen.pop(agent)
+        load[channel] -= 1
+        holders[channel].remove(agent)
+
+    for agent in sorted(able, key=lambda a: (len(able[a]), a)):
+        c = previous.get(agent)
+        if c is not None and c in able[agent] and load[c] < quota.get(c, 0):
+            put(agent, c)
+
+    def augment(agent: AgentId, seen: set[ChannelId]) -> bool:
+        for c in able[agent]:
+            if c in seen:
+                continue
+            seen.add(c)
+            if load[c] < quota.get(c, 0):
+                put(agent, c)
+                return True
+            for other in list(holders[c]):
+                take(other)
+                if augment(other, seen):
+                    put(agent, c)
+                    return True
+                put(other, c)
+        return False
+
+    for agent in sorted(able, key=lambda a: (len(able[a]), a)):
+        if agent in chosen:
+            continue
+        if not augment(agent, set()):
+            # Quotas are exhausted: the agent is spare on their first channel.
+            log.warning("slot matching left agent %s over quota", agent)
+            put(agent, able[agent][0])
+    return chosen
+
+
+def _activities(
+    instance: RosterInstance,
+    schedule: Mapping[tuple[AgentId, int], ShiftId],
+    meals: Mapping[tuple[AgentId, int], int],
+    serving: Mapping[tuple[int, ChannelId], int],
+) -> list[SlotActivity]:
+    """Who does what in each slot: the per-slot matching of on-floor agents to channels."""
+    step = instance.interval_minutes
+    on_floor: dict[int, dict[AgentId, list[ChannelId]]] = defaultdict(dict)
+    out: list[SlotActivity] = []
+    for agent in coverage_agents(instance):
+        for d in range(instance.n_days):
+            shift_id = schedule.get((agent.id, d))
+            if shift_id is None:
+                continue
+            shift = instance.shift(shift_id)
+            able = sorted(serves(instance, agent, shift, d))
+            meal_at = meals.get((agent.id, d))
+            meal: set[int] = set()
+            if meal_at is not None:
+                first = d * instance.slots_per_day + meal_at // step
+                meal = set(range(first, first + meal_slots(instance, shift)))
+            for t in shift_slots(instance, shift, d):
+                if t in meal:
+                    out.append(SlotActivity(agent=agent.id, slot=t, activity=MEAL))
+                elif able:
+                    on_floor[t][agent.id] = able
+    previous: dict[AgentId, ChannelId] = {}
+    for t in sorted(on_floor):
+        able = on_floor[t]
+        channels = {c for options in able.values() for c in options}
+        quota = {c: serving.get((t, c), 0) for c in channels}
+        chosen = _match(able, quota, previous)
+        for agent, c in sorted(chosen.items()):
+            out.append(SlotActivity(agent=agent, slot=t, activity=c))
+        previous = chosen
+    out.sort(key=lambda a: (a.slot, a.agent))
+    return out
+
+
+def extract_solution(
+    built: BuiltModel, solver: cp_model.CpSolver, status: SolveStatus
+) -> RosterSolution:
+    """Read the roster the solver found into a :class:`RosterSolution`."""
+    inst = built.instance
+    schedule = built.vars.extract(solver)
+    meals = _meal_starts(built, solver, schedule)
+    serving = {key: int(solver.value(var)) for key, var in built.coverage.serving.items()}
+    required = requirements(inst)
+    allocations = [
+        Allocation(slot=t, channel=c, scheduled=serving.get((t, c), 0), required=required.get((t, c), 0))
+        for t, c in sorted(set(serving) | set(required))
+    ]
+    activities = _activities(inst, schedule, meals, serving)
+    served_by: dict[tuple[AgentId, int], set[ChannelId]] = defaultdict(set)
+    per_day = inst.slots_per_day
+    for act in activities:
+        if act.activity != MEAL:
+            served_by[(act.agent, act.slot // per_day)].add(ChannelId(act.activity))
+    assignments: list[Assignment] = []
+    for (agent_id, day), shift_id in sorted(schedule.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        shift = inst.shift(shift_id)
+        agent = inst.agent(agent_id)
+        meal_at = meals.get((agent_id, day))
+        channels = served_by.get((agent_id, day)) or set(serves(inst, agent, shift, day))
+        assignments.append(
+            Assignment(
+                agent=agent_id,
+                day=day,
+                date=inst.date(day),
+                shift=shift_id,
+                start=local_time(inst, day, shift.start_minute),
+                end=local_time(inst, day, shift.start_minute + shift.length_minutes),
+                meal_start=None if meal_at is None else local_time(inst, day, meal_at),
+                meal_end=None
+                if meal_at is None
+                else local_time(inst, day, meal_at + shift.meal_minutes),
+                channels=sorted(channels),
+            )
+        )
+    duties = [
+        StandbyDuty(date=inst.date(d), agent=a, kind="supervisor")
+        for (a, d), var in sorted(built.standby.duty.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        if solver.boolean_value(var)
+    ]
+    backups, pool_problems = plan_backups(inst, schedule)
+    duties += backups
+    violations: list[Violation] = []
+    objective = 0
+    for term in built.terms:
+        amount = int(solver.value(term.expr))
+        objective += int_weight(term.weight) * amount
+        if term.rule == LABOUR:
+            continue
+        if amount > 0:
+            cost = int_weight(term.weight) * amount / SCALE
+            violations.append(Violation(rule=term.rule, where=term.where, amount=amount, cost=cost))
+    violations += pool_problems
+    deferred = {c.id for c in inst.channels if deferred_window(inst, c.id)}
+    return RosterSolution(
+        instance=inst.name,
+        status=status,
+        # The objective of the roster returned, summed from its terms: the solver's
+        # own figure can lag behind the solution it returns when stopped by a limit.
+        objective=objective / SCALE,
+        best_bound=min(objective, round(solver.best_objective_bound)) / SCALE,
+        wall_time_s=solver.wall_time,
+        assignments=assignments,
+        allocations=allocations,
+        activities=activities,
+        standby=duties,
+        call_ins=suggest_call_ins(inst, allocations, duties, schedule, deferred=deferred),
+        costs=cost_lines(inst, schedule, duties),
+        violations=violations,
+    )
+
+
+__all__ = [
+    "MEAL",
+    "BuiltModel",
+    "Progress",
+    "ProgressFn",
+    "SolverConfig",
+    "add_hint",
+    "build_model",
+    "extract_solution",
+    "solve",
+]

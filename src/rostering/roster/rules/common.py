@@ -1,0 +1,238 @@
+"""Facts about an instance that the model, the validator and the reports all read.
+
+These are plain functions of a :class:`RosterInstance` (no solver): which
+slots a shift covers, where its meal may fall, which channels an agent can
+serve on a day, which days excuse an agent from work, and the integer
+scaling of objective weights. The model and the validator call the same
+functions, so they cannot disagree on what a rule means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rostering.domain.agents import Role
+from rostering.domain.patterns import PatternKind
+from rostering.domain.shifts import DayType
+from rostering.roster.instance import AgentSpec, RosterInstance, ShiftType
+from rostering.types import AgentId, ChannelId
+
+SCALE = 100
+"""Objective units per cost unit: weights in yuan become integer fen in CP-SAT."""
+
+MINUTES_PER_DAY = 24 * 60
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def int_weight(weight: float) -> int:
+    """A weight in cost units as the integer coefficient the model uses."""
+    return round(weight * SCALE)
+
+
+def day_label(instance: RosterInstance, day: int) -> str:
+    """``Tue 2024-10-01`` for a day index."""
+    date = instance.date(day)
+    return f"{WEEKDAY_NAMES[date.weekday()]} {date.isoformat()}"
+
+
+def slot_label(instance: RosterInstance, slot: int) -> str:
+    """``2024-10-01 09:30`` for a slot index."""
+    minute = (slot % instance.slots_per_day) * instance.interval_minutes
+    date = instance.date(slot // instance.slots_per_day)
+    return f"{date.isoformat()} {minute // 60:02d}:{minute % 60:02d}"
+
+
+def slot_start(instance: RosterInstance, slot: int) -> dt.datetime:
+    """Local, time-zone aware start of a slot."""
+    return local_time(instance, 0, slot * instance.interval_minutes)
+
+
+def local_time(instance: RosterInstance, day: int, minute: int) -> dt.datetime:
+    """Time-zone aware local time ``minute`` minutes after midnight of ``day``."""
+    from zoneinfo import ZoneInfo
+
+    naive = dt.datetime.combine(instance.start, dt.time()) + dt.timedelta(
+        days=day, minutes=minute
+    )
+    return naive.replace(tzinfo=ZoneInfo(instance.timezone))
+
+
+# --------------------------------------------------------------------------- shifts
+
+
+def day_channels(instance: RosterInstance, shift: ShiftType, day: int) -> list[ChannelId] | None:
+    """Channels ``shift`` carries on ``day``; None when the shift names none (any skill)."""
+    if not shift.channels:
+        return None
+    return list(shift.channels.get(instance.day_types[day], []))
+
+
+def can_work(instance: RosterInstance, shift: ShiftType, day: int) -> bool:
+    """Whether ``shift`` may be worked on ``day`` (it carries something that day)."""
+    carried = day_channels(instance, shift, day)
+    return carried is None or bool(carried)
+
+
+def shift_slots(instance: RosterInstance, shift: ShiftType, day: int) -> range:
+    """Absolute slots fully inside the shift worked on ``day``, cut at the horizon end."""
+    step = instance.interval_minutes
+    begin = day * MINUTES_PER_DAY + shift.start_minute
+    end = begin + shift.length_minutes
+    first = -(-begin // step)
+    last = end // step
+    return range(max(0, first), min(instance.n_slots, last))
+
+
+def meal_slots(instance: RosterInstance, shift: ShiftType) -> int:
+    """Slots a meal takes off the floor (0 when the shift has no meal)."""
+    if shift.meal_minutes <= 0:
+        return 0
+    return -(-shift.meal_minutes // instance.interval_minutes)
+
+
+def meal_offsets(instance: RosterInstance, shift: ShiftType) -> list[int]:
+    """Possible meal starts, in minutes after midnight of the shift's day, on the slot grid.
+
+    Every grid point inside the template's window; when the window holds none,
+    the grid point nearest its earliest start. Empty when the shift has no meal.
+    """
+    if shift.meal_minutes <= 0:
+        return []
+    step = instance.interval_minutes
+    lo = shift.start_minute + (shift.meal_earliest or 0)
+    latest = shift.meal_latest if shift.meal_latest is not None else shift.meal_earliest or 0
+    hi = shift.start_minute + max(latest, shift.meal_earliest or 0)
+    first = -(-lo // step) * step
+    options = list(range(first, hi + 1, step))
+    if not options:
+        options = [lo // step * step]
+    # Keep the meal inside the shift.
+    end = shift.start_minute + shift.length_minutes
+    fitting = [m for m in options if m >= shift.start_minute and m + shift.meal_minutes <= end]
+    return fitting or options[:1]
+
+
+# --------------------------------------------------------------------------- agents
+
+
+def coverage_agents(instance: RosterInstance) -> list[AgentSpec]:
+    """Front-line agents, the only people counted in coverage."""
+    return [a for a in instance.agents if a.role is Role.AGENT]
+
+
+def skill_set(instance: RosterInstance, agent: AgentSpec) -> frozenset[ChannelId]:
+    """Channels an agent is skilled for (every channel when none are listed)."""
+    if agent.skills:
+        return frozenset(agent.skills)
+    return frozenset(c.id for c in instance.channels)
+
+
+def serves(
+    instance: RosterInstance, agent: AgentSpec, shift: ShiftType, day: int
+) -> frozenset[ChannelId]:
+    """Channels ``agent`` can serve while working ``shift`` on ``day``."""
+    carried = day_channels(instance, shift, day)
+    skills = skill_set(instance, agent)
+    return skills if carried is None else skills & frozenset(carried)
+
+
+def excused_days(instance: RosterInstance, agent: AgentSpec) -> set[int]:
+    """Days the agent cannot work whatever the rota says.
+
+    Leave and unavailability (``days_off``), public holidays for agents off on
+    holidays, and days on which none of the agent's shifts is worked.
+    """
+    days = {d for d in agent.days_off if 0 <= d < instance.n_days}
+    for d in range(instance.n_days):
+        if agent.off_on_holidays and instance.day_types[d] is DayType.HOLIDAY:
+            days.add(d)
+        elif not any(can_work(instance, instance.shift(s), d) for s in agent.shifts):
+            days.add(d)
+    return days
+
+
+def follows_pattern(agent: AgentSpec) -> bool:
+    """Whether the rotation rules apply: rostered people with a fixed rotation."""
+    return (
+        agent.role is not Role.BACKUP
+        and bool(agent.shifts)
+        and agent.pattern in (PatternKind.ONE_ON_ONE_OFF, PatternKind.FIVE_ON_TWO_OFF)
+    )
+
+
+@dataclass(frozen=True)
+class Week:
+    """One calendar week (Mon-Sun) as the horizon sees it."""
+
+    year: int
+    number: int
+    days: tuple[int, ...]
+    missing_before: int
+    """Days of the week before the horizon start."""
+    missing_after: int
+    """Days of the week after the horizon end."""
+
+
+def calendar_weeks(instance: RosterInstance) -> list[Week]:
+    """ISO calendar weeks touched by the horizon, with the days cut at either edge."""
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for day in range(instance.n_days):
+        iso = instance.date(day).isocalendar()
+        groups[(iso.year, iso.week)].append(day)
+    weeks: list[Week] = []
+    for (year, number), days in sorted(groups.items()):
+        first = instance.date(days[0]).weekday()
+        last = instance.date(days[-1]).weekday()
+        weeks.append(Week(year, number, tuple(days), first, 6 - last))
+    return weeks
+
+
+@dataclass(frozen=True)
+class WeekTarget:
+    """Working days a five-two agent owes in one week of the horizon."""
+
+    week: Week
+    least: int
+    most: int
+    credited: int
+    """Excused days on weekdays that allow no day off: they count as worked."""
+    history_worked: int | None
+    """Days worked before the start in this week, when history covers them."""
+
+
+def five_two_targets(instance: RosterInstance, agent: AgentSpec) -> list[WeekTarget]:
+    """Bounds on the days worked inside the horizon, per calendar week.
+
+    Full weeks need exactly ``working_days_per_week``. The first week continues
+    the history when it covers the days before the start; otherwise and at the
+    end edge the week is prorated: at most the full count, and at least what
+    the days outside the horizon cannot make up.
+    """
+    need = agent.working_days_per_week
+    allowed = set(agent.days_off_allowed) if agent.days_off_allowed is not None else None
+    excused = excused_days(instance, agent)
+    out: list[WeekTarget] = []
+    for week in calendar_weeks(instance):
+        credited = 0
+        if allowed is not None:
+            credited = sum(
+                1 for d in week.days if d in excused and instance.date(d).weekday() not in allowed
+            )
+        history_worked: int | None = None
+        outside = week.missing_before + week.missing_after
+        if week.missing_before and len(agent.history) >= week.missing_before:
+            history_worked = agent.history[-week.missing_before :].upper().count("W")
+            outside = week.missing_after
+        before = history_worked or 0
+        most = need - before - credited
+        least = max(0, need - before - credited - outside)
+        out.append(WeekTarget(week, least, most, credited, history_worked))
+    return out
+
+
+def agents_by_id(agents: Iterable[AgentSpec]) -> dict[AgentId, AgentSpec]:
+    """Agents keyed by id."""
+    return {a.id: a for a in agents}

@@ -1,0 +1,193 @@
+"""Rotation patterns and pre-assigned days."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from rostering.domain.patterns import PatternKind
+from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
+from rostering.roster.rules.common import (
+    WEEKDAY_NAMES,
+    day_label,
+    excused_days,
+    five_two_targets,
+    follows_pattern,
+)
+
+
+def _enforce(ct: cp_model.Constraint, guard: list[cp_model.IntVar]) -> None:
+    if guard:
+        ct.only_enforce_if(guard)
+
+
+def one_on_one_off_rota(history: str) -> int | None:
+    """Parity of the rota: 0 when day 0 is a working day, 1 when it is off; None if free."""
+    if not history:
+        return None
+    return 1 if history[-1].upper() == "W" else 0
+
+
+class OneOnOneOff(Rule):
+    """One-on-one-off: the agent works one day and rests the next, strictly alternating.
+
+    The rotation continues from the previous period: when the last day of the
+    history was worked, the first day of the horizon is off. Leave, public
+    holidays (for agents off on them) and days when none of the agent's shifts
+    runs replace a rota day; they never shift the rotation.
+    """
+
+    name = "one-on-one-off"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any(
+            follows_pattern(a) and a.pattern is PatternKind.ONE_ON_ONE_OFF
+            for a in instance.agents
+        )
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, m = ctx.instance, ctx.model
+        # hard
+        for agent in inst.agents:
+            if not (follows_pattern(agent) and agent.pattern is PatternKind.ONE_ON_ONE_OFF):
+                continue
+            off_first = m.new_bool_var(f"rota_off_first(agent={agent.id})")
+            parity = one_on_one_off_rota(agent.history)
+            if parity is not None:
+                last = "worked" if parity else "was off"
+                guard = ctx.guard(
+                    f"agent {agent.id}: one-on-one-off continues last period "
+                    f"(the day before the start {last}, so {day_label(inst, 0)} is "
+                    f"{'off' if parity else 'a working day'})"
+                )
+                _enforce(m.add(off_first == parity), guard)
+            excused = excused_days(inst, agent)
+            for d in range(inst.n_days):
+                if d in excused:
+                    continue
+                on = ctx.vars.on_day(agent.id, d)
+                guard = ctx.guard(
+                    f"agent {agent.id}: one-on-one-off puts {day_label(inst, d)} "
+                    "in the rotation (worked or off by turn)"
+                )
+                if d % 2 == 0:
+                    _enforce(m.add(on + off_first == 1), guard)
+                else:
+                    _enforce(m.add(on == off_first), guard)
+        # soft: none
+        return []
+
+
+def _weekday_list(days: list[int]) -> str:
+    return ", ".join(WEEKDAY_NAMES[d] for d in sorted(days))
+
+
+class FiveOnTwoOff(Rule):
+    """Five-on-two-off: exactly five working days in every calendar week (Mon-Sun).
+
+    The number of days is the pattern's (``working_days_per_week``). Days off
+    fall only on the weekdays the pattern allows (e.g. the weekend). Leave,
+    public holidays and closed days on weekdays that allow no day off count as
+    worked days of the week. Weeks cut by the horizon continue the history when
+    it covers the missing days and are prorated otherwise.
+    """
+
+    name = "five-on-two-off"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any(
+            follows_pattern(a) and a.pattern is PatternKind.FIVE_ON_TWO_OFF
+            for a in instance.agents
+        )
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        # hard
+        for agent in ctx.instance.agents:
+            if not (follows_pattern(agent) and agent.pattern is PatternKind.FIVE_ON_TWO_OFF):
+                continue
+            self._weeks(ctx, agent)
+            self._allowed_days_off(ctx, agent)
+        # soft: none
+        return []
+
+    @staticmethod
+    def _weeks(ctx: RuleContext, agent: AgentSpec) -> None:
+        inst, m = ctx.instance, ctx.model
+        excused = excused_days(inst, agent)
+        for target in five_two_targets(inst, agent):
+            week = target.week
+            worked = sum(ctx.vars.on_day(agent.id, d) for d in week.days)
+            away = sum(1 for d in week.days if d in set(agent.days_off))
+            closed = sum(1 for d in week.days if d in excused) - away
+            need = agent.working_days_per_week
+            parts = [f"agent {agent.id}: five-two needs {need} working days in week {week.number}"]
+            if target.least == target.most:
+                parts.append(f"({target.most} of them inside the horizon)")
+            else:
+                parts.append(f"({target.least}-{target.most} of them inside the horizon)")
+            reasons = []
+            if away:
+                reasons.append(f"{away} of its days are leave or unavailable")
+            if closed:
+                reasons.append(f"{closed} are public holidays or days none of its shifts run")
+            if reasons:
+                parts.append("but " + " and ".join(reasons))
+            guard = ctx.guard(" ".join(parts))
+            if target.least == target.most:
+                _enforce(m.add(worked == target.most), guard)
+            else:
+                _enforce(m.add(worked <= target.most), guard)
+                if target.least > 0:
+                    _enforce(m.add(worked >= target.least), guard)
+
+    @staticmethod
+    def _allowed_days_off(ctx: RuleContext, agent: AgentSpec) -> None:
+        inst, m = ctx.instance, ctx.model
+        if agent.days_off_allowed is None:
+            return
+        allowed = set(agent.days_off_allowed)
+        excused = excused_days(inst, agent)
+        for d in range(inst.n_days):
+            if d in excused or inst.date(d).weekday() in allowed:
+                continue
+            guard = ctx.guard(
+                f"agent {agent.id}: five-two allows days off only on "
+                f"{_weekday_list(list(allowed))}, so {day_label(inst, d)} is worked"
+            )
+            _enforce(m.add(ctx.vars.on_day(agent.id, d) == 1), guard)
+
+
+class FixedDays(Rule):
+    """Pre-assigned days: a shift the planner has fixed, or a fixed day off."""
+
+    name = "pre-assigned days"
+
+    def applies(self, instance: RosterInstance) -> bool:
+        return any(a.fixed for a in instance.agents)
+
+    def build(self, ctx: RuleContext) -> list[SoftTerm]:
+        inst, m = ctx.instance, ctx.model
+        # hard
+        for agent in inst.agents:
+            for d, shift_id in sorted(agent.fixed.items()):
+                if not 0 <= d < inst.n_days:
+                    continue
+                if shift_id is None:
+                    guard = ctx.guard(f"agent {agent.id}: day off fixed on {day_label(inst, d)}")
+                    _enforce(m.add(ctx.vars.on_day(agent.id, d) == 0), guard)
+                    continue
+                guard = ctx.guard(
+                    f"agent {agent.id}: shift {shift_id} fixed on {day_label(inst, d)}"
+                )
+                var = ctx.vars.works(agent.id, d, shift_id)
+                if var is None:
+                    m.add_bool_or([g.Not() for g in guard])
+                else:
+                    _enforce(m.add(var == 1), guard)
+        # soft: none
+        return []
+
+
+PATTERN_RULES: list[type[Rule]] = [OneOnOneOff, FiveOnTwoOff, FixedDays]
+
+__all__ = ["PATTERN_RULES", "FiveOnTwoOff", "FixedDays", "OneOnOneOff", "one_on_one_off_rota"]
