@@ -159,6 +159,123 @@ def schema() -> None:
     out.print_json(json.dumps(scenario_json_schema()))
 
 
+keys_app = typer.Typer(
+    no_args_is_help=True,
+    help="API keys of the HTTP API: each key belongs to a tenant (a client project).",
+)
+app.add_typer(keys_app, name="keys")
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        help="SQLAlchemy URL or SQLite file (default: $DATABASE_URL or runs/rostering.sqlite).",
+    ),
+]
+
+
+def _api_store(database: str | None) -> object:
+    from api.config import Settings
+    from api.store import Store
+
+    settings = Settings(database_url=database) if database else Settings()
+    store = Store(settings.database_url)
+    store.create_all()
+    return store
+
+
+@keys_app.command("create")
+def keys_create(
+    tenant: Annotated[str, typer.Argument(help="Tenant name (created if new).")],
+    label: Annotated[str, typer.Option(help="What the key is for.")] = "",
+    database: DatabaseOption = None,
+) -> None:
+    """Create an API key for a tenant and print it (it is shown only once)."""
+    from api.store import Store, create_api_key
+
+    store = _api_store(database)
+    assert isinstance(store, Store)
+    with store.session() as session:
+        row, key = create_api_key(session, tenant, label=label)
+        session.commit()
+        key_id = row.id
+    store.dispose()
+    err.print(f"created key {key_id} for tenant {tenant!r}; store it now, it is not shown again:")
+    out.print(key, markup=False, highlight=False)
+
+
+@keys_app.command("list")
+def keys_list(
+    tenant: Annotated[str | None, typer.Argument(help="Only this tenant's keys.")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """List API keys (ids, tenants, labels; never the keys themselves)."""
+    from api.store import Store, list_api_keys
+
+    store = _api_store(database)
+    assert isinstance(store, Store)
+    table = Table(title="API keys")
+    for col in ("key id", "tenant", "label", "created", "revoked"):
+        table.add_column(col)
+    with store.session() as session:
+        for row in list_api_keys(session, tenant):
+            table.add_row(
+                row.id,
+                row.tenant.name,
+                row.label,
+                row.created_at.strftime("%Y-%m-%d %H:%M"),
+                row.revoked_at.strftime("%Y-%m-%d %H:%M") if row.revoked_at else "",
+            )
+    store.dispose()
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="Key id, as `keys list` shows it.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Revoke an API key; requests with it answer 401 from then on."""
+    from api.store import Store, revoke_api_key
+
+    store = _api_store(database)
+    assert isinstance(store, Store)
+    with store.session() as session:
+        done = revoke_api_key(session, key_id)
+        session.commit()
+    store.dispose()
+    if not done:
+        err.print(f"[bold red]no live key[/] with id {key_id!r}")
+        raise typer.Exit(EXIT_INPUT)
+    out.print(f"revoked key {key_id}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    database: DatabaseOption = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Runs solved at once (default 2).", min=1)
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the what-if HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from api.config import Settings
+    from api.main import create_app
+
+    overrides: dict[str, object] = {}
+    if database:
+        overrides["database_url"] = database
+    if workers:
+        overrides["workers"] = workers
+    settings = Settings.model_validate(overrides)
+    err.print(f"serving on http://{host}:{port} (docs at /docs), {settings.workers} worker(s)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
