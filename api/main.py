@@ -33,10 +33,6 @@ log = logging.getLogger(__name__)
 _PARTS = {"body": "request body", "query": "query", "path": "path", "header": "header"}
 
 
-class _TooLargeError(Exception):
-    """The request body grew past the limit while it was read."""
-
-
 class BodyLimit:
     """Refuse request bodies over ``max_bytes`` with 413, declared or streamed."""
 
@@ -60,27 +56,36 @@ class BodyLimit:
                 return
         received = 0
         started = False
+        refused = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLargeError
+                    # Answer 413 now; the app sees the client go away.
+                    if not started:
+                        refused = True
+                        await _send_error(send, *self._too_large())
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except _TooLargeError:
-            if not started:
-                await _send_error(send, *self._too_large())
+        except Exception:
+            if not refused:
+                raise
 
     def _too_large(self) -> tuple[int, str]:
         return (

@@ -465,7 +465,11 @@ class Runner:
             log.info("run %s ended: %s", run_id, status)
         except BrokenProcessPool:
             if slot.killed_for == "cancel":
-                self._mark(run_id, status=RunStatus.CANCELLED, message="cancelled while solving")
+                self._mark(
+                    run_id,
+                    status=RunStatus.CANCELLED,
+                    message="cancelled while solving; its worker was stopped",
+                )
             elif slot.killed_for == "deadline":
                 self._mark(
                     run_id,

@@ -56,6 +56,7 @@ from sqlalchemy.orm import (
     relationship,
     sessionmaker,
 )
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)
@@ -201,10 +202,19 @@ class RunRecord(Base):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a long busy timeout."""
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a long busy timeout.
+
+    ``sqlite://`` (in memory) suits a single process only: worker processes
+    cannot see it.
+    """
     if url.startswith("sqlite"):
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
         engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, pool_pre_ping=True
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            # An in-memory database lives in one connection, shared by every session.
+            poolclass=StaticPool if in_memory else None,
+            pool_pre_ping=not in_memory,
         )
 
         @event.listens_for(engine, "connect")

@@ -22,8 +22,12 @@ _DESCRIPTIONS = {
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` entries for the given error status codes."""
-    return {code: {"model": ErrorBody, "description": _DESCRIPTIONS[code]} for code in codes}
+    """OpenAPI ``responses`` entries for the given error codes, plus 400 (a request that
+    cannot be parsed at all) and 503 (database busy), which any route may answer."""
+    return {
+        code: {"model": ErrorBody, "description": _DESCRIPTIONS[code]}
+        for code in sorted({400, 503, *codes})
+    }
 
 
 class ProblemsError(HTTPException):

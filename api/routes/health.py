@@ -22,13 +22,12 @@ except PackageNotFoundError:  # running from a source tree
 @router.get("/health", summary="Server health")
 def health(session: SessionDep, settings: SettingsDep) -> Health:
     """Up, with the number of runs queued and running (no API key needed)."""
-    counts = dict(
-        session.execute(
-            select(RunRecord.status, func.count())
-            .where(RunRecord.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]))
-            .group_by(RunRecord.status)
-        ).tuples()
+    rows = session.execute(
+        select(RunRecord.status, func.count())
+        .where(RunRecord.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]))
+        .group_by(RunRecord.status)
     )
+    counts = {status: int(count) for status, count in rows}
     return Health(
         status="ok",
         version=VERSION,

@@ -92,11 +92,12 @@ def solve(
         raise _fail_scenario(exc) from None
 
     def show(p: Progress) -> None:
-        gap = f"{p.gap:6.2%}" if p.gap is not None else "   -  "
+        gap = f"{abs(p.objective - p.bound) / max(abs(p.objective), 1e-9):6.2%}"
         err.print(
             f"  {p.elapsed_s:7.1f} s  solution {p.solutions:3d}  objective {p.objective:14,.2f}"
             f"  bound {p.bound:14,.2f}  gap {gap}",
             highlight=False,
+            soft_wrap=True,
         )
 
     err.print(f"solving [bold]{scenario.name}[/] (time limit {time_limit:g} s, {workers} workers)")
@@ -174,14 +175,11 @@ DatabaseOption = Annotated[
 ]
 
 
-def _api_store(database: str | None) -> object:
+def _database_url(database: str | None) -> str:
     from api.config import Settings
-    from api.store import Store
 
     settings = Settings(database_url=database) if database else Settings()
-    store = Store(settings.database_url)
-    store.create_all()
-    return store
+    return settings.database_url
 
 
 @keys_app.command("create")
@@ -193,8 +191,8 @@ def keys_create(
     """Create an API key for a tenant and print it (it is shown only once)."""
     from api.store import Store, create_api_key
 
-    store = _api_store(database)
-    assert isinstance(store, Store)
+    store = Store(_database_url(database))
+    store.create_all()
     with store.session() as session:
         row, key = create_api_key(session, tenant, label=label)
         session.commit()
@@ -212,8 +210,8 @@ def keys_list(
     """List API keys (ids, tenants, labels; never the keys themselves)."""
     from api.store import Store, list_api_keys
 
-    store = _api_store(database)
-    assert isinstance(store, Store)
+    store = Store(_database_url(database))
+    store.create_all()
     table = Table(title="API keys")
     for col in ("key id", "tenant", "label", "created", "revoked"):
         table.add_column(col)
@@ -238,8 +236,8 @@ def keys_revoke(
     """Revoke an API key; requests with it answer 401 from then on."""
     from api.store import Store, revoke_api_key
 
-    store = _api_store(database)
-    assert isinstance(store, Store)
+    store = Store(_database_url(database))
+    store.create_all()
     with store.session() as session:
         done = revoke_api_key(session, key_id)
         session.commit()

@@ -37,7 +37,9 @@ OUTBOUND = ChannelId("outbound")
 PAY = PayRules()
 
 
-def day_types(n_days: int, *, start: dt.date = MONDAY, holidays: Iterable[int] = ()) -> list[DayType]:
+def day_types(
+    n_days: int, *, start: dt.date = MONDAY, holidays: Iterable[int] = ()
+) -> list[DayType]:
     """Workday / weekend by weekday, with the given day indices made public holidays."""
     out: list[DayType] = []
     hols = set(holidays)
@@ -147,10 +149,12 @@ def reference_instance(
     outbound_days_b = [d for d in range(n_days) if types[d] is DayType.WORKDAY]
     needs = [
         *needs_between(n_days, INBOUND, first_minute=9 * 60, last_minute=21 * 60),
-        *needs_between(n_days, OUTBOUND, first_minute=10 * 60, last_minute=17 * 60,
-                       days=outbound_days_b),
-        *needs_between(n_days, OUTBOUND, first_minute=14 * 60, last_minute=16 * 60,
-                       days=outbound_days_a),
+        *needs_between(
+            n_days, OUTBOUND, first_minute=10 * 60, last_minute=17 * 60, days=outbound_days_b
+        ),
+        *needs_between(
+            n_days, OUTBOUND, first_minute=14 * 60, last_minute=16 * 60, days=outbound_days_a
+        ),
     ]
     return RosterInstance(
         name="reference",
@@ -158,7 +162,7 @@ def reference_instance(
         n_days=n_days,
         interval_minutes=60,
         day_types=types,
-        holiday_names={d: "National Day" for d in hol},
+        holiday_names=dict.fromkeys(hol, "National Day"),
         channels=[
             ChannelSpec(id=INBOUND, kind=ChannelKind.INBOUND, priority=2.0),
             ChannelSpec(id=CHAT, kind=ChannelKind.CHAT),
@@ -205,7 +209,7 @@ def tiny_instance(
         n_days=n_days,
         interval_minutes=60,
         day_types=day_types(n_days, start=start, holidays=hol),
-        holiday_names={d: "National Day" for d in hol},
+        holiday_names=dict.fromkeys(hol, "National Day"),
         channels=channels
         or [
             ChannelSpec(id=INBOUND, kind=ChannelKind.INBOUND),

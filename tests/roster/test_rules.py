@@ -291,9 +291,7 @@ def test_deferred_work_late_when_the_window_is_short() -> None:
 
 
 def test_activity_on_a_channel_the_agent_cannot_serve_is_caught() -> None:
-    inst = tiny_instance(
-        n_days=1, agents=[agent("A1", skills=(INBOUND,), fixed={0: ShiftId("A")})]
-    )
+    inst = tiny_instance(n_days=1, agents=[agent("A1", skills=(INBOUND,), fixed={0: ShiftId("A")})])
     solution = run(inst)
     tampered = solution.model_copy(deep=True)
     floor = next(a for a in tampered.activities if a.activity == INBOUND)
@@ -358,9 +356,17 @@ def test_management_ratio_reported_when_supervisors_are_too_few() -> None:
 
 @pytest.mark.parametrize(
     ("on_duty", "rate", "risk", "expected"),
-    [(2, 0.05, 0.05, 1), (0, 0.05, 0.05, 0), (10, 0.0, 0.05, 0), (20, 0.1, 0.05, 4), (3, 0.5, 0.01, 3)],
+    [
+        (2, 0.05, 0.05, 1),
+        (0, 0.05, 0.05, 0),
+        (10, 0.0, 0.05, 0),
+        (20, 0.1, 0.05, 4),
+        (3, 0.5, 0.01, 3),
+    ],
 )
-def test_backups_needed_known_answers(on_duty: int, rate: float, risk: float, expected: int) -> None:
+def test_backups_needed_known_answers(
+    on_duty: int, rate: float, risk: float, expected: int
+) -> None:
     assert backups_needed(on_duty, absenteeism=rate, risk=risk) == expected
 
 

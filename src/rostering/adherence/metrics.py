@@ -226,6 +226,14 @@ def _lookup(start_key: I64, end_key: I64, x: I64) -> I64:
     return out
 
 
+def _take(values: I64, idx: I64, fill: int) -> I64:
+    """``values[idx]``, with ``fill`` where ``idx`` is -1."""
+    if len(values) == 0:
+        return np.full(len(idx), fill, dtype=np.int64)
+    out: I64 = np.where(idx >= 0, values[np.clip(idx, 0, None)], fill).astype(np.int64)
+    return out
+
+
 def _sorted_unique(x: I64) -> I64:
     """Sorted distinct values (a sort, faster here than a hash for millions of keys)."""
     s = np.sort(x)
@@ -377,11 +385,11 @@ def measure(
         agent=p_agent,
         a=ka - p_agent * span + base,
         b=kb - p_agent * span + base,
-        sk=np.where(si >= 0, seg[3][si], -1),
-        shift=np.where(si >= 0, seg[4][si], -1),
-        act=np.where(ai >= 0, ts["activity"].to_numpy(dtype=np.int64)[ai], OFFLINE_CODE),
-        state=np.where(ai >= 0, ts["state"].to_numpy(dtype=np.int64)[ai], -1),
-        neutral=np.where(ai >= 0, ts["neutral"].to_numpy(dtype=bool)[ai], False),
+        sk=_take(seg[3], si, -1),
+        shift=_take(seg[4], si, -1),
+        act=_take(ts["activity"].to_numpy(dtype=np.int64), ai, OFFLINE_CODE),
+        state=_take(ts["state"].to_numpy(dtype=np.int64), ai, -1),
+        neutral=_take(ts["neutral"].to_numpy(dtype=np.int64), ai, 0).astype(bool),
     )
     dur = p.b - p.a
     sched = p.sk >= 0
@@ -524,9 +532,7 @@ def measure(
         p,
         dur=dur,
         day=day,
-        sched=sched,
         in_adh=in_adh,
-        logged=logged,
         schedule=schedule,
         absent=absent,
         config=config,
@@ -534,9 +540,7 @@ def measure(
     exceptions = _exceptions_frame(exc_parts, schedule=schedule, timezone=timezone)
     by_agent = _by_agent(by_agent_day, config=config)
     by_day = _by_day(by_agent_day, config=config)
-    by_interval = _by_interval(
-        p, dur=dur, sched=sched, in_adh=in_adh, logged=logged, config=config, timezone=timezone
-    )
+    by_interval = _by_interval(p, dur=dur, in_adh=in_adh, config=config, timezone=timezone)
     totals = _totals(by_agent_day, by_agent, config=config)
     totals["exceptions"] = int((~exceptions["informational"]).sum()) if len(exceptions) else 0
     return Measures(
@@ -596,35 +600,53 @@ def _attribute_days(
     return day.astype(np.int64)
 
 
+_N_ACT = len(ACTIVITY_CODES)
+
+
+def _category_sums(p: _Pieces, *, dur: I64, in_adh: Mask) -> Callable[[I64, int], dict[str, F64]]:
+    """Minute sums of every measure per group, from one weighted count per group.
+
+    Each piece falls in one of 3 x 2 x 6 categories (scheduled none/work/meal,
+    in adherence or not, actual activity); the measures are sums over sets of
+    categories, so one ``bincount`` per grouping serves them all.
+    """
+    cat = ((p.sk + 1) * 2 + (in_adh & (p.sk >= 0))) * _N_ACT + p.act
+    ncat = 3 * 2 * _N_ACT
+
+    def sums(group: I64, n_groups: int) -> dict[str, F64]:
+        table = np.bincount(group * ncat + cat, weights=dur, minlength=n_groups * ncat)
+        t = table.reshape(n_groups, 3, 2, _N_ACT) / 60.0
+        by_act = t.sum(axis=(1, 2))
+        logged_cols = [i for i in range(_N_ACT) if i != OFFLINE_CODE]
+        worked_cols = [_CODE[Activity.PRODUCTIVE], _CODE[Activity.NOT_READY], _CODE[Activity.OTHER]]
+        return {
+            "scheduled_minutes": t[:, 1:].sum(axis=(1, 2, 3)),
+            "scheduled_work_minutes": t[:, 1 + _WORK].sum(axis=(1, 2)),
+            "in_adherence_minutes": t[:, 1:, 1].sum(axis=(1, 2)),
+            "logged_in_minutes": by_act[:, logged_cols].sum(axis=1),
+            "worked_minutes": by_act[:, worked_cols].sum(axis=1),
+            "productive_minutes": by_act[:, _CODE[Activity.PRODUCTIVE]],
+            "not_ready_minutes": by_act[:, _CODE[Activity.NOT_READY]],
+            "break_minutes": by_act[:, _CODE[Activity.BREAK]],
+            "meal_minutes": by_act[:, _CODE[Activity.MEAL]],
+            "other_minutes": by_act[:, _CODE[Activity.OTHER]],
+            "unscheduled_minutes": t[:, 0][:, :, logged_cols].sum(axis=(1, 2)),
+        }
+
+    return sums
+
+
 def _by_agent_day(
     p: _Pieces,
     *,
     dur: I64,
     day: I64,
-    sched: Mask,
     in_adh: Mask,
-    logged: Mask,
     schedule: Schedule,
     absent: Mask,
     config: AdherenceConfig,
 ) -> pd.DataFrame:
-    act = p.act
-    worked_acts = np.isin(
-        act, [_CODE[Activity.PRODUCTIVE], _CODE[Activity.NOT_READY], _CODE[Activity.OTHER]]
-    )
-    parts = {
-        "scheduled_minutes": sched,
-        "scheduled_work_minutes": p.sk == _WORK,
-        "in_adherence_minutes": sched & in_adh,
-        "logged_in_minutes": logged,
-        "worked_minutes": logged & worked_acts,
-        "productive_minutes": act == _CODE[Activity.PRODUCTIVE],
-        "not_ready_minutes": act == _CODE[Activity.NOT_READY],
-        "break_minutes": act == _CODE[Activity.BREAK],
-        "meal_minutes": act == _CODE[Activity.MEAL],
-        "other_minutes": act == _CODE[Activity.OTHER],
-        "unscheduled_minutes": ~sched & logged,
-    }
+    sums = _category_sums(p, dur=dur, in_adh=in_adh)
     sh = schedule.shifts
     shift_days = pd.DataFrame(
         {
@@ -641,8 +663,8 @@ def _by_agent_day(
     k = p.agent * ndays + (day - dmin)
     uk, inv = _unique_inverse(k)
     frame = pd.DataFrame({"agent_code": uk // ndays, "day": uk % ndays + dmin})
-    for name, mask in parts.items():
-        frame[name] = np.bincount(inv, weights=np.where(mask, dur, 0), minlength=len(uk)) / 60.0
+    for name, values in sums(inv, len(uk)).items():
+        frame[name] = values
     per_day_shifts = shift_days.groupby(["agent_code", "day"], as_index=False).agg(
         shift=("shift", "|".join),
         shifts_planned=("shifts_planned", "sum"),
@@ -683,9 +705,9 @@ def _derive(frame: pd.DataFrame, *, config: AdherenceConfig) -> pd.DataFrame:
     f["not_ready_break_share"] = _ratio(f["not_ready_minutes"] + f["break_minutes"], paid)
     f["shifts_attended"] = f["shifts_planned"] - f["shifts_absent"]
     kept = f["adherence"].to_numpy() >= config.adherence_threshold - 1e-12
-    f["kept_schedule"] = pd.array(
-        np.where(f["scheduled_minutes"].to_numpy() > 0, kept, pd.NA), dtype="boolean"
-    )
+    kept_arr = pd.array(kept, dtype="boolean")
+    kept_arr[f["scheduled_minutes"].to_numpy() <= 0] = pd.NA
+    f["kept_schedule"] = kept_arr
     return f
 
 
@@ -720,9 +742,7 @@ def _by_interval(
     p: _Pieces,
     *,
     dur: I64,
-    sched: Mask,
     in_adh: Mask,
-    logged: Mask,
     config: AdherenceConfig,
     timezone: str,
 ) -> pd.DataFrame:
@@ -744,16 +764,21 @@ def _by_interval(
     lo = np.maximum(p.a[rep], origin + iv * length)
     hi = np.minimum(p.b[rep], origin + (iv + 1) * length)
     d = hi - lo
-    masks = (
-        sched[rep],
-        (sched & in_adh)[rep],
-        logged[rep],
-        (p.act == _CODE[Activity.PRODUCTIVE])[rep],
+    sub = _Pieces(
+        agent=p.agent[rep],
+        a=lo,
+        b=hi,
+        sk=p.sk[rep],
+        shift=p.shift[rep],
+        act=p.act[rep],
+        state=p.state[rep],
+        neutral=p.neutral[rep],
     )
     uiv, inv = _unique_inverse(iv)
     frame = pd.DataFrame({"iv": uiv})
-    for name, mask in zip(cols, masks, strict=True):
-        frame[name] = np.bincount(inv, weights=np.where(mask, d, 0), minlength=len(uiv)) / 60.0
+    all_sums = _category_sums(sub, dur=d, in_adh=in_adh[rep])(inv, len(uiv))
+    for name in cols:
+        frame[name] = all_sums[name]
     starts = to_local_timestamps(origin + uiv * length, timezone)
     frame.insert(0, "interval_start", starts)
     frame.insert(1, "date", [ts.date() for ts in starts])
@@ -831,16 +856,14 @@ def _exceptions_frame(
 
 
 def _empty_measures(schedule: Schedule, *, config: AdherenceConfig) -> Measures:
-    empty_p = _Pieces(*(np.zeros(0, dtype=np.int64) for _ in range(7)), np.zeros(0, dtype=bool))
     z = np.zeros(0, dtype=np.int64)
+    empty_p = _Pieces(z, z, z, z, z, z, z, np.zeros(0, dtype=bool))
     zb = np.zeros(0, dtype=bool)
     by_agent_day = _by_agent_day(
         empty_p,
         dur=z,
         day=z,
-        sched=zb,
         in_adh=zb,
-        logged=zb,
         schedule=schedule,
         absent=zb,
         config=config,
@@ -850,9 +873,7 @@ def _empty_measures(schedule: Schedule, *, config: AdherenceConfig) -> Measures:
         by_agent_day=by_agent_day,
         by_agent=by_agent,
         by_day=_by_day(by_agent_day, config=config),
-        by_interval=_by_interval(
-            empty_p, dur=z, sched=zb, in_adh=zb, logged=zb, config=config, timezone="UTC"
-        ),
+        by_interval=_by_interval(empty_p, dur=z, in_adh=zb, config=config, timezone="UTC"),
         exceptions=_exceptions_frame([], schedule=schedule, timezone="UTC"),
         planned=pd.DataFrame(columns=["agent", "start", "end", "activity"]),
         actual=pd.DataFrame(columns=["agent", "start", "end", "activity"]),

@@ -34,6 +34,19 @@ logger = logging.getLogger(__name__)
 I64 = npt.NDArray[np.int64]
 
 
+STATES: tuple[str, ...] = (
+    "login",
+    "logout",
+    "available",
+    "not_ready",
+    "on_call",
+    "after_call_work",
+    "meal",
+)
+"""States the generator writes."""
+_LOGIN, _LOGOUT, _AVAILABLE, _NOT_READY, _ON_CALL, _WRAP, _MEAL = range(len(STATES))
+
+
 class SimulationConfig(BaseModel):
     """Rates and sizes of the behaviour simulated. Minutes are whole minutes."""
 
@@ -85,17 +98,60 @@ def _draw_minutes(rng: np.random.Generator, rng_range: tuple[int, int], n: int) 
 
 
 def format_timestamps(t: I64, timezone: str) -> npt.NDArray[np.str_]:
-    """ISO 8601 strings with the UTC offset of ``timezone`` for epoch seconds ``t``."""
+    """``YYYY-MM-DDTHH:MM:SS+HH:MM`` in ``timezone`` for epoch seconds ``t`` (vectorised)."""
     wall = local_wall_seconds(t, timezone)
-    off = wall - t
-    text = np.datetime_as_string(wall.astype("datetime64[s]"), unit="s")
-    out = np.empty(len(t), dtype="<U25")
-    for o in np.unique(off):
-        sign = "+" if o >= 0 else "-"
-        hh, mm = divmod(abs(int(o)) // 60, 60)
-        m = off == o
-        out[m] = np.char.add(text[m], f"{sign}{hh:02d}:{mm:02d}")
+    off = (wall - t) // 60
+    days = wall // 86400
+    secs = wall - days * 86400
+    ymd = days.astype("datetime64[D]")
+    year = ymd.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = (ymd.astype("datetime64[M]").astype(np.int64) % 12) + 1
+    day = (ymd - ymd.astype("datetime64[M]")).astype(np.int64) + 1
+    sign = np.where(off >= 0, ord("+"), ord("-"))
+    aoff = np.abs(off)
+    fields = [
+        (year, 4),
+        ("-", 0),
+        (month, 2),
+        ("-", 0),
+        (day, 2),
+        ("T", 0),
+        (secs // 3600, 2),
+        (":", 0),
+        (secs // 60 % 60, 2),
+        (":", 0),
+        (secs % 60, 2),
+        (sign, -1),
+        (aoff // 60, 2),
+        (":", 0),
+        (aoff % 60, 2),
+    ]
+    buf = np.empty((len(t), 25), dtype=np.uint8)
+    col = 0
+    for value, width in fields:
+        if isinstance(value, str):
+            buf[:, col] = ord(value)
+            col += 1
+        elif width == -1:
+            buf[:, col] = value
+            col += 1
+        else:
+            for k in range(width):
+                buf[:, col + k] = 48 + (value // 10 ** (width - 1 - k)) % 10
+            col += width
+    out: npt.NDArray[np.str_] = buf.view("S25").ravel().astype("U25")
     return out
+
+
+def write_events_csv(events: pd.DataFrame, path: Path) -> None:
+    """Write ``agent,timestamp,state`` rows quickly (plain text, no quoting needed)."""
+    agent = events["agent"].astype(str).tolist()
+    stamp = events["timestamp"].astype(str).tolist()
+    state = events["state"].astype(str).tolist()
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("agent,timestamp,state\n")
+        fh.write("\n".join(map(",".join, zip(agent, stamp, state, strict=True))))
+        fh.write("\n")
 
 
 def synthetic_roster(
@@ -222,7 +278,7 @@ def simulate_events(
     cycles = (np.ceil(length / cycle * 1.5) + 3).astype(np.int64)
     cw = np.repeat(np.arange(len(win_start)), cycles)
     nc = len(cw)
-    durs = np.stack(
+    draws = np.stack(
         [
             rng.exponential(cfg.mean_wait_s, nc),
             rng.gamma(4.0, cfg.mean_talk_s / 4.0, nc),
@@ -230,16 +286,14 @@ def simulate_events(
         ],
         axis=1,
     )
-    durs = np.maximum(np.round(durs), 1).astype(np.int64).reshape(-1)
+    durs = np.maximum(np.round(draws), 1).astype(np.int64).reshape(-1)
     ew = np.repeat(cw, 3)
     before = np.cumsum(durs) - durs  # time of all earlier entries, across windows
     first_of = np.searchsorted(ew, np.arange(len(win_start)))
     offset = before - before[np.clip(first_of, 0, max(len(ew) - 1, 0))][ew]
     t_cycle = win_start[ew] + offset
-    idle_names = np.where(rng.random(nc) < cfg.not_ready_share, "not_ready", "available")
-    names = np.stack(
-        [idle_names, np.full(nc, "on_call"), np.full(nc, "after_call_work")], axis=1
-    ).reshape(-1)
+    idle = np.where(rng.random(nc) < cfg.not_ready_share, _NOT_READY, _AVAILABLE)
+    names = np.stack([idle, np.full(nc, _ON_CALL), np.full(nc, _WRAP)], axis=1).reshape(-1)
     inside = t_cycle < win_end[ew]
     # the first state of each window starts exactly at the window start
     t_cycle, names, ew = t_cycle[inside], names[inside], ew[inside]
@@ -254,11 +308,11 @@ def simulate_events(
         logout[w],
     ]
     parts_s = [
-        np.full(int(w.sum()), "login"),
+        np.full(int(w.sum()), _LOGIN),
         names,
-        np.where(meal_out[wm], "logout", "meal"),
-        np.full(int(wmo.sum()), "login"),
-        np.full(int(w.sum()), "logout"),
+        np.where(meal_out[wm], _LOGOUT, _MEAL),
+        np.full(int(wmo.sum()), _LOGIN),
+        np.full(int(w.sum()), _LOGOUT),
     ]
     parts_shift = [
         np.flatnonzero(w),
@@ -268,10 +322,10 @@ def simulate_events(
         np.flatnonzero(w),
     ]
     t = np.concatenate(parts_t).astype(np.int64)
-    state = np.concatenate(parts_s).astype(object)
+    state = np.concatenate(parts_s).astype(np.int64)
     shift_of = np.concatenate(parts_shift).astype(np.int64)
     # order: by time; at equal times a login precedes the states that follow it
-    prio = np.where(state == "login", 0, np.where(state == "logout", 2, 1))
+    prio = np.where(state == _LOGIN, 0, np.where(state == _LOGOUT, 2, 1))
     order = np.lexsort((prio, t, shift_of))
     t, state, shift_of = t[order], state[order], shift_of[order]
 
@@ -299,7 +353,7 @@ def simulate_events(
 
     # a missing logout: the final logout of some shifts is left out
     keep = np.ones(len(t), dtype=bool)
-    is_last_logout = (state == "logout") & np.r_[shift_of[1:] != shift_of[:-1], True]
+    is_last_logout = (state == _LOGOUT) & np.r_[shift_of[1:] != shift_of[:-1], True]
     cand = np.flatnonzero(is_last_logout)
     if cfg.missing_logouts and len(cand):
         drop = rng.choice(cand, size=min(cfg.missing_logouts, len(cand)), replace=False)
@@ -356,9 +410,9 @@ def simulate_events(
         )
     events = pd.DataFrame(
         {
-            "agent": ids[agent_code],
+            "agent": pd.Categorical.from_codes(agent_code, categories=pd.Index(list(ids))),
             "timestamp": format_timestamps(t, timezone),
-            "state": state.astype(str),
+            "state": pd.Categorical.from_codes(state, categories=pd.Index(list(STATES))),
         }
     )
     inj = pd.concat([d for d in injected if len(d)], ignore_index=True) if injected else None
@@ -372,9 +426,11 @@ def simulate_events(
 
 
 __all__ = [
+    "STATES",
     "SimulatedEvents",
     "SimulationConfig",
     "format_timestamps",
     "simulate_events",
     "synthetic_roster",
+    "write_events_csv",
 ]

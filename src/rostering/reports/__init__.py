@@ -3,12 +3,14 @@
 The CLI's HTML reports, the HTTP API and the notebooks draw the same figures:
 the roster Gantt (:mod:`.gantt`), coverage and service level
 (:mod:`.coverage`), cost (:mod:`.cost`), what-if comparisons
-(:mod:`.compare`) and the run report (:mod:`.html`). Colours come from
+(:mod:`.compare`), adherence (:mod:`.adherence`) and the run report
+(:mod:`.html`). Colours come from
 :mod:`.theme`, one per channel and activity.
 """
 
 from __future__ import annotations
 
+from rostering.reports.adherence import adherence_gantt, adherence_heatmap
 from rostering.reports.compare import comparison_figure, variants_figure
 from rostering.reports.cost import cost_figure, cost_table
 from rostering.reports.coverage import (
@@ -22,6 +24,8 @@ from rostering.reports.theme import activity_colours, channel_colours
 
 __all__ = [
     "activity_colours",
+    "adherence_gantt",
+    "adherence_heatmap",
     "channel_colours",
     "comparison_figure",
     "cost_figure",

@@ -119,7 +119,7 @@ def _needs(
         ends = pd.to_datetime(requirements["window_end"])
         has = ends.notna()
         if has.any():
-            span = (ends[has].dt.tz_convert(tz) - starts[has].dt.tz_convert(tz))
+            span = ends[has].dt.tz_convert(tz) - starts[has].dt.tz_convert(tz)
             span_slots = (span.dt.total_seconds() / 60 / step).apply(math.ceil)
             frame = pd.DataFrame({"channel": requirements["channel"][has], "slots": span_slots})
             for channel, group in frame.groupby("channel"):
@@ -183,7 +183,10 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
             if r.date in index:
                 requests.append(
                     ShiftRequest(
-                        agent=person.id, day=index[r.date], shift=r.shift, want=r.want,
+                        agent=person.id,
+                        day=index[r.date],
+                        shift=r.shift,
+                        want=r.want,
                         weight=r.weight,
                     )
                 )
@@ -215,7 +218,11 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
     )
     log.info(
         "compiled %s: %d days, %d agents, %d shift types, %d needs",
-        scenario.name, h.days, len(agents), len(instance.shifts), len(needs),
+        scenario.name,
+        h.days,
+        len(agents),
+        len(instance.shifts),
+        len(needs),
     )
     return instance
 

@@ -53,7 +53,7 @@ def explain_conflicts(
     deadline = time.perf_counter() + time_limit_s
     built = build_model(instance, explain=True)
     model = built.model
-    model.clear_objective()
+    model.clear_objective()  # type: ignore[no-untyped-call]
     by_index = {a.literal.index: a for a in built.assumptions}
     literals = [a.literal for a in built.assumptions]
     infeasible, core = _infeasible(model, literals, time_limit_s=time_limit_s)

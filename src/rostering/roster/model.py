@@ -23,11 +23,16 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
+from rostering.domain.patterns import PatternKind
 from rostering.roster.instance import RosterInstance
 from rostering.roster.rules.base import Assumption, Rule, RuleContext, SoftTerm
 from rostering.roster.rules.common import (
     SCALE,
+    can_work,
     coverage_agents,
+    excused_days,
+    five_two_targets,
+    follows_pattern,
     int_weight,
     local_time,
     meal_offsets,
@@ -42,7 +47,7 @@ from rostering.roster.rules.fairness import Fairness
 from rostering.roster.rules.floor import Floor
 from rostering.roster.rules.holidays import HOLIDAY_RULES
 from rostering.roster.rules.meals import Meals
-from rostering.roster.rules.patterns import PATTERN_RULES
+from rostering.roster.rules.patterns import PATTERN_RULES, one_on_one_off_rota
 from rostering.roster.rules.standby import (
     ManagementRatio,
     SupervisorStandby,
@@ -104,7 +109,7 @@ class Progress(BaseModel):
 ProgressFn = Callable[[Progress], None]
 
 
-class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _Reporter(cp_model.CpSolverSolutionCallback):
     def __init__(self, report: ProgressFn) -> None:
         super().__init__()
         self._report = report
@@ -189,19 +194,58 @@ def _set_objective(model: cp_model.CpModel, terms: list[SoftTerm]) -> None:
     model.minimize(cp_model.LinearExpr.weighted_sum(exprs, coefs) + offset)
 
 
-def _status(code: int) -> SolveStatus:
-    return {
-        cp_model.OPTIMAL: SolveStatus.OPTIMAL,
-        cp_model.FEASIBLE: SolveStatus.FEASIBLE,
-        cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
-        cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
-    }.get(code, SolveStatus.UNKNOWN)
+def _status(code: cp_model.CpSolverStatus) -> SolveStatus:
+    if code == cp_model.OPTIMAL:
+        return SolveStatus.OPTIMAL
+    if code == cp_model.FEASIBLE:
+        return SolveStatus.FEASIBLE
+    if code == cp_model.INFEASIBLE:
+        return SolveStatus.INFEASIBLE
+    if code == cp_model.MODEL_INVALID:
+        return SolveStatus.MODEL_INVALID
+    return SolveStatus.UNKNOWN
 
 
 def add_hint(built: BuiltModel, hint: Mapping[tuple[AgentId, int], ShiftId]) -> None:
     """Start the search from a known roster (days not in ``hint`` are off)."""
     for (agent, day, shift), var in built.vars.items():
         built.model.add_hint(var, int(hint.get((agent, day)) == shift))
+
+
+def pattern_hint(instance: RosterInstance) -> dict[tuple[AgentId, int], ShiftId]:
+    """A quick roster that keeps the rotations, to start the search from.
+
+    One-on-one-off agents work their rota days, five-two agents the first
+    allowed days of each week up to the weekly count, fixed days as fixed;
+    each agent's shifts are taken in turn. It ignores coverage and may break
+    contract limits: CP-SAT repairs what it must and improves the rest.
+    """
+    hint: dict[tuple[AgentId, int], ShiftId] = {}
+    for i, agent in enumerate(instance.agents):
+        if not follows_pattern(agent):
+            continue
+        excused = excused_days(instance, agent)
+        days: set[int] = set()
+        if agent.pattern is PatternKind.ONE_ON_ONE_OFF:
+            off_first = one_on_one_off_rota(agent.history) or 0
+            days = {
+                d for d in range(instance.n_days) if (d + off_first) % 2 == 0 and d not in excused
+            }
+        else:
+            allowed = set(agent.days_off_allowed or [])
+            for target in five_two_targets(instance, agent):
+                free = [d for d in target.week.days if d not in excused]
+                free.sort(key=lambda d: (instance.date(d).weekday() in allowed, d))
+                days |= set(free[: max(0, target.most)])
+        for d, fixed in agent.fixed.items():
+            days.discard(d)
+            if fixed is not None and fixed in agent.shifts:
+                hint[(agent.id, d)] = fixed
+        for d in sorted(days):
+            open_shifts = [s for s in agent.shifts if can_work(instance, instance.shift(s), d)]
+            if open_shifts and (agent.id, d) not in hint:
+                hint[(agent.id, d)] = open_shifts[(i + d // 7) % len(open_shifts)]
+    return hint
 
 
 def solve(
@@ -213,15 +257,16 @@ def solve(
 ) -> RosterSolution:
     """Solve ``instance``: the best roster found within the limits, or the conflicts.
 
-    A time limit returns the best roster found so far (status FEASIBLE). When
+    The search starts from ``hint`` (agent, day) -> shift when given, else from
+    :func:`pattern_hint`. A time limit returns the best roster found so far
+    (status FEASIBLE). When
     the hard rules cannot all hold, the solution has status INFEASIBLE and
     ``conflicts`` names the rules that clash, in planner words.
     """
     config = config or SolverConfig()
     started = time.perf_counter()
     built = build_model(instance)
-    if hint:
-        add_hint(built, hint)
+    add_hint(built, hint if hint is not None else pattern_hint(instance))
     solver = cp_model.CpSolver()
     config.apply(solver)
     callback = _Reporter(progress) if progress is not None else None
@@ -232,7 +277,8 @@ def solve(
         instance.name,
         status.value,
         solver.wall_time,
-        solver.objective_value / SCALE if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        solver.objective_value / SCALE
+        if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
         else None,
     )
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
@@ -359,12 +405,12 @@ def _activities(
                     on_floor[t][agent.id] = able
     previous: dict[AgentId, ChannelId] = {}
     for t in sorted(on_floor):
-        able = on_floor[t]
-        channels = {c for options in able.values() for c in options}
+        present = on_floor[t]
+        channels = {c for options in present.values() for c in options}
         quota = {c: serving.get((t, c), 0) for c in channels}
-        chosen = _match(able, quota, previous)
-        for agent, c in sorted(chosen.items()):
-            out.append(SlotActivity(agent=agent, slot=t, activity=c))
+        chosen = _match(present, quota, previous)
+        for agent_id, c in sorted(chosen.items()):
+            out.append(SlotActivity(agent=agent_id, slot=t, activity=c))
         previous = chosen
     out.sort(key=lambda a: (a.slot, a.agent))
     return out
@@ -380,7 +426,9 @@ def extract_solution(
     serving = {key: int(solver.value(var)) for key, var in built.coverage.serving.items()}
     required = requirements(inst)
     allocations = [
-        Allocation(slot=t, channel=c, scheduled=serving.get((t, c), 0), required=required.get((t, c), 0))
+        Allocation(
+            slot=t, channel=c, scheduled=serving.get((t, c), 0), required=required.get((t, c), 0)
+        )
         for t, c in sorted(set(serving) | set(required))
     ]
     activities = _activities(inst, schedule, meals, serving)
@@ -456,5 +504,6 @@ __all__ = [
     "add_hint",
     "build_model",
     "extract_solution",
+    "pattern_hint",
     "solve",
 ]

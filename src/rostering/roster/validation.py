@@ -89,7 +89,9 @@ class _Checker:
             return
         coef = int_weight(weight)
         self.fen += coef * amount
-        self.soft.append(Violation(rule=rule, where=where, amount=amount, cost=coef * amount / SCALE))
+        self.soft.append(
+            Violation(rule=rule, where=where, amount=amount, cost=coef * amount / SCALE)
+        )
 
     # ------------------------------------------------------------------ assignments
     def assignments(self) -> None:
@@ -113,7 +115,9 @@ class _Checker:
             start = local_time(inst, a.day, shift.start_minute)
             end = local_time(inst, a.day, shift.start_minute + shift.length_minutes)
             if a.start != start or a.end != end:
-                self.hard.append(_hard("shift times", f"{where}: {a.start}-{a.end} is not {a.shift}"))
+                self.hard.append(
+                    _hard("shift times", f"{where}: {a.start}-{a.end} is not {a.shift}")
+                )
             self.schedule[(a.agent, a.day)] = a.shift
             if a.meal_start is not None:
                 base = local_time(inst, a.day, 0)
@@ -273,7 +277,9 @@ class _Checker:
                 n = counts.get((t, c), 0)
                 now = min(arrived, previous + n)
                 self.soft_term(
-                    SURPLUS, f"{slot_label(inst, t)} {c}", n - (now - previous),
+                    SURPLUS,
+                    f"{slot_label(inst, t)} {c}",
+                    n - (now - previous),
                     w.surplus_per_agent_slot,
                 )
                 previous = now
@@ -346,7 +352,9 @@ class _Checker:
                 for a in measure.agents
             ]
             self.soft_term(
-                FAIRNESS, f"{measure.duty} among {measure.group}", max(counts) - min(counts),
+                FAIRNESS,
+                f"{measure.duty} among {measure.group}",
+                max(counts) - min(counts),
                 inst.weights.fairness_per_day,
             )
 
@@ -363,8 +371,11 @@ class _Checker:
         for line in lines:
             if line.agent in reported and abs(reported[line.agent] - line.total) > COST_TOLERANCE:
                 self.hard.append(
-                    _hard("labour cost", f"{line.agent}: reported {reported[line.agent]:.2f}, "
-                          f"pay rules give {line.total:.2f}")
+                    _hard(
+                        "labour cost",
+                        f"{line.agent}: reported {reported[line.agent]:.2f}, "
+                        f"pay rules give {line.total:.2f}",
+                    )
                 )
         return sum(line.total for line in lines)
 

@@ -54,9 +54,7 @@ def local_time(instance: RosterInstance, day: int, minute: int) -> dt.datetime:
     """Time-zone aware local time ``minute`` minutes after midnight of ``day``."""
     from zoneinfo import ZoneInfo
 
-    naive = dt.datetime.combine(instance.start, dt.time()) + dt.timedelta(
-        days=day, minutes=minute
-    )
+    naive = dt.datetime.combine(instance.start, dt.time()) + dt.timedelta(days=day, minutes=minute)
     return naive.replace(tzinfo=ZoneInfo(instance.timezone))
 
 
@@ -147,9 +145,9 @@ def excused_days(instance: RosterInstance, agent: AgentSpec) -> set[int]:
     """
     days = {d for d in agent.days_off if 0 <= d < instance.n_days}
     for d in range(instance.n_days):
-        if agent.off_on_holidays and instance.day_types[d] is DayType.HOLIDAY:
-            days.add(d)
-        elif not any(can_work(instance, instance.shift(s), d) for s in agent.shifts):
+        if (agent.off_on_holidays and instance.day_types[d] is DayType.HOLIDAY) or not any(
+            can_work(instance, instance.shift(s), d) for s in agent.shifts
+        ):
             days.add(d)
     return days
 

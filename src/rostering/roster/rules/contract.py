@@ -159,74 +159,7 @@ def _forbid_short_runs(
         _clause(ctx, [seq[0]], guard)
 
 
-RUN_STYLE = "start"
-USE_FLOW = True
-
-_State = tuple[str, int]
-"""A run state: ("W", k) k days worked in a row, ("O", k) k days off; "w"/"o": exempt start."""
-
-
-def _run_flow(
-    ctx: RuleContext,
-    on: list[cp_model.IntVar],
-    *,
-    label: str,
-    max_work: int | None,
-    min_work: int,
-    min_off: int,
-    start: _State | None,
-) -> None:
-    """Runs of days worked and off as a path through a layered graph (one unit of flow).
-
-    A state counts the current run (worked or off, capped where longer makes
-    no difference); a day's arcs move to the next state by working or resting,
-    and only the moves the run limits allow exist. The agent's days follow one
-    path, so ``on[d]`` is the flow on the working arcs of day ``d``. This
-    describes the same rosters as the clauses, with a much tighter linear
-    relaxation. ``start`` is the state before day 0 (None: exempt start edge).
-    """
-    n = len(on)
-    cap_w = max_work if max_work is not None else max(min_work, 1)
-
-    def step(state: _State | None, work: bool) -> _State | None:
-        if state is None:  # exempt start: the first run counts as long enough
-            if work:
-                return ("w", 1) if min_work > 1 else ("W", 1)
-            return ("o", 1) if min_off > 1 else ("O", 1)
-        kind, k = state
-        if kind in ("W", "w"):
-            if not work:
-                return ("O", 1) if kind == "w" or k >= min_work else None
-            if k + 1 > cap_w:
-                return ("W", cap_w) if max_work is None else None
-            return ("w", k + 1) if kind == "w" and k + 1 < min_work else ("W", k + 1)
-        if work:
-            return ("W", 1) if kind == "o" or k >= min_off else None
-        if kind == "o" and k + 1 < min_off:
-            return ("o", k + 1)
-        return ("O", min(k + 1, max(min_off, 1)))
-
-    m = ctx.model
-    layer: dict[_State | None, cp_model.LinearExprT] = {start: 1}
-    for d in range(n):
-        inflow: dict[_State, list[cp_model.IntVar]] = defaultdict(list)
-        working: list[cp_model.IntVar] = []
-        for state, flow in layer.items():
-            arcs: list[cp_model.IntVar] = []
-            for work in (True, False):
-                nxt = step(state, work)
-                if nxt is None:
-                    continue
-                arc = m.new_bool_var(f"run({label}, day={d}, from={state}, work={work})")
-                arcs.append(arc)
-                inflow[nxt].append(arc)
-                if work:
-                    working.append(arc)
-            m.add(sum(arcs) == flow)
-        m.add(sum(working) == on[d])
-        layer = {state: sum(arcs) for state, arcs in inflow.items()}
-
-
+RUN_STYLE = "pattern"
 # --------------------------------------------------------------------------- rules
 
 
@@ -352,6 +285,13 @@ class ConsecutiveWorkingDays(Rule):
                 guard = ctx.guard(f"{agent.id} works at most {most} days in a row")
                 for start in range(n - most):
                     _enforce(ctx.model.add(sum(on[start : start + most + 1]) <= most), guard)
+                rest = c.min_consecutive_days_off or 0
+                if rest > 1 and not ctx.explain:
+                    # Implied by the rule and the days-off minimum: a window of
+                    # most + rest days holding more than `most` worked days would
+                    # need a block of days off shorter than `rest` inside it.
+                    for start in range(n - most - rest + 1):
+                        ctx.model.add(sum(on[start : start + most + rest]) <= most)
                 if history:
                     # The run carried in from the previous period counts.
                     room = max(0, most - history)
@@ -362,20 +302,6 @@ class ConsecutiveWorkingDays(Rule):
             if least > 1:
                 guard = ctx.guard(f"{agent.id} works at least {least} days in a row")
                 _forbid_short_runs(ctx, on, least, guard, history=history)
-            if USE_FLOW and not ctx.explain:
-                history_off = history_run(inst, agent, worked=False)
-                start: _State | None = None
-                if history is not None:
-                    start = ("W", history) if history else ("O", history_off or 0)
-                _run_flow(
-                    ctx,
-                    [v.on_day(agent.id, d) for d in range(n)],
-                    label=str(agent.id),
-                    max_work=c.max_consecutive_days,
-                    min_work=max(1, least),
-                    min_off=max(1, c.min_consecutive_days_off or 0),
-                    start=start,
-                )
         # soft: none
         return []
 

@@ -104,7 +104,9 @@ class Coverage(Rule):
             terms.append(SoftTerm(SURPLUS, where, over, w.surplus_per_agent_slot))
             priority = inst.channel(c).priority
             terms.append(
-                SoftTerm(SHORTFALL, where, over - served + req, w.shortfall_per_agent_slot * priority)
+                SoftTerm(
+                    SHORTFALL, where, over - served + req, w.shortfall_per_agent_slot * priority
+                )
             )
         for (t, c), req in sorted(self.required.items()):
             if req > 0 and c not in deferred and (t, c) not in self.serving:
@@ -123,8 +125,8 @@ class Coverage(Rule):
         priority = inst.channel(channel).priority
         arrived = 0
         cumulative: list[int] = []
-        done: list[cp_model.LinearExprT] = []
-        previous: cp_model.LinearExprT = 0
+        done: list[cp_model.LinearExpr | int] = []
+        previous: cp_model.LinearExpr | int = 0
         terms: list[SoftTerm] = []
         for t in range(inst.n_slots):
             arrived += self.required.get((t, channel), 0)
@@ -153,7 +155,9 @@ class Coverage(Rule):
             if isinstance(finished, int):
                 late_const = min(work, max(0, cumulative[a] - finished))
                 if late_const:
-                    terms.append(SoftTerm(LATE, where, late_const, w.shortfall_per_agent_slot * priority))
+                    terms.append(
+                        SoftTerm(LATE, where, late_const, w.shortfall_per_agent_slot * priority)
+                    )
                 continue
             overdue = m.new_int_var(0, cumulative[a], f"overdue(slot={a}, channel={channel})")
             m.add_max_equality(overdue, [cumulative[a] - finished, 0])

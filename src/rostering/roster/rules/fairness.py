@@ -85,13 +85,13 @@ def duty_count(
     for d in range(instance.n_days):
         shift = schedule.get((agent.id, d))
         kind = instance.day_types[d]
-        if duty == WEEKENDS and shift is not None and kind is DayType.WEEKEND:
-            total += 1
-        elif duty == HOLIDAYS and shift is not None and kind is DayType.HOLIDAY:
-            total += 1
-        elif duty == OVERTIME and shift is not None and shift in overtime:
-            total += 1
-        elif duty == STANDBY and (agent.id, d) in standby_days:
+        if duty == STANDBY:
+            total += (agent.id, d) in standby_days
+        elif shift is not None and (
+            (duty == WEEKENDS and kind is DayType.WEEKEND)
+            or (duty == HOLIDAYS and kind is DayType.HOLIDAY)
+            or (duty == OVERTIME and shift in overtime)
+        ):
             total += 1
     return total
 
@@ -147,8 +147,12 @@ class Fairness(Rule):
             m.add_max_equality(most, counts)
             m.add_min_equality(least, counts)
             terms.append(
-                SoftTerm(FAIRNESS, f"{measure.duty} among {measure.group}", most - least,
-                         inst.weights.fairness_per_day)
+                SoftTerm(
+                    FAIRNESS,
+                    f"{measure.duty} among {measure.group}",
+                    most - least,
+                    inst.weights.fairness_per_day,
+                )
             )
         return terms
 

@@ -65,7 +65,9 @@ class Floor:
                     continue
                 for skills, members in crews.items():
                     works = [
-                        (a, x) for a in members if (x := variables.works(a, d, shift.id)) is not None
+                        (a, x)
+                        for a in members
+                        if (x := variables.works(a, d, shift.id)) is not None
                     ]
                     if not works:
                         continue
@@ -74,7 +76,9 @@ class Floor:
                     if not serving:
                         continue
                     count = model.new_int_var(
-                        0, len(works), f"crew_count(day={d}, shift={shift.id}, skills={sorted(skills)})"
+                        0,
+                        len(works),
+                        f"crew_count(day={d}, shift={shift.id}, skills={sorted(skills)})",
                     )
                     model.add(count == sum(x for _, x in works))
                     self.units[(d, shift.id, skills)] = Unit(

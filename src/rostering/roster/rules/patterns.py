@@ -41,8 +41,7 @@ class OneOnOneOff(Rule):
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(
-            follows_pattern(a) and a.pattern is PatternKind.ONE_ON_ONE_OFF
-            for a in instance.agents
+            follows_pattern(a) and a.pattern is PatternKind.ONE_ON_ONE_OFF for a in instance.agents
         )
 
     def build(self, ctx: RuleContext) -> list[SoftTerm]:
@@ -96,8 +95,7 @@ class FiveOnTwoOff(Rule):
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(
-            follows_pattern(a) and a.pattern is PatternKind.FIVE_ON_TWO_OFF
-            for a in instance.agents
+            follows_pattern(a) and a.pattern is PatternKind.FIVE_ON_TWO_OFF for a in instance.agents
         )
 
     def build(self, ctx: RuleContext) -> list[SoftTerm]:

@@ -316,18 +316,18 @@ def _longest_run(gaps: dict[int, int]) -> list[int]:
 
 
 __all__ = [
-    "backup_shortage",
-    "backups_for_day",
-    "can_be_on_call",
-    "plan_backups",
-    "suggest_call_ins",
     "BACKUP_POOL",
     "MANAGEMENT_RATIO",
     "ManagementRatio",
     "SupervisorStandby",
+    "backup_shortage",
+    "backups_for_day",
     "backups_needed",
+    "can_be_on_call",
     "can_stand_by",
     "on_duty_agents",
+    "plan_backups",
     "required_managers",
+    "suggest_call_ins",
     "supervisors",
 ]

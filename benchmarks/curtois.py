@@ -1,0 +1,237 @@
+"""The roster engine on the Curtois & Qu shift scheduling benchmark.
+
+Usage::
+
+    python benchmarks/curtois.py [--time-limit SECONDS] [--instances 1 2 3 ...]
+                                 [--workers N] [--data DIR] [--synthetic DAYSxEMPxTYPES]
+
+Each instance is read by :mod:`rostering.roster.curtois`, built by the same
+model builder as every scenario (:func:`rostering.roster.model.build_model`)
+and solved under a time limit. The objective printed is recomputed by the
+solver-free evaluator, which must agree with the solver; every hard
+constraint is re-checked. Data: ``--data``, else ``ROSTERING_CURTOIS_DIR``,
+else ``../shared/benchmarks/curtois/txt`` beside the repository.
+
+``--synthetic 364x150x32`` instead builds a random instance of that size (the
+size of the largest benchmark instances) and reports the same columns, to
+show the engine builds and returns a roster at that scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import logging
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from rostering.domain.shifts import DayType
+from rostering.roster.curtois import (
+    START,
+    benchmark_objective,
+    benchmark_violations,
+    load_instance,
+)
+from rostering.roster.instance import (
+    AgentSpec,
+    Contract,
+    DayCover,
+    RosterInstance,
+    ShiftRequest,
+    ShiftType,
+    Weights,
+)
+from rostering.roster.model import SolverConfig, build_model
+from rostering.roster.rules.common import SCALE
+from rostering.types import AgentId, ShiftId
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "curtois" / "txt"
+
+
+def data_dir(option: str | None) -> Path:
+    """--data, else $ROSTERING_CURTOIS_DIR, else the shared folder beside the repository."""
+    if option:
+        return Path(option)
+    env = os.environ.get("ROSTERING_CURTOIS_DIR")
+    return Path(env) if env else DEFAULT_DATA
+
+
+def best_known(folder: Path) -> dict[str, int]:
+    """Best-known objective per instance name from best_known.csv (its upper bound)."""
+    path = folder / "best_known.csv"
+    if not path.exists():
+        path = folder.parent / "best_known.csv"
+    if not path.exists():
+        return {}
+    with path.open(newline="") as fh:
+        return {row["instance"]: int(row["nursescheduler_2023_ub"]) for row in csv.DictReader(fh)}
+
+
+def synthetic(days: int, employees: int, types: int, *, seed: int = 0) -> RosterInstance:
+    """A random instance shaped like the benchmark's largest ones (feasible by design).
+
+    Contracts, requests and cover follow the ranges seen in the benchmark
+    files: 480-720 minute shifts, 3-6 days in a row, weekends capped, about
+    a tenth of the days with a request and two days off per four weeks.
+    """
+    rng = random.Random(seed)
+    weeks = days // 7
+    shifts = []
+    for i in range(types):
+        follow = [ShiftId(f"S{j}") for j in range(i) if rng.random() < 0.3]
+        length = rng.choice((480, 600, 720))
+        shifts.append(
+            ShiftType(
+                id=ShiftId(f"S{i}"),
+                start_minute=0,
+                length_minutes=length,
+                paid_minutes=length,
+                cannot_follow=follow,
+            )
+        )
+    agents = []
+    for e in range(employees):
+        allowed = rng.sample([s.id for s in shifts], k=max(1, min(types, rng.randint(1, 4))))
+        limits = {s.id: (days if s.id in allowed else 0) for s in shifts}
+        agents.append(
+            AgentSpec(
+                id=AgentId(f"E{e}"),
+                shifts=allowed,
+                contract=Contract(
+                    max_shifts=limits,
+                    max_total_minutes=days * 480 * 5 // 7,
+                    min_total_minutes=days * 480 * 3 // 7,
+                    max_consecutive_days=rng.randint(4, 6),
+                    min_consecutive_days=rng.randint(1, 2),
+                    min_consecutive_days_off=rng.randint(1, 2),
+                    max_weekends=max(1, weeks * 2 // 3),
+                ),
+                days_off=sorted(rng.sample(range(days), k=max(1, days // 14))),
+            )
+        )
+    requests = []
+    for agent in agents:
+        for d in rng.sample(range(days), k=max(1, days // 10)):
+            requests.append(
+                ShiftRequest(
+                    agent=agent.id,
+                    day=d,
+                    shift=rng.choice(agent.shifts),
+                    want=rng.random() < 0.7,
+                    weight=rng.randint(1, 3),
+                )
+            )
+    per_shift = max(1, employees * 4 // (7 * types))
+    cover = [
+        DayCover(
+            day=d,
+            shift=s.id,
+            required=rng.randint(0, per_shift),
+            weight_under=100,
+            weight_over=1,
+        )
+        for d in range(days)
+        for s in shifts
+    ]
+    return RosterInstance(
+        name=f"synthetic-{days}x{employees}x{types}",
+        start=START,
+        n_days=days,
+        day_types=[
+            DayType.WEEKEND if (START + dt.timedelta(days=d)).weekday() >= 5 else DayType.WORKDAY
+            for d in range(days)
+        ],
+        shifts=shifts,
+        agents=agents,
+        day_cover=cover,
+        requests=requests,
+        weights=Weights(request_unit=1.0, labour_cost=0.0),
+        history_days_counted=False,
+    )
+
+
+def run(instance: RosterInstance, config: SolverConfig) -> dict[str, Any]:
+    """Solve one instance; the row of the table."""
+    started = time.perf_counter()
+    built = build_model(instance)
+    solver = cp_model.CpSolver()
+    config.apply(solver)
+    code = solver.solve(built.model)
+    wall = time.perf_counter() - started
+    status = solver.status_name(code)
+    row: dict[str, Any] = {"instance": instance.name, "status": status, "time": wall}
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return row
+    schedule = built.vars.extract(solver)
+    hard = benchmark_violations(instance, schedule)
+    evaluated = benchmark_objective(instance, schedule)
+    solver_value = round(solver.objective_value / SCALE)
+    if hard or evaluated != solver_value:
+        raise SystemExit(
+            f"{instance.name}: evaluator disagrees with the solver "
+            f"(objective {evaluated} vs {solver_value}, {len(hard)} hard violations)"
+        )
+    row["objective"] = evaluated
+    row["bound"] = min(evaluated, round(solver.best_objective_bound / SCALE))
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance")
+    parser.add_argument("--instances", type=int, nargs="+", default=list(range(1, 11)))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", default=None, help="folder of InstanceN.txt files")
+    parser.add_argument("--synthetic", default=None, help="DAYSxEMPLOYEESxTYPES, e.g. 364x150x32")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+
+    config = SolverConfig(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
+    folder = data_dir(args.data)
+    known = best_known(folder)
+    if args.synthetic:
+        days, employees, types = (int(x) for x in args.synthetic.lower().split("x"))
+        instances = [synthetic(days, employees, types, seed=args.seed)]
+    else:
+        if not folder.is_dir():
+            print(f"no benchmark data at {folder}; use --data or ROSTERING_CURTOIS_DIR")
+            return 2
+        instances = [load_instance(folder / f"Instance{n}.txt") for n in args.instances]
+
+    print(
+        f"Curtois & Qu benchmark: {args.time_limit:g} s per instance, {args.workers} workers, "
+        f"seed {args.seed}"
+    )
+    header = f"{'instance':<12} {'status':<9} {'objective':>9} {'bound':>9} {'best':>7} "
+    header += f"{'gap':>8} {'time s':>7}"
+    print(header)
+    for instance in instances:
+        row = run(instance, config)
+        best = known.get(instance.name)
+        objective = row.get("objective")
+        gap = "-"
+        if isinstance(objective, int) and best:
+            gap = f"{100 * (objective - best) / best:.2f}%"
+        print(
+            f"{row['instance']!s:<12} {row['status']!s:<9} {row.get('objective', '-')!s:>9} "
+            f"{row.get('bound', '-')!s:>9} {best if best is not None else '-'!s:>7} "
+            f"{gap:>8} {row['time']:7.1f}",
+            flush=True,
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory {peak:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The adherence stage: what agents did, measured against the roster.
+
+:func:`run_adherence` reads ``roster.csv`` and an ACD export (state events or
+login/logout sessions), measures adherence, conformance, attendance and the
+exceptions by agent, day and interval, and can write ``adherence.csv``,
+``exceptions.csv``, ``event_issues.csv``, ``summary.json`` and
+``adherence.html``. :func:`simulate_events` makes realistic test data.
+"""
+
+from rostering.adherence.events import (
+    Activity,
+    IssueReason,
+    ReadReport,
+    Schedule,
+    ScheduledActivity,
+    StateMapping,
+    build_timeline,
+    read_events,
+    read_roster,
+)
+from rostering.adherence.metrics import AdherenceConfig, ExceptionKind, Measures, measure
+from rostering.adherence.report import (
+    AdherenceResult,
+    AdherenceSummary,
+    RateVsTarget,
+    run_adherence,
+    write_adherence,
+)
+from rostering.adherence.simulate import (
+    SimulatedEvents,
+    SimulationConfig,
+    simulate_events,
+    synthetic_roster,
+)
+
+__all__ = [
+    "Activity",
+    "AdherenceConfig",
+    "AdherenceResult",
+    "AdherenceSummary",
+    "ExceptionKind",
+    "IssueReason",
+    "Measures",
+    "RateVsTarget",
+    "ReadReport",
+    "Schedule",
+    "ScheduledActivity",
+    "SimulatedEvents",
+    "SimulationConfig",
+    "StateMapping",
+    "build_timeline",
+    "measure",
+    "read_events",
+    "read_roster",
+    "run_adherence",
+    "simulate_events",
+    "synthetic_roster",
+    "write_adherence",
+]

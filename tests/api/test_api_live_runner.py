@@ -1,0 +1,135 @@
+"""Runs solved by the worker processes behind a live app: progress, results, time limits,
+cancellation of a running solve, and a worker replaced after it was stopped."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from api_helpers import TestClient, finished, headers, new_key, submit, upload_reference, wait_for
+from fastapi import FastAPI
+
+from api.config import Settings
+from api.main import create_app
+
+#: A what-if much larger than the reference: CP-SAT finds two rosters early and then
+#: searches without improving until its time limit.
+HEAVY = {
+    "volume": [{"factor": 4}],
+    "copy_agents": [{"like": "A1", "count": 8}, {"like": "B1", "count": 6}],
+}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, TestClient, str]]:
+    """One app with two worker processes for the whole module."""
+    folder: Path = tmp_path_factory.mktemp("live")
+    settings = Settings(
+        database_url=str(folder / "api.sqlite"), workers=2, cancel_grace_s=1.0, kill_grace_s=30
+    )
+    app = create_app(settings)
+    key = new_key(app, "acme")
+    with TestClient(app) as client:
+        yield app, client, key
+
+
+@pytest.fixture(scope="module")
+def scenario(live: tuple[FastAPI, TestClient, str]) -> str:
+    _, client, key = live
+    return upload_reference(client, key)
+
+
+def test_a_whatif_runs_in_a_worker_and_compares_with_its_baseline(
+    live: tuple[FastAPI, TestClient, str], scenario: str
+) -> None:
+    _, client, key = live
+    base = submit(client, key, scenario)
+    variant = submit(
+        client,
+        key,
+        scenario,
+        {"volume": [{"factor": 1.2, "weekday": 0}], "label": "Mondays +20 %"},
+    )
+    seen: list[dict[str, Any]] = []
+
+    def done(run: dict[str, Any]) -> bool:
+        seen.append(run)
+        return finished(run)
+
+    base_run = wait_for(client, key, base["id"], done)
+    variant_run = wait_for(client, key, variant["id"], finished)
+    assert base_run["status"] == variant_run["status"] == "succeeded", (base_run, variant_run)
+    assert base_run["started_at"] is not None and base_run["finished_at"] is not None
+    assert base_run["progress"]["solutions"] >= 1
+    assert base_run["progress"]["objective"] == pytest.approx(base_run["kpis"]["objective"])
+    assert variant_run["label"] == "Mondays +20 %"
+    # Monday volume went up by a fifth on every channel, nothing else changed.
+    volume = {c["channel"]: c["volume"] for c in base_run["kpis"]["channels"]}
+    varied = {c["channel"]: c["volume"] for c in variant_run["kpis"]["channels"]}
+    assert all(varied[c] > volume[c] for c in volume)
+    comparison = client.get(
+        f"/v1/compare?a={base['id']}&b={variant['id']}", headers=headers(key)
+    ).json()
+    assert (comparison["label_a"], comparison["label_b"]) == (base["id"], "Mondays +20 %")
+    volume_rows = [k for k in comparison["kpis"] if k["name"] == "volume"]
+    assert all(k["delta"] > 0 for k in volume_rows)
+    gantt = client.get(f"/v1/runs/{variant['id']}/gantt", headers=headers(key))
+    assert gantt.status_code == 200
+
+
+@pytest.mark.slow
+def test_the_time_limit_holds(live: tuple[FastAPI, TestClient, str], scenario: str) -> None:
+    _, client, key = live
+    run = submit(client, key, scenario, {**HEAVY, "time_limit_s": 2})
+    done = wait_for(client, key, run["id"], finished)
+    assert done["status"] == "succeeded"
+    assert done["kpis"]["status"] == "FEASIBLE"
+    # The solve stops at its limit (model building is counted in the engine's wall time).
+    assert done["kpis"]["wall_time_s"] < 2 + 5
+
+
+def test_cancelling_a_running_solve_stops_it(
+    live: tuple[FastAPI, TestClient, str], scenario: str
+) -> None:
+    _, client, key = live
+    run = submit(client, key, scenario, {**HEAVY, "time_limit_s": 120})
+    wait_for(client, key, run["id"], lambda r: r["status"] == "running")
+    started = time.monotonic()
+    response = client.delete(f"/v1/runs/{run['id']}", headers=headers(key))
+    assert response.status_code == 202
+    assert response.json()["cancel_requested"] is True
+    done = wait_for(client, key, run["id"], finished, timeout_s=30)
+    assert done["status"] == "cancelled"
+    assert "cancelled while solving" in done["error"]["message"]
+    assert time.monotonic() - started < 20
+
+
+@pytest.mark.slow
+def test_a_silent_solve_is_stopped_from_outside_and_its_slot_recovers(
+    live: tuple[FastAPI, TestClient, str], scenario: str
+) -> None:
+    _, client, key = live
+    run = submit(client, key, scenario, {**HEAVY, "time_limit_s": 120})
+    # Wait until the solver has stopped reporting new rosters.
+    wait_for(
+        client,
+        key,
+        run["id"],
+        lambda r: (r.get("progress") or {}).get("solutions", 0) >= 2,
+        timeout_s=60,
+    )
+    time.sleep(1.0)
+    client.delete(f"/v1/runs/{run['id']}", headers=headers(key))
+    done = wait_for(client, key, run["id"], finished, timeout_s=30)
+    assert done["status"] == "cancelled"
+    assert done["error"]["message"] in (
+        "cancelled while solving",
+        "cancelled while solving; its worker was stopped",
+    )
+    # Both slots still solve.
+    after = [submit(client, key, scenario) for _ in range(2)]
+    for a in after:
+        assert wait_for(client, key, a["id"], finished)["status"] == "succeeded"

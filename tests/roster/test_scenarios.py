@@ -1,0 +1,52 @@
+"""Regression over the shipped scenarios: sized, compiled, solved and validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rostering.demand import build_demand
+from rostering.io import load_scenario
+from rostering.roster.compile import compile_instance
+from rostering.roster.instance import RosterInstance
+from rostering.roster.model import SolverConfig, solve
+from rostering.roster.solution import SolveStatus
+from rostering.roster.validation import validate
+from rostering.sizing import size_requirements
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def instance_of(name: str) -> RosterInstance:
+    scenario = load_scenario(SCENARIOS / name)
+    demand = build_demand(scenario)
+    requirements = size_requirements(
+        demand, scenario.channels, interval_minutes=scenario.horizon.interval_minutes
+    )
+    return compile_instance(scenario, requirements)
+
+
+def test_reference_online_is_solved_to_optimality_and_valid() -> None:
+    inst = instance_of("reference-online")
+    solution = solve(inst, SolverConfig(time_limit_s=20, workers=2))
+    assert solution.status is SolveStatus.OPTIMAL
+    report = validate(inst, solution)
+    assert report.ok, report.hard
+    assert report.objective == pytest.approx(solution.objective)
+    # One A agent a day, alternating; B never on a weekend or holiday.
+    a_days = sorted(a.day for a in solution.assignments if a.shift == "A")
+    assert a_days == list(range(inst.n_days))
+    for a in solution.assignments:
+        if a.shift == "B":
+            assert inst.day_types[a.day].value == "workday"
+
+
+@pytest.mark.slow
+def test_regional_site_gives_a_valid_roster() -> None:
+    inst = instance_of("regional-site")
+    solution = solve(inst, SolverConfig(time_limit_s=60, workers=2))
+    assert solution.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    report = validate(inst, solution)
+    assert report.ok, report.hard
+    assert report.objective == pytest.approx(solution.objective)
