@@ -158,6 +158,31 @@ def _install_handlers(app: FastAPI, settings: Settings) -> None:
         )
 
 
+def _partial_times(node: Any) -> None:
+    """Mark clock times as RFC 3339 ``partial-time`` (no UTC offset), which is what the
+    API sends and accepts ("09:00:00"); JSON Schema's ``time`` demands an offset."""
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            node["format"] = "partial-time"
+        for value in node.values():
+            _partial_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _partial_times(value)
+
+
+def _install_openapi(app: FastAPI) -> None:
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _partial_times(build())
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API app. Its runner starts with the app's lifespan (``with TestClient(app)``,
     or uvicorn), after runs a previous server left running are marked interrupted."""
@@ -192,6 +217,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.runner = runner
     _install_handlers(app, settings)
+    _install_openapi(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
     for module in (scenarios, runs, compare, health):
         app.include_router(module.router, prefix="/v1")

@@ -78,3 +78,18 @@ def test_profile_off_the_grid_is_named() -> None:
     with pytest.raises(ScenarioError) as info:
         build_demand(s)
     assert "demand.profile.0.time" in str(info.value)
+
+
+def test_volume_outside_opening_hours_is_zeroed(caplog: pytest.LogCaptureFixture) -> None:
+    s = _minimal(
+        intervals=[
+            {"interval_start": "2026-09-28T08:00:00", "channel": "in", "volume": 5, "aht_s": 100},
+            {"interval_start": "2026-09-28T10:00:00", "channel": "in", "volume": 7, "aht_s": 100},
+        ]
+    )
+    s.channels[0].opens = dt.time(9, 0)
+    s.channels[0].closes = dt.time(18, 0)
+    with caplog.at_level("WARNING"):
+        frame = build_demand(s)
+    assert frame["volume"].sum() == 7
+    assert "in 5.0 contacts" in caplog.text

@@ -127,7 +127,9 @@ def solve_forced(
     return True, built.vars.extract(solver), solver.objective_value / SCALE
 
 
-def hard_rules(instance: RosterInstance, schedule: Mapping[tuple[AgentId, int], ShiftId]) -> set[str]:
+def hard_rules(
+    instance: RosterInstance, schedule: Mapping[tuple[AgentId, int], ShiftId]
+) -> set[str]:
     return {v.rule for v in check_contract_rules(instance, schedule) if v.hard}
 
 
@@ -231,7 +233,9 @@ def test_min_consecutive_days_off() -> None:
 
 
 def test_min_consecutive_days_off_counts_history() -> None:
-    inst = make(contracts={A: Contract(min_consecutive_days_off=2)}, history={A: "WO"}, counted=True)
+    inst = make(
+        contracts={A: Contract(min_consecutive_days_off=2)}, history={A: "WO"}, counted=True
+    )
     assert solve_forced(inst, {(A, 0): OFF, (A, 1): E})[0]
     assert not solve_forced(inst, {(A, 0): E})[0]
 
@@ -337,7 +341,9 @@ def test_model_and_validator_agree_on_random_rosters(
         days_off={A: [4]},
         counted=counted,
         late_cannot_follow=True,
-        cover=[DayCover(day=d, shift=E, required=1, weight_under=100, weight_over=1) for d in range(10)],
+        cover=[
+            DayCover(day=d, shift=E, required=1, weight_under=100, weight_over=1) for d in range(10)
+        ],
         requests=[
             ShiftRequest(agent=A, day=2, shift=L, want=True, weight=3),
             ShiftRequest(agent=B, day=3, shift=None, want=False, weight=2),

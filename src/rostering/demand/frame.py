@@ -12,7 +12,9 @@ column              meaning
 ==================  ==========================================================
 
 Every interval of the horizon and every channel appears, with zero volume
-where nothing is forecast, so later stages can rely on a full grid.
+where nothing is forecast, so later stages can rely on a full grid. Volume
+forecast while a channel is closed (``Channel.opens``/``closes``) is set to
+zero with a warning that says how much.
 """
 
 from __future__ import annotations
@@ -117,6 +119,38 @@ def _from_daily(scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(DEMAND_COLUMNS))
 
 
+def open_mask(frame: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    """True for rows whose interval starts while its channel is open (local time)."""
+    minute = frame["interval_start"].dt.hour * 60 + frame["interval_start"].dt.minute
+    is_open = pd.Series(True, index=frame.index)
+    for channel in scenario.channels:
+        opens = channel.opens.hour * 60 + channel.opens.minute
+        closes = channel.closes.hour * 60 + channel.closes.minute
+        if opens == closes:
+            continue  # open around the clock
+        inside = (
+            (minute >= opens) & (minute < closes)
+            if opens < closes
+            else ((minute >= opens) | (minute < closes))
+        )
+        rows = frame["channel"] == str(channel.id)
+        is_open[rows] = inside[rows]
+    return is_open
+
+
+def _close_outside_hours(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Zero the volume forecast while a channel is closed, saying how much there was."""
+    closed = ~open_mask(frame, scenario) & (frame["volume"] > 0)
+    if closed.any():
+        lost = frame.loc[closed].groupby("channel")["volume"].sum()
+        log.warning(
+            "demand outside opening hours set to zero: %s",
+            ", ".join(f"{c} {v:.1f} contacts" for c, v in lost.items()),
+        )
+        frame.loc[closed, "volume"] = 0.0
+    return frame
+
+
 def build_demand(scenario: Scenario) -> pd.DataFrame:
     """The full demand frame of a scenario (see the module docstring for columns)."""
     frame = _from_intervals(scenario) if scenario.demand.intervals else _from_daily(scenario)
@@ -145,7 +179,7 @@ def build_demand(scenario: Scenario) -> pd.DataFrame:
     agg["volume"] = agg["volume"].fillna(0.0)
     fallback = [default_aht.get(c, 180.0) for c in agg.index.get_level_values("channel")]
     agg["aht_s"] = agg["aht_s"].fillna(pd.Series(fallback, index=agg.index))
-    result = agg.reset_index()
+    result = _close_outside_hours(agg.reset_index(), scenario)
     log.info(
         "demand: %d intervals x %d channels, %.0f contacts",
         len(grid),

@@ -1,0 +1,172 @@
+"""The Curtois & Qu benchmark reader and its solver-free evaluator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rostering.errors import ScenarioError
+from rostering.roster.curtois import (
+    benchmark_objective,
+    benchmark_violations,
+    load_instance,
+    parse_instance,
+)
+from rostering.roster.model import SolverConfig, solve
+from rostering.roster.solution import SolveStatus
+from rostering.types import AgentId, ShiftId
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "curtois" / "txt"
+needs_data = pytest.mark.skipif(
+    not (DATA / "Instance1.txt").exists(),
+    reason=f"benchmark data not found at {DATA} (the shared benchmark folder is outside the repo)",
+)
+
+TINY = """\
+# a comment\r
+SECTION_HORIZON\r
+7\r
+\r
+SECTION_SHIFTS\r
+# ShiftID, Length, CannotFollow\r
+E,480,\r
+L,600,E\r
+\r
+SECTION_STAFF\r
+A,E=7|L=0,2880,960,3,1,2,1\r
+B,E=3|L=7,4800,0,5,2,1,2\r
+\r
+SECTION_DAYS_OFF\r
+A,3\r
+B,0,6\r
+\r
+SECTION_SHIFT_ON_REQUESTS\r
+A,1,E,2\r
+\r
+SECTION_SHIFT_OFF_REQUESTS\r
+B,2,L,3\r
+\r
+SECTION_COVER\r
+0,E,1,100,1\r
+2,L,1,100,1\r
+"""
+
+a, b = AgentId("A"), AgentId("B")
+E, L = ShiftId("E"), ShiftId("L")
+
+
+def test_tiny_text_maps_onto_the_domain() -> None:
+    inst = parse_instance(TINY, name="tiny")
+    assert inst.n_days == 7 and inst.start.weekday() == 0
+    assert [d.value for d in inst.day_types[4:7]] == ["workday", "weekend", "weekend"]
+    assert inst.shift("L").cannot_follow == ["E"] and inst.shift("L").length_minutes == 600
+    spec = inst.agent("A")
+    assert spec.shifts == ["E"]  # L has a maximum of 0
+    c = spec.contract
+    assert c.max_shifts == {"E": 7, "L": 0}
+    assert (c.max_total_minutes, c.min_total_minutes) == (2880, 960)
+    assert (c.max_consecutive_days, c.min_consecutive_days) == (3, 1)
+    assert (c.min_consecutive_days_off, c.max_weekends) == (2, 1)
+    assert inst.agent("B").days_off == [0, 6]
+    assert [(r.agent, r.day, r.shift, r.want, r.weight) for r in inst.requests] == [
+        ("A", 1, "E", True, 2),
+        ("B", 2, "L", False, 3),
+    ]
+    assert [(c.day, c.shift, c.required) for c in inst.day_cover] == [(0, "E", 1), (2, "L", 1)]
+    assert not inst.history_days_counted
+    assert inst.weights.request_unit == 1 and inst.weights.labour_cost == 0
+
+
+def test_evaluator_hand_computed_objectives() -> None:
+    inst = parse_instance(TINY, name="tiny")
+    # Nobody works: A's on-request (2) and both cover rows short (100 + 100).
+    assert benchmark_objective(inst, {}) == 202
+    # A works E on days 0 and 1 (cover met, request met); B works L on day 2
+    # (cover met, off-request broken: 3).
+    schedule = {(a, 0): E, (a, 1): E, (b, 2): L}
+    assert benchmark_objective(inst, schedule) == 3
+    assert [v.rule for v in benchmark_violations(inst, schedule)] == ["consecutive working days"]
+    # B works E on day 0 too: cover over by one (1); B's single day at day 0 is a day off.
+    schedule |= {(b, 0): E, (b, 3): L, (a, 2): E}
+    assert benchmark_objective(inst, schedule) == 4
+    assert {v.rule for v in benchmark_violations(inst, schedule)} == {"days off"}
+
+
+def test_evaluator_flags_forbidden_succession_and_unknown_cells() -> None:
+    inst = parse_instance(TINY, name="tiny")
+    rules = {v.rule for v in benchmark_violations(inst, {(b, 2): L, (b, 3): E})}
+    assert "forbidden succession" in rules
+    assert [v.rule for v in benchmark_violations(inst, {(a, 1): ShiftId("X")})] == ["unknown"]
+    assert [v.rule for v in benchmark_violations(inst, {(a, 9): E})] == ["horizon"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (TINY.replace("7\r\n\r\nSECTION_SHIFTS", "seven\r\n\r\nSECTION_SHIFTS"), "horizon"),
+        (TINY.replace("L,600,E", "L,600,Q"), "cannot-follow names an unknown shift"),
+        (TINY.replace("A,E=7|L=0,2880", "A,E=7|L=0|Z=2,2880"), "MaxShifts"),
+        (TINY.replace("A,E=7|L=0,2880,960,3,1,2,1", "A,E=7,2880,960,3"), "staff line"),
+        (TINY.replace("A,3\r", "A,30\r"), "beyond the horizon"),
+        (TINY.replace("A,1,E,2", "C,1,E,2"), "unknown employee"),
+        (TINY.replace("2,L,1,100,1", "2,L,one,100,1"), "requirement"),
+        (TINY.replace("SECTION_COVER", "SECTION_CUVER"), "unknown section"),
+        (TINY.replace("SECTION_STAFF\r\n", ""), "data outside a section"),
+        ("SECTION_HORIZON\n7\n", "missing SECTION_SHIFTS"),
+    ],
+)
+def test_malformed_files_name_the_line(text: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as err:
+        parse_instance(text, name="bad", file="bad.txt")
+    assert any(message in p.message for p in err.value.problems)
+    assert all(p.file == "bad.txt" for p in err.value.problems)
+    if "missing" not in message:
+        assert any(p.location.startswith("line ") for p in err.value.problems)
+
+
+def test_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError):
+        load_instance(tmp_path / "Instance99.txt")
+
+
+@needs_data
+def test_instance1_reads_with_the_published_sizes() -> None:
+    inst = load_instance(DATA / "Instance1.txt")
+    assert inst.name == "Instance1"
+    assert (inst.n_days, len(inst.agents), len(inst.shifts)) == (14, 8, 1)
+    assert sum(len(a.days_off) for a in inst.agents) == 8
+    assert sum(r.want for r in inst.requests) == 21
+    assert sum(not r.want for r in inst.requests) == 5
+    assert len(inst.day_cover) == 14
+    assert all(a.contract.max_shifts == {"D": 14} for a in inst.agents)
+
+
+@needs_data
+@pytest.mark.parametrize("n", range(1, 11))
+def test_instances_1_to_10_read_with_the_published_sizes(n: int) -> None:
+    sizes = {
+        1: (14, 8, 1, 14),
+        2: (14, 14, 2, 28),
+        3: (14, 20, 3, 42),
+        4: (28, 10, 2, 56),
+        5: (28, 16, 2, 56),
+        6: (28, 18, 3, 84),
+        7: (28, 20, 3, 84),
+        8: (28, 30, 4, 112),
+        9: (28, 36, 4, 112),
+        10: (28, 40, 5, 140),
+    }
+    inst = load_instance(DATA / f"Instance{n}.txt")
+    assert (inst.n_days, len(inst.agents), len(inst.shifts), len(inst.day_cover)) == sizes[n]
+
+
+@needs_data
+def test_instance1_solves_to_the_proven_optimum() -> None:
+    inst = load_instance(DATA / "Instance1.txt")
+    solution = solve(inst, SolverConfig(time_limit_s=30, workers=2))
+    assert solution.status is SolveStatus.OPTIMAL
+    schedule = {(x.agent, x.day): x.shift for x in solution.assignments}
+    assert benchmark_violations(inst, schedule) == []
+    assert benchmark_objective(inst, schedule) == 607
+    assert solution.objective == 607
