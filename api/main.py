@@ -18,11 +18,12 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.config import Settings
-from api.routes import ProblemsError, compare, health, runs, scenarios
+from api.routes import ProblemsError, adherence, compare, health, runs, scenarios
 from api.routes.health import VERSION
 from api.runner import Runner
 from api.schemas import ErrorBody, ProblemOut
@@ -148,7 +149,8 @@ def _install_handlers(app: FastAPI, settings: Settings) -> None:
         return JSONResponse(body.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
     @app.exception_handler(OperationalError)
-    async def database_busy(request: Request, exc: OperationalError) -> JSONResponse:
+    @app.exception_handler(PoolTimeoutError)
+    async def database_busy(request: Request, exc: Exception) -> JSONResponse:
         log.warning("database error on %s: %s", request.url.path, exc)
         body = ErrorBody(detail="the database is busy; retry shortly")
         return JSONResponse(
@@ -219,7 +221,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_handlers(app, settings)
     _install_openapi(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
-    for module in (scenarios, runs, compare, health):
+    for module in (scenarios, runs, compare, adherence, health):
         app.include_router(module.router, prefix="/v1")
     return app
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.store import RunRecord, RunStatus, Store, count_active, recover_after_restart, utcnow
@@ -359,10 +360,9 @@ class Runner:
 
     # -- admission -----------------------------------------------------------
 
-    def has_room(self) -> bool:
+    def has_room(self, session: Session) -> bool:
         """True when another run may be queued (call under :attr:`admission`)."""
-        with self.store.session() as s:
-            return count_active(s) < self.settings.max_queue
+        return count_active(session) < self.settings.max_queue
 
     # -- the loop ------------------------------------------------------------
 

@@ -213,8 +213,9 @@ def make_engine(url: str) -> Engine:
             url,
             connect_args={"timeout": 30, "check_same_thread": False},
             # An in-memory database lives in one connection, shared by every session.
-            poolclass=StaticPool if in_memory else None,
             pool_pre_ping=not in_memory,
+            # SQLite connections are cheap; a request holds one while it runs.
+            **({"poolclass": StaticPool} if in_memory else {"pool_size": 20, "max_overflow": 40}),
         )
 
         @event.listens_for(engine, "connect")

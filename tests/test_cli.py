@@ -64,3 +64,27 @@ def test_schema_is_json() -> None:
     result = runner.invoke(app, ["schema"])
     assert result.exit_code == 0
     assert json.loads(result.output)["title"] == "Scenario"
+
+
+def test_adherence_round_trip(reference_dir: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    solved = runner.invoke(app, ["solve", str(reference_dir), "--out", str(run)])
+    assert solved.exit_code == 0, solved.output
+    events = tmp_path / "events.csv"
+    made = runner.invoke(app, ["simulate-events", str(run), "--out", str(events), "--seed", "3"])
+    assert made.exit_code == 0, made.output
+    out = tmp_path / "adherence"
+    result = runner.invoke(app, ["adherence", str(run), str(events), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for name in ("adherence.csv", "exceptions.csv", "summary.json", "adherence.html"):
+        assert (out / name).stat().st_size > 0, name
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["read_report"]["rows_read"] == len(pd.read_csv(events))
+    assert 0 < summary["adherence"] <= 1
+    assert "schedule adherence rate" in result.output
+
+
+def test_adherence_missing_file_exits_with_input_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["adherence", str(tmp_path / "r.csv"), str(tmp_path / "e.csv")])
+    assert result.exit_code == EXIT_INPUT
+    assert "not found" in result.output

@@ -159,7 +159,7 @@ def create_run(
             [_whatif_problem(p) for p in exc.problems], detail="the what-if cannot be applied"
         ) from None
     with runner.admission:
-        if not runner.has_room():
+        if not runner.has_room(session):
             raise HTTPException(
                 status_code=status.HTTP_429_TOO_MANY_REQUESTS,
                 detail=f"{settings.max_queue} runs are queued or running; retry later",

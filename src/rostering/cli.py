@@ -153,6 +153,97 @@ def _summary(result: object) -> None:
 
 
 @app.command()
+def adherence(
+    roster: Annotated[
+        Path, typer.Argument(help="roster.csv, or the --out folder of `rostering solve`.")
+    ],
+    events: Annotated[
+        Path, typer.Argument(help="ACD export: agent,timestamp,state or agent,login,logout.")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the output files.")] = Path(
+        "out/adherence"
+    ),
+    timezone: Annotated[
+        str, typer.Option(help="Site time zone for timestamps without an offset.")
+    ] = "Asia/Shanghai",
+    grace: Annotated[
+        float, typer.Option(help="Grace minutes for late login, early logout, break overrun.")
+    ] = 2.0,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
+) -> None:
+    """Measure agent events against a roster: writes adherence.csv, exceptions.csv,
+    event_issues.csv, summary.json and adherence.html into --out."""
+    _setup_logging(verbose)
+    from rostering.adherence import AdherenceConfig
+    from rostering.pipeline import check_adherence
+
+    roster_file = roster / "roster.csv" if roster.is_dir() else roster
+    for path in (roster_file, events):
+        if not path.is_file():
+            err.print(f"[bold red]not found[/]: {path}")
+            raise typer.Exit(EXIT_INPUT)
+    config = AdherenceConfig(
+        late_login_grace_minutes=grace,
+        early_logout_grace_minutes=grace,
+        break_overrun_grace_minutes=grace,
+    )
+    try:
+        result = check_adherence(
+            roster_file, events, timezone=timezone, out_dir=out_dir, config=config
+        )
+    except RosteringError as exc:
+        err.print(f"[bold red]cannot measure adherence[/]: {exc}", markup=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    s = result.summary
+    r = s.read_report
+    table = Table(title="Schedule adherence")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+
+    def pct(v: float | None) -> str:
+        return "-" if v is None else f"{v:.1%}"
+
+    for name, value in (
+        ("adherence", pct(s.adherence)),
+        ("conformance", pct(s.conformance)),
+        ("attendance rate", pct(s.attendance_rate)),
+        ("schedule adherence rate (>= 99 %)", pct(s.schedule_adherence_rate.value)),
+        ("productive utilisation (>= 70 %)", pct(s.productive_utilisation.value)),
+        ("not-ready + break share (< 6 %)", pct(s.not_ready_break_share.value)),
+        ("event rows read / used / flagged", f"{r.rows_read} / {r.rows_used} / {r.rows_flagged}"),
+    ):
+        table.add_row(name, value)
+    out.print(table)
+    out.print(f"wrote {out_dir}")
+
+
+@app.command("simulate-events")
+def simulate_events_command(
+    roster: Annotated[
+        Path, typer.Argument(help="roster.csv, or the --out folder of `rostering solve`.")
+    ],
+    out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")] = Path(
+        "out/events.csv"
+    ),
+    timezone: Annotated[str, typer.Option(help="Site time zone.")] = "Asia/Shanghai",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Make a realistic ACD state export for a roster (late logins, long meals, absences,
+    duplicates, a missing logout), to try `rostering adherence` on."""
+    from rostering.adherence import simulate_events
+    from rostering.adherence.simulate import write_events_csv
+
+    roster_file = roster / "roster.csv" if roster.is_dir() else roster
+    if not roster_file.is_file():
+        err.print(f"[bold red]not found[/]: {roster_file}")
+        raise typer.Exit(EXIT_INPUT)
+    simulated = simulate_events(roster_file, timezone=timezone, seed=seed)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    write_events_csv(simulated.events, out_file)
+    out.print(f"wrote {len(simulated.events)} events to {out_file}")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario.yaml (for editor autocompletion)."""
     from rostering.io import scenario_json_schema

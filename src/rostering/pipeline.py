@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -17,6 +18,15 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from rostering.adherence import (
+    OUTPUT_FILES as ADHERENCE_FILES,
+)
+from rostering.adherence import (
+    AdherenceConfig,
+    AdherenceResult,
+    StateMapping,
+    run_adherence,
+)
 from rostering.demand import build_demand
 from rostering.domain.scenario import Scenario
 from rostering.roster.compile import compile_instance
@@ -261,6 +271,58 @@ def roster_table(result: RunResult) -> pd.DataFrame:
         row["standby"] = duty.kind
     frame = pd.DataFrame(list(rows.values()), columns=list(ROSTER_COLUMNS))
     return frame.sort_values(["date", "agent"], kind="stable").reset_index(drop=True)
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Minutes to 2 decimals, ratios to 4, timestamps as ISO 8601 text, for CSV files."""
+    out = frame.copy()
+    for col in out.columns:
+        if col.endswith("_minutes") or col == "minutes":
+            out[col] = out[col].astype(float).round(2)
+        elif out[col].dtype == float:
+            out[col] = out[col].round(4)
+        elif isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = [ts.isoformat() for ts in out[col]]
+    return out
+
+
+def check_adherence(
+    roster: Path | pd.DataFrame,
+    events: Path | pd.DataFrame,
+    *,
+    timezone: str,
+    out_dir: Path | None = None,
+    config: AdherenceConfig | None = None,
+    mapping: StateMapping | None = None,
+) -> AdherenceResult:
+    """Measure agent events against a roster; with ``out_dir``, write the files.
+
+    Writes :data:`rostering.adherence.OUTPUT_FILES` (``adherence.csv``,
+    ``exceptions.csv``, ``event_issues.csv``, ``summary.json``,
+    ``adherence.html``) all or nothing: every file goes to a temporary folder
+    inside ``out_dir`` and is moved into place only when all are written.
+    """
+    from rostering.reports.adherence import adherence_html
+
+    result = run_adherence(roster, events, config=config, mapping=mapping, timezone=timezone)
+    if out_dir is None:
+        return result
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".adherence-", dir=out_dir))
+    try:
+        _rounded(result.by_agent_day).to_csv(tmp / "adherence.csv", index=False)
+        _rounded(result.exceptions).to_csv(tmp / "exceptions.csv", index=False)
+        result.issues.to_csv(tmp / "event_issues.csv", index=False)
+        (tmp / "summary.json").write_text(
+            result.summary.model_dump_json(indent=2) + "\n", encoding="utf-8"
+        )
+        (tmp / "adherence.html").write_text(adherence_html(result), encoding="utf-8")
+        for name in ADHERENCE_FILES:
+            os.replace(tmp / name, out_dir / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    log.info("adherence files written to %s", out_dir)
+    return result
 
 
 def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:

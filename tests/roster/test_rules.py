@@ -10,6 +10,7 @@ from rostering.domain.shifts import DayType
 from rostering.domain.standby import StandbyRules
 from rostering.roster.instance import ChannelSpec, RosterInstance, ShiftType, Weights
 from rostering.roster.model import SolverConfig, solve
+from rostering.roster.rules.coverage import floor_gap
 from rostering.roster.rules.standby import backups_needed
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.roster.validation import validate
@@ -260,6 +261,68 @@ def test_coverage_shortfall_is_priced_by_priority() -> None:
     assert [v.cost for v in short] == [30.0, 30.0]
     assert len(surplus) == 12  # the inbound-only agent idles all twelve hours
     assert solution.objective == pytest.approx(60 + 12)
+
+
+def shared_agent_instance(*, floor_per_point: float) -> RosterInstance:
+    """One agent, twelve hours, inbound (priority 3) and chat (priority 2) both short."""
+    return tiny_instance(
+        n_days=1,
+        agents=[agent("A1", skills=(INBOUND, CHAT), fixed={0: ShiftId("A")})],
+        channels=[
+            ChannelSpec(id=INBOUND, kind="inbound", priority=3.0),
+            ChannelSpec(id=CHAT, kind="chat", priority=2.0),
+        ],
+        shifts=[shift_a().model_copy(update={"meal_minutes": 0})],
+        needs=[
+            *needs_between(1, INBOUND, first_minute=9 * 60, last_minute=21 * 60),
+            *needs_between(1, CHAT, first_minute=9 * 60, last_minute=21 * 60),
+        ],
+        weights=Weights(
+            labour_cost=0.0,
+            shortfall_per_agent_slot=10,
+            surplus_per_agent_slot=1,
+            coverage_floor_per_point=floor_per_point,
+        ),
+    )
+
+
+def hours_on(solution: RosterSolution, channel: str) -> int:
+    return sum(1 for a in solution.activities if a.activity == channel)
+
+
+def test_one_agent_is_shared_between_two_channels() -> None:
+    solution = run(shared_agent_instance(floor_per_point=30))
+    # Six hours each: both channels reach the 50 % floor; shortfall 6 x 30 + 6 x 20.
+    assert (hours_on(solution, INBOUND), hours_on(solution, CHAT)) == (6, 6)
+    assert solution.objective == pytest.approx(300)
+    assert not [v for v in solution.violations if v.rule == "coverage floor"]
+
+
+def test_without_the_floor_the_higher_priority_channel_takes_the_agent() -> None:
+    solution = run(shared_agent_instance(floor_per_point=0))
+    assert (hours_on(solution, INBOUND), hours_on(solution, CHAT)) == (12, 0)
+    assert solution.objective == pytest.approx(12 * 20)
+
+
+def test_validator_prices_a_channel_left_empty() -> None:
+    inst = shared_agent_instance(floor_per_point=30)
+    tampered = run(inst).model_copy(deep=True)
+    for act in tampered.activities:
+        if act.activity == CHAT:
+            act.activity = INBOUND
+    report = validate(inst, tampered)
+    assert report.ok
+    floor = [v for v in report.soft if v.rule == "coverage floor"]
+    assert [(v.amount, v.cost) for v in floor] == [(50, 1500.0)]
+    assert report.objective == pytest.approx(12 * 20 + 1500)
+
+
+@pytest.mark.parametrize(
+    ("percent", "required", "covered", "expected"),
+    [(50, 12, 6, 0), (50, 12, 5, 9), (50, 3, 1, 17), (50, 1, 0, 50), (50, 4, 4, 0), (0, 5, 0, 0)],
+)
+def test_floor_gap_known_answers(percent: int, required: int, covered: int, expected: int) -> None:
+    assert floor_gap(percent, required, covered) == expected
 
 
 def deferred_instance(window: int) -> RosterInstance:

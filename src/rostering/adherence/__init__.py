@@ -2,9 +2,8 @@
 
 :func:`run_adherence` reads ``roster.csv`` and an ACD export (state events or
 login/logout sessions), measures adherence, conformance, attendance and the
-exceptions by agent, day and interval, and can write ``adherence.csv``,
-``exceptions.csv``, ``event_issues.csv``, ``summary.json`` and
-``adherence.html``. :func:`simulate_events` makes realistic test data.
+exceptions by agent, day and interval. :func:`rostering.pipeline.check_adherence`
+also writes the output files. :func:`simulate_events` makes realistic test data.
 """
 
 from rostering.adherence.events import (
@@ -20,11 +19,11 @@ from rostering.adherence.events import (
 )
 from rostering.adherence.metrics import AdherenceConfig, ExceptionKind, Measures, measure
 from rostering.adherence.report import (
+    OUTPUT_FILES,
     AdherenceResult,
     AdherenceSummary,
     RateVsTarget,
     run_adherence,
-    write_adherence,
 )
 from rostering.adherence.simulate import (
     SimulatedEvents,
@@ -34,6 +33,7 @@ from rostering.adherence.simulate import (
 )
 
 __all__ = [
+    "OUTPUT_FILES",
     "Activity",
     "AdherenceConfig",
     "AdherenceResult",
@@ -55,5 +55,4 @@ __all__ = [
     "run_adherence",
     "simulate_events",
     "synthetic_roster",
-    "write_adherence",
 ]

@@ -251,47 +251,7 @@ def _seconds(values: pd.Series) -> I64:
     return out
 
 
-_FIXED = "0000-00-00T00:00:00+00:00"
-
-
-def _parse_fixed(text: pd.Series) -> tuple[I64, npt.NDArray[np.bool_]]:
-    """Parse ``YYYY-MM-DDTHH:MM:SS+HH:MM`` by digit arithmetic; (seconds, parsed mask)."""
-    n = len(text)
-    out = np.zeros(n, dtype=np.int64)
-    try:
-        chars = np.asarray(text.to_numpy(dtype=object), dtype="U26").view(np.uint32)
-    except (TypeError, ValueError):
-        return out, np.zeros(n, dtype=bool)
-    chars = chars.reshape(n, 26).astype(np.int64)
-    digit_cols = [i for i, c in enumerate(_FIXED) if c == "0"]
-    d = chars[:, digit_cols] - 48
-    ok = (chars[:, 25] == 0) & ((d >= 0) & (d <= 9)).all(axis=1)
-    for i, c in enumerate(_FIXED):
-        if c not in "0+":
-            ok &= chars[:, i] == ord(c)
-    sign = chars[:, 19]
-    ok &= (sign == ord("+")) | (sign == ord("-"))
-
-    def num(first: int, width: int) -> I64:
-        pos = digit_cols.index(first)
-        v = np.zeros(n, dtype=np.int64)
-        for k in range(width):
-            v = v * 10 + d[:, pos + k]
-        return v
-
-    year, month, day = num(0, 4), num(5, 2), num(8, 2)
-    hh, mm, ss = num(11, 2), num(14, 2), num(17, 2)
-    oh, om = num(20, 2), num(23, 2)
-    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (hh < 24) & (mm < 60) & (ss < 60)
-    ok &= (oh < 24) & (om < 60)
-    months = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]")
-    first = months.astype("datetime64[D]").astype(np.int64)
-    days = first + np.where(ok, day - 1, 0)
-    # a day past the month's end (say 30 February) rolls into the next month: reject it
-    ok &= days.astype("datetime64[D]").astype("datetime64[M]") == months
-    offset = np.where(sign == ord("-"), -1, 1) * (oh * 3600 + om * 60)
-    out = days * 86400 + hh * 3600 + mm * 60 + ss - offset
-    return np.where(ok, out, 0).astype(np.int64), ok
+_FAST_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
 def parse_timestamps(values: pd.Series, timezone: str) -> tuple[I64, npt.NDArray[np.int8]]:
@@ -313,8 +273,11 @@ def parse_timestamps(values: pd.Series, timezone: str) -> tuple[I64, npt.NDArray
         secs[good_dt] = _seconds(stamps[good_dt])
         return secs, np.where(good_dt, _TimeStatus.OK, _TimeStatus.BAD).astype(np.int8)
     text = pd.Series(values.to_numpy(dtype=object), dtype=object).fillna("")
-    out, ok = _parse_fixed(text)
+    out = np.zeros(n, dtype=np.int64)
     status = np.zeros(n, dtype=np.int8)
+    fast = pd.to_datetime(text, format=_FAST_FORMAT, utc=True, errors="coerce")
+    ok = fast.notna().to_numpy()
+    out[ok] = _seconds(fast[ok])
     rest = ~ok
     if not rest.any():
         return out, status
@@ -395,9 +358,7 @@ class Schedule:
 def _read_csv_text(path: Path, what: str, categorical: tuple[str, ...] = ()) -> pd.DataFrame:
     try:
         if categorical:
-            header = pd.read_csv(path, nrows=0).columns
-            types = {str(c): ("category" if c in categorical else "str") for c in header}
-            return pd.read_csv(path, dtype=types, keep_default_na=False)
+            return pd.read_csv(path, dtype=object, keep_default_na=False, low_memory=False)
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError as exc:
         raise AdherenceInputError(f"{what} file not found: {path}") from exc

@@ -1,8 +1,8 @@
-"""The adherence run: read, measure, summarise, and write the output files.
+"""The adherence run: read, measure and summarise.
 
-:func:`run_adherence` is what the CLI (``rostering adherence ROSTER EVENTS
---out DIR``) and the notebooks call. Given ``out_dir`` it writes, all or
-nothing:
+:func:`run_adherence` measures; :func:`rostering.pipeline.check_adherence`
+(what the CLI ``rostering adherence ROSTER EVENTS --out DIR`` calls) also
+writes, all or nothing:
 
 * ``adherence.csv``: one row per agent and day (see
   :class:`~rostering.adherence.metrics.Measures`);
@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -37,8 +34,6 @@ from rostering.adherence.events import (
     read_roster,
 )
 from rostering.adherence.metrics import AdherenceConfig, Measures, measure
-from rostering.reports.adherence import adherence_gantt, adherence_heatmap
-from rostering.reports.html import figure_block, render_page, table_block
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +44,7 @@ OUTPUT_FILES: tuple[str, ...] = (
     "summary.json",
     "adherence.html",
 )
-"""Files :func:`write_adherence` puts in the output folder."""
-
-GANTT_MAX_AGENTS = 40
-GANTT_MAX_DAYS = 7
+"""Files :func:`rostering.pipeline.check_adherence` puts in the output folder."""
 
 
 class RateVsTarget(BaseModel):
@@ -148,12 +140,11 @@ def run_adherence(
     roster: Path | pd.DataFrame,
     events: Path | pd.DataFrame,
     *,
-    out_dir: Path | None = None,
     config: AdherenceConfig | None = None,
     mapping: StateMapping | None = None,
     timezone: str,
 ) -> AdherenceResult:
-    """Measure ``events`` against ``roster``; with ``out_dir``, write the output files.
+    """Measure ``events`` against ``roster``; nothing is written.
 
     ``roster`` is ``roster.csv`` (or its frame); ``events`` an ACD state export
     or a sessions export (or its frame). Naive timestamps are wall-clock times
@@ -180,8 +171,6 @@ def run_adherence(
         report.rows_flagged,
         summary.adherence,
     )
-    if out_dir is not None:
-        write_adherence(result, out_dir)
     return result
 
 
@@ -240,137 +229,10 @@ def _summary(
     )
 
 
-# ----------------------------------------------------------------------------- writing
-
-
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if col.endswith("_minutes") or col == "minutes":
-            out[col] = out[col].astype(float).round(2)
-        elif out[col].dtype == float:
-            out[col] = out[col].round(4)
-        elif isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = [ts.isoformat() for ts in out[col]]
-    return out
-
-
-def _gantt_window(result: AdherenceResult) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The planned and actual bars shown: a few days and the agents furthest off plan."""
-    m = result.measures
-    ad = m.by_agent_day
-    if ad.empty:
-        return m.planned, m.actual, ""
-    dates = sorted(set(ad["date"]))
-    if len(dates) > GANTT_MAX_DAYS:
-        worst = ad.groupby("date")["out_of_adherence_minutes"].sum().idxmax()
-        dates = [worst]
-    window = ad.loc[ad["date"].isin(dates)]
-    agents = (
-        window.groupby("agent")["out_of_adherence_minutes"]
-        .sum()
-        .sort_values(ascending=False, kind="stable")
-        .index[:GANTT_MAX_AGENTS]
-    )
-    lo = pd.Timestamp(min(dates)).tz_localize(result.summary.timezone)
-    hi = pd.Timestamp(max(dates) + dt.timedelta(days=1)).tz_localize(result.summary.timezone)
-    hi = hi + pd.Timedelta(hours=12)  # night shifts starting on the last day
-
-    def cut(frame: pd.DataFrame) -> pd.DataFrame:
-        keep = frame["agent"].isin(agents) & (frame["end"] > lo) & (frame["start"] < hi)
-        return frame.loc[keep]
-
-    note = (
-        f"{len(agents)} agent(s) furthest off plan, {dates[0]}"
-        + (f" to {dates[-1]}" if len(dates) > 1 else "")
-        + "; upper bar of each row: planned, lower bar: actual."
-    )
-    return cut(m.planned), cut(m.actual), note
-
-
-def adherence_html(result: AdherenceResult) -> str:
-    """The self-contained ``adherence.html`` page."""
-    s = result.summary
-
-    def pct(v: float | None) -> str:
-        return "-" if v is None else f"{v * 100:.1f} %"
-
-    def target(r: RateVsTarget) -> str:
-        state = "-" if r.met is None else ("met" if r.met else "missed")
-        return f"{pct(r.value)} (target {r.comparison} {pct(r.target)}: {state})"
-
-    rows = pd.DataFrame(
-        {
-            "measure": [
-                "adherence",
-                "conformance",
-                "attendance rate",
-                "schedule adherence rate",
-                "productive utilisation",
-                "not-ready + break share",
-                "shifts planned / attended",
-                "event rows read / used / flagged",
-            ],
-            "value": [
-                pct(s.adherence),
-                pct(s.conformance),
-                pct(s.attendance_rate),
-                target(s.schedule_adherence_rate),
-                target(s.productive_utilisation),
-                target(s.not_ready_break_share),
-                f"{s.shifts_planned} / {s.shifts_attended}",
-                f"{s.read_report.rows_read} / {s.read_report.rows_used} / "
-                f"{s.read_report.rows_flagged}",
-            ],
-        }
-    )
-    kinds = pd.DataFrame(
-        {"kind": list(s.exceptions_by_kind), "count": list(s.exceptions_by_kind.values())}
-    )
-    planned, actual, note = _gantt_window(result)
-    blocks = [
-        table_block(rows, "Summary"),
-        table_block(kinds, "Exceptions by kind"),
-        figure_block(adherence_heatmap(result.by_interval), "Team adherence by interval"),
-        figure_block(adherence_gantt(planned, actual), "Planned vs actual", note=note),
-    ]
-    period = f"{s.period_start} to {s.period_end} ({s.timezone})" if s.period_start else ""
-    return render_page("Schedule adherence", blocks, subtitle=period)
-
-
-def write_adherence(result: AdherenceResult, out_dir: Path) -> list[Path]:
-    """Write :data:`OUTPUT_FILES` into ``out_dir``, all or nothing.
-
-    Every file is first written to a temporary folder inside ``out_dir`` and
-    moved into place only when all are written; on failure nothing in
-    ``out_dir`` changes and the temporary folder is removed.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".adherence-", dir=out_dir))
-    try:
-        _rounded(result.by_agent_day).to_csv(tmp / "adherence.csv", index=False)
-        _rounded(result.exceptions).to_csv(tmp / "exceptions.csv", index=False)
-        result.issues.to_csv(tmp / "event_issues.csv", index=False)
-        (tmp / "summary.json").write_text(
-            result.summary.model_dump_json(indent=2) + "\n", encoding="utf-8"
-        )
-        (tmp / "adherence.html").write_text(adherence_html(result), encoding="utf-8")
-        written = []
-        for name in OUTPUT_FILES:
-            os.replace(tmp / name, out_dir / name)
-            written.append(out_dir / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    logger.info("adherence files written to %s", out_dir)
-    return written
-
-
 __all__ = [
     "OUTPUT_FILES",
     "AdherenceResult",
     "AdherenceSummary",
     "RateVsTarget",
-    "adherence_html",
     "run_adherence",
-    "write_adherence",
 ]

@@ -6,10 +6,20 @@ and return plotly figures; they read nothing and write nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from rostering.reports import theme
+from rostering.reports.html import figure_block, render_page, table_block
+
+if TYPE_CHECKING:
+    from rostering.adherence.report import AdherenceResult, RateVsTarget
+
+GANTT_MAX_AGENTS = 40
+GANTT_MAX_DAYS = 7
 
 ADHERENCE_COLOURS: dict[str, str] = {
     "work": theme.ACTIVITY_COLOURS[theme.WORK],
@@ -131,3 +141,86 @@ def adherence_heatmap(by_interval: pd.DataFrame, *, title: str = "Team adherence
 
 
 __all__ = ["ADHERENCE_COLOURS", "adherence_gantt", "adherence_heatmap"]
+
+
+def _gantt_window(result: AdherenceResult) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The planned and actual bars shown: a few days and the agents furthest off plan."""
+    m = result.measures
+    ad = m.by_agent_day
+    if ad.empty:
+        return m.planned, m.actual, ""
+    dates = sorted(set(ad["date"]))
+    if len(dates) > GANTT_MAX_DAYS:
+        worst = ad.groupby("date")["out_of_adherence_minutes"].sum().idxmax()
+        dates = [worst]
+    window = ad.loc[ad["date"].isin(dates)]
+    agents = (
+        window.groupby("agent")["out_of_adherence_minutes"]
+        .sum()
+        .sort_values(ascending=False, kind="stable")
+        .index[:GANTT_MAX_AGENTS]
+    )
+    lo = pd.Timestamp(min(dates)).tz_localize(result.summary.timezone)
+    hi = pd.Timestamp(max(dates) + dt.timedelta(days=1)).tz_localize(result.summary.timezone)
+    hi = hi + pd.Timedelta(hours=12)  # night shifts starting on the last day
+
+    def cut(frame: pd.DataFrame) -> pd.DataFrame:
+        keep = frame["agent"].isin(agents) & (frame["end"] > lo) & (frame["start"] < hi)
+        return frame.loc[keep]
+
+    note = (
+        f"{len(agents)} agent(s) furthest off plan, {dates[0]}"
+        + (f" to {dates[-1]}" if len(dates) > 1 else "")
+        + "; upper bar of each row: planned, lower bar: actual."
+    )
+    return cut(m.planned), cut(m.actual), note
+
+
+def adherence_html(result: AdherenceResult) -> str:
+    """The self-contained ``adherence.html`` page."""
+    s = result.summary
+
+    def pct(v: float | None) -> str:
+        return "-" if v is None else f"{v * 100:.1f} %"
+
+    def target(r: RateVsTarget) -> str:
+        state = "-" if r.met is None else ("met" if r.met else "missed")
+        return f"{pct(r.value)} (target {r.comparison} {pct(r.target)}: {state})"
+
+    rows = pd.DataFrame(
+        {
+            "measure": [
+                "adherence",
+                "conformance",
+                "attendance rate",
+                "schedule adherence rate",
+                "productive utilisation",
+                "not-ready + break share",
+                "shifts planned / attended",
+                "event rows read / used / flagged",
+            ],
+            "value": [
+                pct(s.adherence),
+                pct(s.conformance),
+                pct(s.attendance_rate),
+                target(s.schedule_adherence_rate),
+                target(s.productive_utilisation),
+                target(s.not_ready_break_share),
+                f"{s.shifts_planned} / {s.shifts_attended}",
+                f"{s.read_report.rows_read} / {s.read_report.rows_used} / "
+                f"{s.read_report.rows_flagged}",
+            ],
+        }
+    )
+    kinds = pd.DataFrame(
+        {"kind": list(s.exceptions_by_kind), "count": list(s.exceptions_by_kind.values())}
+    )
+    planned, actual, note = _gantt_window(result)
+    blocks = [
+        table_block(rows, "Summary"),
+        table_block(kinds, "Exceptions by kind"),
+        figure_block(adherence_heatmap(result.by_interval), "Team adherence by interval"),
+        figure_block(adherence_gantt(planned, actual), "Planned vs actual", note=note),
+    ]
+    period = f"{s.period_start} to {s.period_end} ({s.timezone})" if s.period_start else ""
+    return render_page("Schedule adherence", blocks, subtitle=period)

@@ -153,6 +153,19 @@ class Weights(BaseModel):
     request_unit: float = Field(1.0, ge=0)
     fairness_per_day: float = Field(0.0, ge=0)
     labour_cost: float = Field(1.0, ge=0, description="Multiplier on yuan of pay (0: ignore).")
+    coverage_floor_percent: int = Field(
+        50,
+        ge=0,
+        le=100,
+        description="Share of its daily requirement below which no channel should fall "
+        "while another is better served (see the coverage rule).",
+    )
+    coverage_floor_per_point: float = Field(
+        30.0,
+        ge=0,
+        description="Cost per day per percentage point by which the worst-covered channel "
+        "falls below the coverage floor (0: no floor).",
+    )
 
 
 class RosterInstance(BaseModel):

@@ -42,7 +42,15 @@ from rostering.roster.rules.common import (
 )
 from rostering.roster.rules.contract import CONTRACT_RULES
 from rostering.roster.rules.cost import LABOUR, LabourCost, cost_lines
-from rostering.roster.rules.coverage import Coverage, deferred_window, requirements
+from rostering.roster.rules.coverage import (
+    FLOOR,
+    Coverage,
+    deferred_window,
+    floor_groups,
+    floor_where,
+    requirements,
+    worst_floor_gap,
+)
 from rostering.roster.rules.fairness import Fairness
 from rostering.roster.rules.floor import Floor
 from rostering.roster.rules.holidays import HOLIDAY_RULES
@@ -467,8 +475,15 @@ def extract_solution(
     duties += backups
     violations: list[Violation] = []
     objective = 0
+    # The floor terms are bounded from one side in the model; the roster's own value is
+    # the tightest one, recomputed from the allocation.
+    covered = {key: min(req, serving.get(key, 0)) for key, req in required.items()}
+    floor_exact = {
+        floor_where(inst, d): worst_floor_gap(inst, d, covered) for d in floor_groups(inst)
+    }
     for term in built.terms:
-        amount = int(solver.value(term.expr))
+        exact = floor_exact.get(term.where) if term.rule == FLOOR else None
+        amount = int(solver.value(term.expr)) if exact is None else exact
         objective += int_weight(term.weight) * amount
         if term.rule == LABOUR:
             continue

@@ -38,7 +38,17 @@ from rostering.roster.rules.common import (
     slot_label,
 )
 from rostering.roster.rules.cost import cost_lines, shift_pay
-from rostering.roster.rules.coverage import LATE, SHORTFALL, SURPLUS, deferred_window, requirements
+from rostering.roster.rules.coverage import (
+    FLOOR,
+    LATE,
+    SHORTFALL,
+    SURPLUS,
+    deferred_window,
+    floor_groups,
+    floor_where,
+    requirements,
+    worst_floor_gap,
+)
 from rostering.roster.rules.fairness import FAIRNESS, duty_count, fairness_measures
 from rostering.roster.rules.patterns import one_on_one_off_rota
 from rostering.roster.rules.standby import (
@@ -265,6 +275,14 @@ class _Checker:
             self.soft_term(SURPLUS, where, max(0, n - req), w.surplus_per_agent_slot)
             priority = inst.channel(c).priority
             self.soft_term(SHORTFALL, where, max(0, req - n), w.shortfall_per_agent_slot * priority)
+        covered = {key: min(req, counts.get(key, 0)) for key, req in required.items()}
+        for d in sorted(floor_groups(inst)):
+            self.soft_term(
+                FLOOR,
+                floor_where(inst, d),
+                worst_floor_gap(inst, d, covered),
+                w.coverage_floor_per_point,
+            )
         for c in sorted(deferred):
             window = deferred_window(inst, c)
             priority = inst.channel(c).priority

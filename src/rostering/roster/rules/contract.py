@@ -139,27 +139,23 @@ def _forbid_short_runs(
             closing = start + k
             if closing >= n:
                 break
-            if RUN_STYLE == "pattern":
-                _clause(
-                    ctx,
-                    [seq[start - 1], *(lit.Not() for lit in seq[start:closing]), seq[closing]],
-                    guard,
-                )
-            else:
-                _clause(ctx, [seq[start - 1], seq[start].Not(), seq[closing]], guard)
+            _clause(
+                ctx,
+                [seq[start - 1], *(lit.Not() for lit in seq[start:closing]), seq[closing]],
+                guard,
+            )
     if history is None:
         return
     # A run starting on day 0 continues the `history` days before it.
     for k in range(1, minimum - history):
         if k >= n:
             break
-        _clause(ctx, [seq[0].Not(), seq[k]], guard)
+        _clause(ctx, [*(lit.Not() for lit in seq[0:k]), seq[k]], guard)
     if 0 < history < minimum:
         # The run from history would end before day 0 too short.
         _clause(ctx, [seq[0]], guard)
 
 
-RUN_STYLE = "pattern"
 # --------------------------------------------------------------------------- rules
 
 

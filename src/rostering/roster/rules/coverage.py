@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from itertools import combinations
 
 from ortools.sat.python import cp_model
 
 from rostering.roster.instance import RosterInstance
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
-from rostering.roster.rules.common import slot_label
+from rostering.roster.rules.common import (
+    can_work,
+    coverage_agents,
+    day_label,
+    serves,
+    shift_slots,
+    slot_label,
+)
 from rostering.roster.rules.floor import Floor
 from rostering.types import ChannelId
 
 SHORTFALL = "coverage shortfall"
 SURPLUS = "coverage surplus"
 LATE = "deferred work late"
+FLOOR = "coverage floor"
 
 
 def deferred_window(instance: RosterInstance, channel: ChannelId) -> int:
@@ -32,6 +42,66 @@ def requirements(instance: RosterInstance) -> dict[tuple[int, ChannelId], int]:
     return out
 
 
+def staffable(instance: RosterInstance) -> set[tuple[int, ChannelId]]:
+    """(slot, channel) pairs some front-line agent could serve on some eligible shift."""
+    out: set[tuple[int, ChannelId]] = set()
+    for agent in coverage_agents(instance):
+        for shift_id in agent.shifts:
+            shift = instance.shift(shift_id)
+            for d in range(instance.n_days):
+                if not can_work(instance, shift, d):
+                    continue
+                able = serves(instance, agent, shift, d)
+                for t in shift_slots(instance, shift, d):
+                    out.update((t, c) for c in able)
+    return out
+
+
+def floor_groups(instance: RosterInstance) -> dict[int, dict[ChannelId, dict[int, int]]]:
+    """Per day, per channel held to the coverage floor: required staff by slot.
+
+    Channels due in their slot (not deferred) that need staff on the day, counting
+    only the slots someone could serve; empty when the floor is switched off.
+    """
+    w = instance.weights
+    if w.coverage_floor_percent <= 0 or w.coverage_floor_per_point <= 0:
+        return {}
+    deferred = {c.id for c in instance.channels if deferred_window(instance, c.id)}
+    able = staffable(instance)
+    out: dict[int, dict[ChannelId, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for (t, c), req in sorted(requirements(instance).items()):
+        if req > 0 and c not in deferred and (t, c) in able:
+            out[t // instance.slots_per_day][c][t] = req
+    return {d: dict(by_channel) for d, by_channel in out.items()}
+
+
+def floor_gap(percent: int, required: int, covered: int) -> int:
+    """Whole percentage points by which ``covered`` of ``required`` agent-slots misses the floor.
+
+    ``ceil(percent - 100 * covered / required)``, never negative.
+    """
+    return max(0, -((100 * covered - percent * required) // required))
+
+
+def floor_where(instance: RosterInstance, day: int) -> str:
+    """Where a coverage-floor violation is reported."""
+    percent = instance.weights.coverage_floor_percent
+    return f"{day_label(instance, day)}: worst channel below {percent}%"
+
+
+def worst_floor_gap(
+    instance: RosterInstance, day: int, covered: Mapping[tuple[int, ChannelId], int]
+) -> int:
+    """The day's coverage-floor gap: the largest over its channels (``covered`` by slot)."""
+    groups = floor_groups(instance).get(day, {})
+    percent = instance.weights.coverage_floor_percent
+    gaps = [
+        floor_gap(percent, sum(slots.values()), sum(covered.get((t, c), 0) for t in slots))
+        for c, slots in groups.items()
+    ]
+    return max(gaps, default=0)
+
+
 def subsets(channels: list[ChannelId]) -> list[tuple[ChannelId, ...]]:
     """Every non-empty subset of ``channels`` (sorted input gives a stable order)."""
     return [c for k in range(1, len(channels) + 1) for c in combinations(channels, k)]
@@ -42,6 +112,20 @@ class Coverage(Rule):
 
     Soft: each agent-slot short costs the shortfall weight times the channel's
     priority, each agent-slot beyond the requirement costs the surplus weight.
+
+    Scarce agents are shared, so that no channel is left empty while another
+    is served: each day, every channel due in its slot is held to a coverage
+    floor (``Weights.coverage_floor_percent`` of the agent-slots it needs that
+    day, 50 % by default, counting only slots someone could serve). The
+    worst-covered channel's distance below the floor, in whole percentage
+    points, costs ``Weights.coverage_floor_per_point`` per point. The planner
+    gets: where agents cannot cover everything, their time is split so that
+    the channels' daily coverage ratios are lifted together, worst first, up to
+    the floor; above the floor the channel priorities decide as before. For
+    example one agent carrying inbound (priority 3) and chat (priority 2) all
+    day serves both in turns instead of leaving chat at 0 %. The penalty is a
+    maximum of linear terms, hence convex, and is recomputed exactly by the
+    validator.
     An agent on the floor serves one channel at a time, any channel that both
     their skills and their shift (on that kind of day) allow; the model chooses
     how many serve each channel, and every agent on the floor serves one.
@@ -89,6 +173,7 @@ class Coverage(Rule):
         # soft
         terms: list[SoftTerm] = []
         deferred = {c.id for c in inst.channels if deferred_window(inst, c.id)}
+        covered: dict[tuple[int, ChannelId], cp_model.LinearExprT] = {}
         for (t, c), served in sorted(self.serving.items()):
             if c in deferred:
                 continue
@@ -101,6 +186,7 @@ class Coverage(Rule):
                 0, max(0, most_by_key[(t, c)] - req), f"over(slot={t}, channel={c})"
             )
             m.add_max_equality(over, [served - req, 0])
+            covered[(t, c)] = served - over
             terms.append(SoftTerm(SURPLUS, where, over, w.surplus_per_agent_slot))
             priority = inst.channel(c).priority
             terms.append(
@@ -113,8 +199,29 @@ class Coverage(Rule):
                 priority = inst.channel(c).priority
                 where = f"{slot_label(inst, t)} {c}"
                 terms.append(SoftTerm(SHORTFALL, where, req, w.shortfall_per_agent_slot * priority))
+        terms += self._floor(ctx, covered)
         for c in sorted(deferred):
             terms += self._deferred(ctx, c)
+        return terms
+
+    def _floor(
+        self, ctx: RuleContext, covered: dict[tuple[int, ChannelId], cp_model.LinearExprT]
+    ) -> list[SoftTerm]:
+        """Per day, the worst-covered channel's gap below the coverage floor."""
+        inst, m = ctx.instance, ctx.model
+        percent = inst.weights.coverage_floor_percent
+        terms: list[SoftTerm] = []
+        for d, groups in sorted(floor_groups(inst).items()):
+            worst = m.new_int_var(0, percent, f"floor_worst(day={d})")
+            for c, slots in sorted(groups.items()):
+                need = sum(slots.values())
+                done = sum(covered[(t, c)] for t in slots)
+                # worst >= ceil(percent - 100 * done / need) for every channel; minimising
+                # makes it the largest of them (extraction recomputes it exactly).
+                m.add(need * worst >= percent * need - 100 * done)
+            terms.append(
+                SoftTerm(FLOOR, floor_where(inst, d), worst, inst.weights.coverage_floor_per_point)
+            )
         return terms
 
     def _deferred(self, ctx: RuleContext, channel: ChannelId) -> list[SoftTerm]:
@@ -167,4 +274,18 @@ class Coverage(Rule):
         return terms
 
 
-__all__ = ["LATE", "SHORTFALL", "SURPLUS", "Coverage", "deferred_window", "requirements", "subsets"]
+__all__ = [
+    "FLOOR",
+    "LATE",
+    "SHORTFALL",
+    "SURPLUS",
+    "Coverage",
+    "deferred_window",
+    "floor_gap",
+    "floor_groups",
+    "floor_where",
+    "requirements",
+    "staffable",
+    "subsets",
+    "worst_floor_gap",
+]
