@@ -159,19 +159,17 @@ def synthetic(days: int, employees: int, types: int, *, seed: int = 0) -> Roster
     )
 
 
-def run(instance: RosterInstance, config: SolverConfig, *, search: str) -> dict[str, Any]:
+def run(instance: RosterInstance, config: SolverConfig) -> dict[str, Any]:
     """Solve one instance; the row of the table.
 
-    ``search`` "max_lp" runs the full-problem worker with the full linear
-    relaxation (CP-SAT's ``max_lp`` subsolver), beside the usual
-    neighbourhood searches; "default" leaves CP-SAT's own portfolio.
+    ``config.subsolvers`` ["max_lp"] (``--search max_lp``) runs the full-problem
+    worker with the full linear relaxation, beside the usual neighbourhood
+    searches; "default" leaves CP-SAT's own portfolio.
     """
     started = time.perf_counter()
     built = build_model(instance)
     solver = cp_model.CpSolver()
     config.apply(solver)
-    if search == "max_lp":
-        solver.parameters.subsolvers.append("max_lp")
     code = solver.solve(built.model)
     wall = time.perf_counter() - started
     status = solver.status_name(code)
@@ -204,7 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
 
-    config = SolverConfig(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
+    config = SolverConfig(
+        time_limit_s=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        subsolvers=["max_lp"] if args.search == "max_lp" else [],
+    )
     folder = data_dir(args.data)
     known = best_known(folder)
     if args.synthetic:
@@ -224,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     header += f"{'gap':>8} {'time s':>7}"
     print(header)
     for instance in instances:
-        row = run(instance, config, search=args.search)
+        row = run(instance, config)
         best = known.get(instance.name)
         objective = row.get("objective")
         gap = "-"

@@ -3,6 +3,7 @@ cancellation of a running solve, and a worker replaced after it was stopped."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,12 +84,18 @@ def test_a_whatif_runs_in_a_worker_and_compares_with_its_baseline(
 @pytest.mark.slow
 def test_the_time_limit_holds(live: tuple[FastAPI, TestClient, str], scenario: str) -> None:
     _, client, key = live
-    run = submit(client, key, scenario, {**HEAVY, "time_limit_s": 2})
+    run = submit(client, key, scenario, {**HEAVY, "time_limit_s": 4})
     done = wait_for(client, key, run["id"], finished)
-    assert done["status"] == "succeeded"
-    assert done["kpis"]["status"] == "FEASIBLE"
-    # The solve stops at its limit (model building is counted in the engine's wall time).
-    assert done["kpis"]["wall_time_s"] < 2 + 5
+    started = dt.datetime.fromisoformat(done["started_at"])
+    ended = dt.datetime.fromisoformat(done["finished_at"])
+    # Sizing, model building and saving come on top of the search's 4 s.
+    assert (ended - started).total_seconds() < 4 + 15
+    if done["status"] == "succeeded":
+        # The search did not prove optimality: it stopped at its limit with a roster.
+        assert done["kpis"]["status"] == "FEASIBLE"
+        assert done["kpis"]["wall_time_s"] < 4 + 10
+    else:  # a loaded machine may find no roster in 4 s
+        assert done["error"]["message"] == "no roster found (UNKNOWN)"
 
 
 def test_cancelling_a_running_solve_stops_it(

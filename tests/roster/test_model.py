@@ -18,7 +18,9 @@ from .factories import OUTBOUND, reference_instance
 
 
 def test_solver_config_is_copied_onto_parameters() -> None:
-    config = SolverConfig(time_limit_s=7.5, workers=3, relative_gap=0.02, seed=11, log=True)
+    config = SolverConfig(
+        time_limit_s=7.5, workers=3, relative_gap=0.02, seed=11, log=True, subsolvers=["max_lp"]
+    )
     solver = cp_model.CpSolver()
     config.apply(solver)
     p = solver.parameters
@@ -27,6 +29,7 @@ def test_solver_config_is_copied_onto_parameters() -> None:
     assert p.relative_gap_limit == pytest.approx(0.02)
     assert p.random_seed == 11
     assert p.log_search_progress is True
+    assert list(p.subsolvers) == ["max_lp"]
 
 
 def test_public_surface_is_sorted() -> None:
