@@ -31,7 +31,9 @@ class RosterVars:
             for day in range(instance.n_days):
                 shifts: list[cp_model.IntVar] = []
                 for shift_id in agent.shifts:
-                    var = model.new_bool_var(f"works(agent={agent.id}, day={day}, shift={shift_id})")
+                    var = model.new_bool_var(
+                        f"works(agent={agent.id}, day={day}, shift={shift_id})"
+                    )
                     self._work[(agent.id, day, shift_id)] = var
                     shifts.append(var)
                 on = model.new_bool_var(f"on_day(agent={agent.id}, day={day})")
@@ -58,6 +60,4 @@ class RosterVars:
 
     def extract(self, solver: cp_model.CpSolver) -> dict[tuple[AgentId, int], ShiftId]:
         """The shift each agent works on each day in the solver's solution."""
-        return {
-            (a, d): s for (a, d, s), var in self._work.items() if solver.boolean_value(var)
-        }
+        return {(a, d): s for (a, d, s), var in self._work.items() if solver.boolean_value(var)}
