@@ -116,3 +116,22 @@ def test_matches_the_minute_by_minute_reference(site: pd.DataFrame) -> None:
 def test_timestamps_carry_the_local_offset() -> None:
     t = np.array([1774746000], dtype=np.int64)  # 2026-03-29T01:00:00Z
     assert list(format_timestamps(t, "Europe/London")) == ["2026-03-29T02:00:00+01:00"]
+
+
+def test_a_clean_simulation_injects_nothing_and_scores_full() -> None:
+    clean = SimulationConfig(
+        absence_rate=0,
+        late_login_rate=0,
+        early_logout_rate=0,
+        long_meal_rate=0,
+        duplicate_rate=0,
+        out_of_order_rate=0,
+        missing_logouts=0,
+        meal_logout_rate=0,
+        not_ready_share=0,
+    )
+    r = synthetic_roster(3, 2, start=dt.date(2026, 9, 1), timezone=TZ)
+    sim = simulate_events(r, timezone=TZ, config=clean, seed=1)
+    assert sim.injected.empty
+    res = run_adherence(r, sim.events, timezone=TZ)
+    assert res.summary.adherence == 1.0

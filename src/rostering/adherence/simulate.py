@@ -415,14 +415,14 @@ def simulate_events(
             "state": pd.Categorical.from_codes(state, categories=pd.Index(list(STATES))),
         }
     )
-    inj = pd.concat([d for d in injected if len(d)], ignore_index=True) if injected else None
-    logger.debug("simulated %d events for %d shifts", len(events), n)
-    return SimulatedEvents(
-        events=events,
-        injected=inj
-        if inj is not None
-        else pd.DataFrame(columns=["agent", "date", "shift", "kind", "minutes", "row"]),
+    found = [d for d in injected if len(d)]
+    inj = (
+        pd.concat(found, ignore_index=True)
+        if found
+        else pd.DataFrame(columns=["agent", "date", "shift", "kind", "minutes", "row"])
     )
+    logger.debug("simulated %d events for %d shifts", len(events), n)
+    return SimulatedEvents(events=events, injected=inj)
 
 
 __all__ = [

@@ -185,7 +185,9 @@ class Coverage(Rule):
             over = m.new_int_var(
                 0, max(0, most_by_key[(t, c)] - req), f"over(slot={t}, channel={c})"
             )
-            m.add_max_equality(over, [served - req, 0])
+            # over >= served - req: the objective prices it, so it settles at the surplus
+            # max(served - req, 0); extraction recomputes the exact figures.
+            m.add(over >= served - req)
             covered[(t, c)] = served - over
             terms.append(SoftTerm(SURPLUS, where, over, w.surplus_per_agent_slot))
             priority = inst.channel(c).priority
