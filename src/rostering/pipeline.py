@@ -32,7 +32,7 @@ from rostering.domain.scenario import Scenario
 from rostering.roster.compile import compile_instance
 from rostering.roster.instance import RosterInstance
 from rostering.roster.model import Progress, SolverConfig, solve
-from rostering.roster.solution import RosterSolution, SolveStatus
+from rostering.roster.solution import ROSTER_COLUMNS, RosterSolution, SolveStatus
 from rostering.roster.validation import ValidationReport, validate
 from rostering.sizing import predict_kpis, size_requirements
 
@@ -55,20 +55,6 @@ REQUIREMENT_COLUMNS = (
     "occupancy",
 )
 
-#: Columns of ``roster.csv``.
-ROSTER_COLUMNS = (
-    "agent",
-    "agent_name",
-    "role",
-    "date",
-    "shift",
-    "start",
-    "end",
-    "meal_start",
-    "meal_end",
-    "channels",
-    "standby",
-)
 
 
 class ChannelKpis(BaseModel):

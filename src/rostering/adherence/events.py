@@ -39,25 +39,13 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rostering.errors import AdherenceInputError, FrameContractError, InputError
+from rostering.roster.solution import ROSTER_COLUMNS
 
 logger = logging.getLogger(__name__)
 
 I64 = npt.NDArray[np.int64]
 
-ROSTER_COLUMNS: tuple[str, ...] = (
-    "agent",
-    "agent_name",
-    "role",
-    "date",
-    "shift",
-    "start",
-    "end",
-    "meal_start",
-    "meal_end",
-    "channels",
-    "standby",
-)
-"""Columns of ``roster.csv``, the contract between the roster and adherence stages."""
+
 
 EVENT_COLUMNS: tuple[str, ...] = ("agent", "timestamp", "state")
 """Required columns of a state-event export; other columns are ignored."""
@@ -1063,7 +1051,6 @@ __all__ = [
     "ACTIVITY_CODES",
     "EVENT_COLUMNS",
     "ISSUE_COLUMNS",
-    "ROSTER_COLUMNS",
     "ROW_CONVENTION",
     "SCHEDULED_CODES",
     "SESSION_COLUMNS",

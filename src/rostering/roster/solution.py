@@ -9,6 +9,26 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rostering.types import AgentId, ChannelId, ShiftId
 
+ROSTER_COLUMNS: tuple[str, ...] = (
+    "agent",
+    "agent_name",
+    "role",
+    "date",
+    "shift",
+    "start",
+    "end",
+    "meal_start",
+    "meal_end",
+    "channels",
+    "standby",
+)
+"""Columns of ``roster.csv``: one row per agent and day worked or on standby.
+
+``start``/``end``/``meal_*`` are ISO 8601 with the UTC offset; ``channels`` is
+pipe-separated; ``standby`` is empty, ``supervisor`` or ``backup``. This is the
+contract between the roster stage and the adherence stage.
+"""
+
 
 class SolveStatus(StrEnum):
     """What the solver could say about the roster."""
