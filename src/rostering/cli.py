@@ -23,8 +23,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Contact-centre rostering: Erlang sizing, CP-SAT rosters, adherence.",
 )
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
