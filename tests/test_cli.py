@@ -45,6 +45,18 @@ def test_solve_writes_the_outputs(reference_dir: Path, tmp_path: Path) -> None:
     per_day = worked[worked["shift"] == "A"].groupby("date").size()
     assert len(per_day) == 14 and set(per_day) == {1}
     assert set(roster.loc[roster["standby"] == "supervisor", "agent"]) == {"S1"}
+    # B works the ordinary working days and the adjusted working day (Saturday 10 October),
+    # and is off on the National Day holidays, the days off around them and weekends.
+    b_days = set(worked.loc[worked["agent"] == "B1", "date"])
+    assert b_days == {
+        "2026-09-28",
+        "2026-09-29",
+        "2026-09-30",
+        "2026-10-08",
+        "2026-10-09",
+        "2026-10-10",
+    }
+
     assert "solution" in result.output or "OPTIMAL" in result.output
 
 

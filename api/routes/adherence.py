@@ -16,7 +16,7 @@ from api.routes import ProblemsError, errors
 from api.routes.runs import get_outcome, get_run
 from rostering.adherence import AdherenceConfig, AdherenceResult, AdherenceSummary, run_adherence
 from rostering.errors import Problem, RosteringError
-from rostering.pipeline import ROSTER_COLUMNS
+from rostering.roster.solution import ROSTER_COLUMNS
 
 router = APIRouter(prefix="/runs", tags=["adherence"])
 

@@ -28,7 +28,8 @@ from api.schemas import (
 from api.store import RunRecord, RunStatus, Tenant, utcnow
 from rostering.domain.scenario import Scenario
 from rostering.errors import Problem, ScenarioError
-from rostering.pipeline import ROSTER_COLUMNS, RunKpis
+from rostering.pipeline import RunKpis
+from rostering.roster.solution import ROSTER_COLUMNS
 from rostering.whatif import (
     WHATIF_FILE,
     RequirementRow,

@@ -56,7 +56,6 @@ REQUIREMENT_COLUMNS = (
 )
 
 
-
 class ChannelKpis(BaseModel):
     """Predicted service of one channel over the horizon, given the roster."""
 

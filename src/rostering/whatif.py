@@ -27,8 +27,8 @@ from rostering.domain.agents import Agent, LeaveKind
 from rostering.domain.scenario import Scenario
 from rostering.errors import Problem, ScenarioError
 from rostering.io import scenario_from_data
-from rostering.pipeline import ROSTER_COLUMNS, RunKpis, RunResult, roster_table
-from rostering.roster.solution import CostLine, Violation
+from rostering.pipeline import RunKpis, RunResult, roster_table
+from rostering.roster.solution import ROSTER_COLUMNS, CostLine, Violation
 from rostering.types import AgentId, ChannelId
 
 log = logging.getLogger(__name__)

@@ -46,7 +46,6 @@ logger = logging.getLogger(__name__)
 I64 = npt.NDArray[np.int64]
 
 
-
 EVENT_COLUMNS: tuple[str, ...] = ("agent", "timestamp", "state")
 """Required columns of a state-event export; other columns are ignored."""
 

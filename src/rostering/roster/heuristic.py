@@ -5,8 +5,9 @@ site scale, without the solver:
 
 1. **Working days.** One-on-one-off agents work their rota days (the parity the
    history fixes, else the one whose days need people more); five-two agents
-   work the days their pattern forces and pick the rest of each week's days
-   where the expected demand per agent already placed is highest. Leave,
+   work the days their pattern forces, then take the rest of each week's days
+   one per agent per round: a day that still needs people first, then the
+   cheapest (public holidays, paid at the holiday multiple, last). Leave,
    holidays off, closed days and pre-assigned days are honoured.
 2. **Shifts.** Day by day, each agent working takes the eligible shift that
    covers the most of the requirement still uncovered (weighted by channel
@@ -27,17 +28,19 @@ import logging
 from collections import defaultdict
 
 from rostering.domain.patterns import PatternKind
+from rostering.domain.shifts import DayType
 from rostering.roster.instance import AgentSpec, RosterInstance, ShiftType
 from rostering.roster.rules.common import (
     MINUTES_PER_DAY,
     can_work,
-    coverage_agents,
     excused_days,
     five_two_targets,
     follows_pattern,
+    meal_slots,
     serves,
     shift_slots,
 )
+from rostering.roster.rules.contract import history_run
 from rostering.roster.rules.coverage import deferred_window, requirements
 from rostering.roster.rules.patterns import one_on_one_off_rota
 from rostering.types import AgentId, ChannelId, ShiftId
@@ -65,56 +68,116 @@ def _open_days(instance: RosterInstance, agent: AgentSpec) -> set[int]:
     }
 
 
+def _floor_slots(instance: RosterInstance) -> float:
+    """Average slots an agent spends on the floor in one shift (meal off)."""
+    sizes = [len(shift_slots(instance, s, 0)) - meal_slots(instance, s) for s in instance.shifts]
+    return max(1.0, sum(sizes) / max(1, len(sizes)))
+
+
+PEAK_FACTOR = 1.15
+"""Agents needed per agent-day of requirement: shifts cannot all sit on the peaks."""
+
+
 def working_days(instance: RosterInstance) -> dict[AgentId, set[int]]:
-    """Days each rotation agent works, chosen to follow the demand (pass 1)."""
-    demand = _daily_demand(instance)
-    per_agent = max(1.0, sum(demand) / max(1, len(coverage_agents(instance)) * instance.n_days))
+    """Days each rotation agent works, chosen to follow the demand and the pay (pass 1).
+
+    A day that still needs people is preferred, the neediest first; once the
+    demand is met, days are taken where they cost least (public holidays,
+    paid at the holiday multiple, last).
+    """
+    per_shift = _floor_slots(instance)
+    demand = [PEAK_FACTOR * x / per_shift for x in _daily_demand(instance)]
     supply = [0.0] * instance.n_days
+    extra = instance.pay.holiday_multiplier - 1
 
     def need(d: int) -> float:
-        """Demand per agent already placed: higher means the day needs people more."""
-        return demand[d] / per_agent - supply[d]
+        return demand[d] - supply[d]
+
+    def preference(agent: AgentSpec, d: int) -> tuple[int, float, float]:
+        premium = extra * agent.daily_rate if instance.day_types[d] is DayType.HOLIDAY else 0.0
+        return (int(need(d) >= 0.5), -premium, need(d))
 
     out: dict[AgentId, set[int]] = {}
     rotating = [a for a in instance.agents if follows_pattern(a)]
     # One-on-one-off first: their days are the least free.
-    rotating.sort(key=lambda a: (a.pattern is not PatternKind.ONE_ON_ONE_OFF, a.id))
     for agent in rotating:
+        if agent.pattern is not PatternKind.ONE_ON_ONE_OFF:
+            continue
         open_days = _open_days(instance, agent)
         forced = {d for d, s in agent.fixed.items() if s is not None and 0 <= d < instance.n_days}
-        days: set[int] = set()
-        if agent.pattern is PatternKind.ONE_ON_ONE_OFF:
-            parity = one_on_one_off_rota(agent.history)
-            options = [parity] if parity is not None else [0, 1]
-            best: set[int] | None = None
-            best_score = 0.0
-            for off_first in options:
-                candidate = {
-                    d for d in range(instance.n_days) if (d + off_first) % 2 == 0 and d in open_days
-                }
-                score = sum(need(d) for d in candidate)
-                if best is None or score > best_score:
-                    best, best_score = candidate, score
-            days = (best or set()) | forced
-        else:
-            allowed = set(agent.days_off_allowed) if agent.days_off_allowed is not None else None
-            for target in five_two_targets(instance, agent):
-                week = [d for d in target.week.days if d in open_days or d in forced]
-                must = {
-                    d
-                    for d in week
-                    if d in forced
-                    or (allowed is not None and instance.date(d).weekday() not in allowed)
-                }
-                rest = sorted(
-                    (d for d in week if d not in must), key=lambda d: (-need(d), d)
-                )
-                count = max(target.least, min(target.most, len(week))) - len(must)
-                days |= must | set(rest[: max(0, count)])
-        for d in days:
+        parity = one_on_one_off_rota(agent.history)
+        best: set[int] | None = None
+        best_score = 0.0
+        for off_first in [parity] if parity is not None else [0, 1]:
+            candidate = {
+                d for d in range(instance.n_days) if (d + off_first) % 2 == 0 and d in open_days
+            }
+            score = sum(need(d) for d in candidate)
+            if best is None or score > best_score:
+                best, best_score = candidate, score
+        out[agent.id] = (best or set()) | forced
+        for d in out[agent.id]:
             supply[d] += 1
-        out[agent.id] = days
+    # Five-two: per week, the forced days, then one free day per agent per round, so
+    # that the days that need people (and the cheap days) are shared out evenly.
+    todo: dict[tuple[int, AgentId], tuple[list[int], int]] = {}
+    for agent in rotating:
+        if agent.pattern is PatternKind.ONE_ON_ONE_OFF:
+            continue
+        out[agent.id] = set()
+        open_days = _open_days(instance, agent)
+        forced = {d for d, s in agent.fixed.items() if s is not None and 0 <= d < instance.n_days}
+        allowed = set(agent.days_off_allowed) if agent.days_off_allowed is not None else None
+        for i, target in enumerate(five_two_targets(instance, agent)):
+            week = [d for d in target.week.days if d in open_days or d in forced]
+            must = {
+                d
+                for d in week
+                if d in forced
+                or (allowed is not None and instance.date(d).weekday() not in allowed)
+            }
+            out[agent.id] |= must
+            for d in must:
+                supply[d] += 1
+            count = max(target.least, min(target.most, len(week))) - len(must)
+            if count > 0:
+                todo[(i, agent.id)] = ([d for d in week if d not in must], count)
+    by_week: dict[int, list[AgentId]] = defaultdict(list)
+    for i, agent_id in todo:
+        by_week[i].append(agent_id)
+    for i, members in sorted(by_week.items()):
+        rounds = max(todo[(i, a)][1] for a in members)
+        for r in range(rounds):
+            for agent_id in members:
+                free, count = todo[(i, agent_id)]
+                if r >= count:
+                    continue
+                agent = instance.agent(agent_id)
+                still = [d for d in free if d not in out[agent_id]]
+                rest = [d for d in still if _run_ok(instance, agent, out[agent_id], d)] or still
+                if not rest:
+                    continue
+                pick = max(rest, key=lambda d: (preference(agent, d), -d))
+                out[agent_id].add(pick)
+                supply[pick] += 1
     return out
+
+
+def _run_ok(instance: RosterInstance, agent: AgentSpec, days: set[int], day: int) -> bool:
+    """Whether working ``day`` too keeps the run of working days within the contract."""
+    limit = agent.contract.max_consecutive_days
+    if limit is None:
+        return True
+    before = day
+    while before - 1 in days:
+        before -= 1
+    after = day
+    while after + 1 in days:
+        after += 1
+    run = after - before + 1
+    if before == 0:
+        run += history_run(instance, agent, worked=True) or 0
+    return run <= limit
 
 
 def _rest_ok(

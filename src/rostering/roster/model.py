@@ -4,9 +4,11 @@
 rotation patterns, holidays, meals, coverage, standby, cost and fairness),
 lets each add its hard constraints and collects its soft terms; the
 objective is their weighted sum in integer fen (see
-:data:`rostering.roster.rules.common.SCALE`). :func:`solve` runs CP-SAT with a
-:class:`SolverConfig`, reports progress, and turns the best roster found into
-a :class:`~rostering.roster.solution.RosterSolution`: assignments with local
+:data:`rostering.roster.rules.common.SCALE`). :func:`solve` searches with a
+:class:`SolverConfig` (a constructive first roster, then the whole model or
+large-neighbourhood search, see :mod:`rostering.roster.search`), reports
+progress, and turns the best roster found into a
+:class:`~rostering.roster.solution.RosterSolution`: assignments with local
 times, meals and channels, the per-slot allocation and who serves what,
 standby and backup duties, call-in suggestions, costs and the soft rules not
 met. An infeasible instance comes back with the named conflicting rules.
@@ -42,15 +44,7 @@ from rostering.roster.rules.common import (
 )
 from rostering.roster.rules.contract import CONTRACT_RULES
 from rostering.roster.rules.cost import LABOUR, LabourCost, cost_lines
-from rostering.roster.rules.coverage import (
-    FLOOR,
-    Coverage,
-    deferred_window,
-    floor_groups,
-    floor_where,
-    requirements,
-    worst_floor_gap,
-)
+from rostering.roster.rules.coverage import Coverage, deferred_window, requirements
 from rostering.roster.rules.fairness import Fairness
 from rostering.roster.rules.floor import Floor
 from rostering.roster.rules.holidays import HOLIDAY_RULES
@@ -111,35 +105,20 @@ class SolverConfig(BaseModel):
 
 
 class Progress(BaseModel):
-    """The search so far: best objective, best bound, time, rosters found."""
+    """The search so far: best objective, best bound, time, rosters found.
+
+    Reported with every better roster and every better bound of the full model.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    objective: float
-    bound: float
-    elapsed_s: float
-    solutions: int
+    objective: float = Field(description="Objective of the best roster so far.")
+    bound: float = Field(description="Best lower bound of the objective (0 before any).")
+    elapsed_s: float = Field(description="Seconds since solve() was called.")
+    solutions: int = Field(description="Better rosters found so far.")
 
 
 ProgressFn = Callable[[Progress], None]
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: ProgressFn) -> None:
-        super().__init__()
-        self._report = report
-        self._count = 0
-
-    def on_solution_callback(self) -> None:
-        self._count += 1
-        self._report(
-            Progress(
-                objective=self.objective_value / SCALE,
-                bound=self.best_objective_bound / SCALE,
-                elapsed_s=self.wall_time,
-                solutions=self._count,
-            )
-        )
 
 
 @dataclass
@@ -272,42 +251,53 @@ def solve(
 ) -> RosterSolution:
     """Solve ``instance``: the best roster found within the limits, or the conflicts.
 
-    The search starts from ``hint`` (agent, day) -> shift when given, else from
-    :func:`pattern_hint`. A time limit returns the best roster found so far
-    (status FEASIBLE). When
-    the hard rules cannot all hold, the solution has status INFEASIBLE and
-    ``conflicts`` names the rules that clash, in planner words.
+    The search (see :mod:`rostering.roster.search`) starts from ``hint``
+    (agent, day) -> shift when given, else from the constructive roster of
+    :func:`rostering.roster.heuristic.greedy_roster`, which is completed and
+    reported first; small models are then solved whole, large ones improved by
+    large-neighbourhood search while the full model supplies the bound. A time
+    limit returns the best roster found so far (status FEASIBLE). When the hard
+    rules cannot all hold, the solution has status INFEASIBLE and ``conflicts``
+    names the rules that clash, in planner words.
     """
+    from rostering.roster.search import search
+
     config = config or SolverConfig()
     started = time.perf_counter()
     built = build_model(instance)
-    add_hint(built, hint if hint is not None else pattern_hint(instance))
+    solution = search(built, config, progress=progress, hint=hint, started=started)
+    if solution is None:
+        solution = _no_roster(built, config)
+    solution.wall_time_s = time.perf_counter() - started
+    log.info(
+        "roster %s: %s in %.2fs (objective %s, bound %s)",
+        instance.name,
+        solution.status.value,
+        solution.wall_time_s,
+        solution.objective,
+        solution.best_bound,
+    )
+    return solution
+
+
+def _no_roster(built: BuiltModel, config: SolverConfig) -> RosterSolution:
+    """No roster within the limits: prove infeasibility and explain it, or say unknown."""
+    instance = built.instance
     solver = cp_model.CpSolver()
     config.apply(solver)
-    callback = _Reporter(progress) if progress is not None else None
-    code = solver.solve(built.model, callback)
-    status = _status(code)
-    log.info(
-        "roster %s: %s in %.2fs (objective %s)",
-        instance.name,
-        status.value,
-        solver.wall_time,
-        solver.objective_value / SCALE
-        if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
-        else None,
-    )
-    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        solution = extract_solution(built, solver, status)
-    else:
-        solution = RosterSolution(instance=instance.name, status=status)
-        if status is SolveStatus.INFEASIBLE:
-            from rostering.roster.explain import explain_conflicts
+    solver.parameters.max_time_in_seconds = min(config.time_limit_s, 30.0)
+    model = built.model.clone()
+    model.clear_objective()  # type: ignore[no-untyped-call]
+    status = _status(solver.solve(model))
+    if status is not SolveStatus.INFEASIBLE:
+        return RosterSolution(instance=instance.name, status=SolveStatus.UNKNOWN)
+    from rostering.roster.explain import explain_conflicts
 
-            solution.conflicts = explain_conflicts(
-                instance, time_limit_s=min(config.time_limit_s, 30.0)
-            )
-    solution.wall_time_s = time.perf_counter() - started
-    return solution
+    return RosterSolution(
+        instance=instance.name,
+        status=SolveStatus.INFEASIBLE,
+        conflicts=explain_conflicts(instance, time_limit_s=min(config.time_limit_s, 30.0)),
+    )
 
 
 # --------------------------------------------------------------------------- extraction
@@ -432,9 +422,17 @@ def _activities(
 
 
 def extract_solution(
-    built: BuiltModel, solver: cp_model.CpSolver, status: SolveStatus
+    built: BuiltModel,
+    solver: cp_model.CpSolver,
+    status: SolveStatus,
+    *,
+    bound: float | None = None,
 ) -> RosterSolution:
-    """Read the roster the solver found into a :class:`RosterSolution`."""
+    """Read the roster the solver found into a :class:`RosterSolution`.
+
+    ``bound`` (objective units, fen) is a lower bound of the full model when the
+    solver ran a sub-model; by default the solver's own bound.
+    """
     inst = built.instance
     schedule = built.vars.extract(solver)
     meals = _meal_starts(built, solver, schedule)
@@ -482,15 +480,12 @@ def extract_solution(
     duties += backups
     violations: list[Violation] = []
     objective = 0
-    # The floor terms are bounded from one side in the model; the roster's own value is
-    # the tightest one, recomputed from the allocation.
-    covered = {key: min(req, serving.get(key, 0)) for key, req in required.items()}
-    floor_exact = {
-        floor_where(inst, d): worst_floor_gap(inst, d, covered) for d in floor_groups(inst)
-    }
+    # Coverage terms are bounded from one side in the model; the roster's own figures
+    # are the tightest ones, recomputed from the allocation.
+    exact = built.coverage.exact_amounts(inst, serving)
     for term in built.terms:
-        exact = floor_exact.get(term.where) if term.rule == FLOOR else None
-        amount = int(solver.value(term.expr)) if exact is None else exact
+        known = exact.get((term.rule, term.where))
+        amount = int(solver.value(term.expr)) if known is None else known
         objective += int_weight(term.weight) * amount
         if term.rule == LABOUR:
             continue
@@ -505,7 +500,8 @@ def extract_solution(
         # The objective of the roster returned, summed from its terms: the solver's
         # own figure can lag behind the solution it returns when stopped by a limit.
         objective=objective / SCALE,
-        best_bound=min(objective, round(solver.best_objective_bound)) / SCALE,
+        best_bound=min(objective, round(solver.best_objective_bound if bound is None else bound))
+        / SCALE,
         wall_time_s=solver.wall_time,
         assignments=assignments,
         allocations=allocations,

@@ -49,7 +49,11 @@ class RuleContext:
     """
 
     def __init__(
-        self, model: cp_model.CpModel, variables: RosterVars, instance: RosterInstance, *,
+        self,
+        model: cp_model.CpModel,
+        variables: RosterVars,
+        instance: RosterInstance,
+        *,
         explain: bool = False,
     ) -> None:
         self.model = model

@@ -204,20 +204,31 @@ class WeekTarget:
 def five_two_targets(instance: RosterInstance, agent: AgentSpec) -> list[WeekTarget]:
     """Bounds on the days worked inside the horizon, per calendar week.
 
-    Full weeks need exactly ``working_days_per_week``. The first week continues
-    the history when it covers the days before the start; otherwise and at the
-    end edge the week is prorated: at most the full count, and at least what
-    the days outside the horizon cannot make up.
+    Full weeks need exactly ``working_days_per_week``, plus one for each
+    adjusted working day (a Saturday or Sunday the holiday calendar makes a
+    working day) that falls on one of the agent's usual days off: the calendar
+    moves a working day there, as China's holiday schedules do. The first week
+    continues the history when it covers the days before the start; otherwise
+    and at the end edge the week is prorated: at most the full count, and at
+    least what the days outside the horizon cannot make up.
     """
-    need = agent.working_days_per_week
     allowed = set(agent.days_off_allowed) if agent.days_off_allowed is not None else None
     excused = excused_days(instance, agent)
     out: list[WeekTarget] = []
     for week in calendar_weeks(instance):
         credited = 0
+        need = agent.working_days_per_week
         if allowed is not None:
             credited = sum(
                 1 for d in week.days if d in excused and instance.date(d).weekday() not in allowed
+            )
+            need += sum(
+                1
+                for d in week.days
+                if instance.date(d).weekday() >= 5
+                and instance.date(d).weekday() in allowed
+                and instance.day_types[d] is DayType.WORKDAY
+                and d not in excused
             )
         history_worked: int | None = None
         outside = week.missing_before + week.missing_after

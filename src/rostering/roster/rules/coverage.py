@@ -206,6 +206,30 @@ class Coverage(Rule):
             terms += self._deferred(ctx, c)
         return terms
 
+    def exact_amounts(
+        self, instance: RosterInstance, serving: Mapping[tuple[int, ChannelId], int]
+    ) -> dict[tuple[str, str], int]:
+        """Exact shortfall, surplus and floor amounts for the agents serving each slot.
+
+        The model bounds these terms from one side only (the objective pulls them
+        to their exact value); a roster read back before optimality is priced with
+        these figures instead, keyed by ``(rule, where)``.
+        """
+        deferred = {c.id for c in instance.channels if deferred_window(instance, c.id)}
+        out: dict[tuple[str, str], int] = {}
+        for t, c in self.serving:
+            if c in deferred:
+                continue
+            n, req = serving.get((t, c), 0), self.required.get((t, c), 0)
+            where = f"{slot_label(instance, t)} {c}"
+            out[(SURPLUS, where)] = max(0, n - req)
+            if req > 0:
+                out[(SHORTFALL, where)] = max(0, req - n)
+        covered = {key: min(req, serving.get(key, 0)) for key, req in self.required.items()}
+        for d in floor_groups(instance):
+            out[(FLOOR, floor_where(instance, d))] = worst_floor_gap(instance, d, covered)
+        return out
+
     def _floor(
         self, ctx: RuleContext, covered: dict[tuple[int, ChannelId], cp_model.LinearExprT]
     ) -> list[SoftTerm]:

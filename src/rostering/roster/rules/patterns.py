@@ -87,7 +87,9 @@ class FiveOnTwoOff(Rule):
     The number of days is the pattern's (``working_days_per_week``). Days off
     fall only on the weekdays the pattern allows (e.g. the weekend). Leave,
     public holidays and closed days on weekdays that allow no day off count as
-    worked days of the week. Weeks cut by the horizon continue the history when
+    worked days of the week. An adjusted working day (a weekend day the holiday
+    calendar makes a working day) on one of the usual days off is worked: it
+    adds a day to that week. Weeks cut by the horizon continue the history when
     it covers the missing days and are prorated otherwise.
     """
 

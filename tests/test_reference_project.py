@@ -1,0 +1,64 @@
+"""The seed operation's rules, checked on rosters of the reference project."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from rostering.domain import DayType
+from rostering.io import load_scenario
+from rostering.pipeline import run_scenario, size_scenario
+from rostering.roster.compile import compile_instance
+from rostering.roster.model import SolverConfig, solve
+from rostering.roster.validation import validate
+
+REST_DAYS = {dt.date(2026, 10, d) for d in (1, 2, 3, 4, 5, 6, 7, 11)}
+
+
+def test_outbound_moves_to_shift_a_on_weekends_and_holidays(reference_dir: Path) -> None:
+    scenario = load_scenario(reference_dir)
+    # Make outbound the pressing channel, with no coverage floor holding the single
+    # A agent on inbound and chat, so the agent has every reason to take outbound.
+    for channel in scenario.channels:
+        channel.priority = 5.0 if channel.id == "outbound" else 1.0
+    instance = compile_instance(scenario, size_scenario(scenario))
+    instance.weights.coverage_floor_percent = 0
+    solution = solve(instance, SolverConfig(time_limit_s=20))
+    assert validate(instance, solution).ok
+    day_type = {instance.date(d): t for d, t in enumerate(instance.day_types)}
+    outbound_by_shift: dict[str, set[dt.date]] = {"A": set(), "B": set()}
+    for a in solution.assignments:
+        if "outbound" in a.channels:
+            outbound_by_shift[str(a.shift)].add(a.date)
+    # On rest days outbound is served, and only by shift A; B is off.
+    assert outbound_by_shift["A"] >= REST_DAYS
+    assert not outbound_by_shift["B"] & REST_DAYS
+    # On ordinary working days shift A does not carry outbound.
+    workdays = {d for d, t in day_type.items() if t is DayType.WORKDAY}
+    assert not outbound_by_shift["A"] & workdays
+    assert outbound_by_shift["B"] <= workdays
+
+
+def test_the_supervisor_is_on_standby_every_day_and_never_counted(reference_dir: Path) -> None:
+    result = run_scenario(load_scenario(reference_dir), solver=SolverConfig(time_limit_s=20))
+    duties = [s for s in result.solution.standby if s.kind == "supervisor"]
+    assert sorted(s.date for s in duties) == result.scenario.horizon.dates
+    assert {s.agent for s in duties} == {"S1"}
+    assert all(a.agent != "S1" for a in result.solution.assignments)
+
+
+def test_pay_follows_the_seed_rules(reference_dir: Path) -> None:
+    result = run_scenario(load_scenario(reference_dir), solver=SolverConfig(time_limit_s=20))
+    lines = {c.agent: c for c in result.solution.costs}
+    holidays = {dt.date(2026, 10, d) for d in (1, 2, 3)}
+    for agent in ("A1", "A2"):
+        days = [a.date for a in result.solution.assignments if a.agent == agent]
+        on_holiday = sum(d in holidays for d in days)
+        # One-on-one-off: daily rate base / 15.5; statutory holidays at three times the rate.
+        rate = 2800 / 15.5
+        assert lines[agent].base == pytest.approx(rate * len(days), rel=1e-6)
+        assert lines[agent].holiday_premium == pytest.approx(2 * rate * on_holiday, rel=1e-6)
+    b_days = [a.date for a in result.solution.assignments if a.agent == "B1"]
+    assert lines["B1"].base == pytest.approx(2800 / 21.75 * len(b_days), rel=1e-6)
