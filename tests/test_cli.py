@@ -39,6 +39,9 @@ def test_solve_writes_the_outputs(reference_dir: Path, tmp_path: Path) -> None:
         assert (out / name).stat().st_size > 0, name
     kpis = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
     assert kpis["status"] == "OPTIMAL" and kpis["valid"] is True
+    by_channel = {c["channel"]: c for c in kpis["channels"]}
+    assert 0 <= by_channel["inbound"]["unserved_volume_share"] <= 1
+    assert by_channel["outbound"]["unserved_volume_share"] is None  # workload, not queued
     roster = pd.read_csv(out / "roster.csv", keep_default_na=False)
     worked = roster[roster["shift"] != ""]
     # One A agent a day (the two alternate) and B on ordinary working days only.

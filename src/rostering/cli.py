@@ -23,8 +23,9 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Contact-centre rostering: Erlang sizing, CP-SAT rosters, adherence.",
 )
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+# Piped output (CI logs, files) gets a wide page rather than rich's 80-column default.
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 120)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 
 EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
@@ -130,7 +131,16 @@ def _summary(result: object) -> None:
     assert isinstance(result, RunResult)
     k = result.kpis
     table = Table(title=f"{k.scenario}: {k.status.value}, labour {k.labour_cost:,.2f} yuan")
-    for col in ("channel", "volume", "req. agent-h", "sched. agent-h", "coverage", "SL", "ASA s"):
+    for col in (
+        "channel",
+        "volume",
+        "req. agent-h",
+        "sched. agent-h",
+        "coverage",
+        "SL",
+        "ASA s (served)",
+        "unserved",
+    ):
         table.add_column(col, justify="right")
     for c in k.channels:
         table.add_row(
@@ -141,6 +151,7 @@ def _summary(result: object) -> None:
             f"{c.coverage:.1%}",
             f"{c.service_level:.1%}" if c.service_level is not None else "-",
             f"{c.asa_s:.1f}" if c.asa_s is not None else "-",
+            f"{c.unserved_volume_share:.1%}" if c.unserved_volume_share is not None else "-",
         )
     out.print(table)
     gap = f"{k.gap:.2%}" if k.gap is not None else "-"

@@ -65,9 +65,18 @@ class ChannelKpis(BaseModel):
     scheduled_agent_hours: float
     coverage: float = Field(description="Share of required agent-hours staffed (capped per slot).")
     service_level: float | None = Field(description="Volume-weighted predicted SL (queued).")
-    asa_s: float | None = None
+    asa_s: float | None = Field(
+        None,
+        description="Volume-weighted ASA of contacts arriving while the queue is stable; "
+        "contacts arriving with no agent (or too few) are counted in unserved_volume_share.",
+    )
     abandon_rate: float | None = None
     occupancy: float | None = None
+    unserved_volume_share: float | None = Field(
+        None,
+        description="Queued channels: share of volume arriving in intervals whose staffing "
+        "cannot keep the queue stable (no agent, or load above capacity).",
+    )
 
 
 class RunKpis(BaseModel):
@@ -127,6 +136,16 @@ def _scheduled_frame(
     return frame
 
 
+def _unserved_share(rows: pd.DataFrame) -> float | None:
+    """Share of volume arriving where the predicted ASA is infinite (queue not stable)."""
+    volume = float(rows["volume"].sum())
+    if volume <= 0:
+        return None
+    asa = rows["asa_s"].astype(float)
+    unserved = rows["volume"].where(asa.isna() | (asa == float("inf")), 0.0)
+    return float(unserved.sum() / volume)
+
+
 def _channel_kpis(frame: pd.DataFrame, scenario: Scenario) -> list[ChannelKpis]:
     hours = scenario.horizon.interval_minutes / 60
     out: list[ChannelKpis] = []
@@ -160,6 +179,7 @@ def _channel_kpis(frame: pd.DataFrame, scenario: Scenario) -> list[ChannelKpis]:
                 asa_s=weighted("asa_s"),
                 abandon_rate=weighted("abandon_rate") if channel.patience_s else None,
                 occupancy=weighted("occupancy"),
+                unserved_volume_share=_unserved_share(part) if channel.kind.queued else None,
             )
         )
     return out
