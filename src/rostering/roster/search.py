@@ -51,6 +51,8 @@ LNS_MIN_WORKS = 5000
 
 OPTIMAL_OR_FEASIBLE = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
+COMPLETION_MIN_S = 2.0
+"""Least time given to completing the constructive roster, whatever the time limit."""
 COMPLETION_SHARE = 0.15
 """Share of the time limit the completion of the first roster may take (large models)."""
 
@@ -354,7 +356,11 @@ def search(
     roster = hint if hint is not None else greedy_roster(inst)
     large = sum(1 for _ in built.vars.items()) >= LNS_MIN_WORKS
     share = COMPLETION_SHARE if large else COMPLETION_SHARE_SMALL
-    best = complete(built, roster, config, tracker, time_limit_s=max(0.1, left() * share))
+    # The first roster is what a time limit returns, so its completion (a small model:
+    # every works variable fixed) gets at least COMPLETION_MIN_S even past a shorter limit.
+    best = complete(
+        built, roster, config, tracker, time_limit_s=max(COMPLETION_MIN_S, left() * share)
+    )
     proven = False
     if best is None or not large:
         # Small model, or no first roster: solve the whole model. Its search starts

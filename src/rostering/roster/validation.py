@@ -43,6 +43,7 @@ from rostering.roster.rules.coverage import (
     LATE,
     SHORTFALL,
     SURPLUS,
+    deferred_amounts,
     deferred_window,
     floor_groups,
     floor_where,
@@ -284,33 +285,15 @@ class _Checker:
                 w.coverage_floor_per_point,
             )
         for c in sorted(deferred):
-            window = deferred_window(inst, c)
+            served = {t: n for (t, ch), n in counts.items() if ch == c}
+            late, idle = deferred_amounts(inst, c, served)
+            for t, amount in sorted(idle.items()):
+                where = f"{slot_label(inst, t)} {c}"
+                self.soft_term(SURPLUS, where, amount, w.surplus_per_agent_slot)
             priority = inst.channel(c).priority
-            arrived, previous = 0, 0
-            cumulative: list[int] = []
-            done: list[int] = []
-            for t in range(inst.n_slots):
-                arrived += required.get((t, c), 0)
-                cumulative.append(arrived)
-                n = counts.get((t, c), 0)
-                now = min(arrived, previous + n)
-                self.soft_term(
-                    SURPLUS,
-                    f"{slot_label(inst, t)} {c}",
-                    n - (now - previous),
-                    w.surplus_per_agent_slot,
-                )
-                previous = now
-                done.append(now)
-            for a in range(inst.n_slots):
-                work = required.get((a, c), 0)
-                if work <= 0:
-                    continue
-                due = min(a + window - 1, inst.n_slots - 1)
-                late = min(work, max(0, cumulative[a] - done[due]))
-                self.soft_term(
-                    LATE, f"{slot_label(inst, a)} {c}", late, w.shortfall_per_agent_slot * priority
-                )
+            for a, amount in sorted(late.items()):
+                where = f"{slot_label(inst, a)} {c}"
+                self.soft_term(LATE, where, amount, w.shortfall_per_agent_slot * priority)
 
     # ------------------------------------------------------------------ standby
     def standby(self) -> set[tuple[AgentId, int]]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_right
+from collections import defaultdict, deque
 from collections.abc import Mapping
-from itertools import combinations
+from itertools import accumulate, combinations
 
 from ortools.sat.python import cp_model
 
@@ -131,9 +132,15 @@ class Coverage(Rule):
     how many serve each channel, and every agent on the floor serves one.
 
     Deferred work (a channel with a completion window) may be done in any slot
-    from its arrival until the window closes (or the horizon ends), first come
-    first served: work still undone when its window closes counts as late, and
-    agents serving the channel with nothing waiting count as surplus.
+    from its arrival until its window closes (or the horizon ends). Each
+    agent-slot of work not done by then is late once, at the shortfall weight
+    times the channel's priority, and is dropped: it does not hold up work that
+    arrives later, so a backlog from an understaffed day never makes the next
+    day's work late too. Agents serving the channel with nothing waiting count
+    as surplus. The model picks how the agents serving each slot are spread
+    over the work waiting in it; the validator recomputes the same figures by
+    always serving the waiting work due first (earliest deadline first), which
+    does as much work on time as any other order.
     """
 
     name = "coverage"
@@ -209,7 +216,7 @@ class Coverage(Rule):
     def exact_amounts(
         self, instance: RosterInstance, serving: Mapping[tuple[int, ChannelId], int]
     ) -> dict[tuple[str, str], int]:
-        """Exact shortfall, surplus and floor amounts for the agents serving each slot.
+        """Exact shortfall, surplus, floor and late amounts for the agents serving each slot.
 
         The model bounds these terms from one side only (the objective pulls them
         to their exact value); a roster read back before optimality is priced with
@@ -228,6 +235,13 @@ class Coverage(Rule):
         covered = {key: min(req, serving.get(key, 0)) for key, req in self.required.items()}
         for d in floor_groups(instance):
             out[(FLOOR, floor_where(instance, d))] = worst_floor_gap(instance, d, covered)
+        for c in sorted(deferred):
+            served = {t: serving.get((t, c), 0) for t, ch in self.serving if ch == c}
+            late, idle = deferred_amounts(instance, c, served)
+            for t, amount in idle.items():
+                out[(SURPLUS, f"{slot_label(instance, t)} {c}")] = amount
+            for a, amount in late.items():
+                out[(LATE, f"{slot_label(instance, a)} {c}")] = amount
         return out
 
     def _floor(
@@ -251,53 +265,113 @@ class Coverage(Rule):
         return terms
 
     def _deferred(self, ctx: RuleContext, channel: ChannelId) -> list[SoftTerm]:
-        """Work done first come first served; late work and idle agents are penalised."""
+        """Work done within its window; late work and idle agents are penalised.
+
+        Every arrival's window starts at its arrival and its deadline moves with
+        it, so work arriving earlier is never due later: some split of the
+        served agent-slots over the arrivals keeps every arrival's done work
+        inside its window exactly when the done work, in arrival order, could
+        be served first come first served. With ``done(t)`` the agent-slots
+        used up to slot ``t`` and ``taken(a)`` the work from arrivals up to
+        ``a`` that is done, that is: ``done(t) <= taken(t)`` (nothing is done
+        before it arrives) and ``done(due(a)) >= taken(a)`` (what is taken is
+        done by its deadline). Both are running totals, so the model stays
+        linear with one variable per served slot and one per arrival.
+        """
         inst, m = ctx.instance, ctx.model
         w = inst.weights
         window = deferred_window(inst, channel)
-        priority = inst.channel(channel).priority
-        arrived = 0
-        cumulative: list[int] = []
-        done: list[cp_model.LinearExpr | int] = []
-        previous: cp_model.LinearExpr | int = 0
+        late_weight = w.shortfall_per_agent_slot * inst.channel(channel).priority
+        served_slots = sorted(t for t, c in self.serving if c == channel)
+        arrivals = [
+            (a, work)
+            for a in range(inst.n_slots)
+            if (work := self.required.get((a, channel), 0)) > 0
+        ]
+        arrival_slots = [a for a, _ in arrivals]
+        cumulative = list(accumulate(work for _, work in arrivals))
         terms: list[SoftTerm] = []
-        for t in range(inst.n_slots):
-            arrived += self.required.get((t, channel), 0)
-            cumulative.append(arrived)
-            served = self.serving.get((t, channel))
-            if served is not None:
-                now = m.new_int_var(0, arrived, f"deferred_done(slot={t}, channel={channel})")
-                m.add_min_equality(now, [arrived, previous + served])
-                terms.append(
-                    SoftTerm(
-                        SURPLUS,
-                        f"{slot_label(inst, t)} {channel}",
-                        served - now + previous,
-                        w.surplus_per_agent_slot,
-                    )
-                )
-                previous = now
-            done.append(previous)
-        for a in range(inst.n_slots):
-            work = self.required.get((a, channel), 0)
-            if work <= 0:
-                continue
+        # done[t]: agent-slots of the channel's work done in the served slots up to t
+        done: dict[int, cp_model.IntVar] = {}
+        before: cp_model.LinearExpr | int = 0
+        for t in served_slots:
+            k = bisect_right(arrival_slots, t)
+            now = m.new_int_var(
+                0, cumulative[k - 1] if k else 0, f"deferred_done(slot={t}, channel={channel})"
+            )
+            served = self.serving[(t, channel)]
+            m.add(now >= before)
+            m.add(now - before <= served)
+            where = f"{slot_label(inst, t)} {channel}"
+            terms.append(SoftTerm(SURPLUS, where, served - now + before, w.surplus_per_agent_slot))
+            done[t] = now
+            before = now
+        # taken[k]: work from the first k + 1 arrivals that is done within its window
+        taken: list[cp_model.LinearExpr | int] = []
+        previous: cp_model.LinearExpr | int = 0
+        for k, (a, work) in enumerate(arrivals):
             due = min(a + window - 1, inst.n_slots - 1)
-            finished = done[due]
             where = f"{slot_label(inst, a)} {channel}"
-            if isinstance(finished, int):
-                late_const = min(work, max(0, cumulative[a] - finished))
-                if late_const:
-                    terms.append(
-                        SoftTerm(LATE, where, late_const, w.shortfall_per_agent_slot * priority)
-                    )
+            last = bisect_right(served_slots, due) - 1
+            if last < 0 or served_slots[last] < a:
+                # nobody serves the channel between the arrival and the deadline
+                terms.append(SoftTerm(LATE, where, work, late_weight))
+                taken.append(previous)
                 continue
-            overdue = m.new_int_var(0, cumulative[a], f"overdue(slot={a}, channel={channel})")
-            m.add_max_equality(overdue, [cumulative[a] - finished, 0])
-            late = m.new_int_var(0, work, f"late(slot={a}, channel={channel})")
-            m.add_min_equality(late, [work, overdue])
-            terms.append(SoftTerm(LATE, where, late, w.shortfall_per_agent_slot * priority))
+            now_taken = m.new_int_var(
+                0, cumulative[k], f"deferred_taken(slot={a}, channel={channel})"
+            )
+            m.add(now_taken >= previous)
+            m.add(now_taken - previous <= work)
+            # what is taken is done by its deadline
+            m.add(done[served_slots[last]] >= now_taken)
+            terms.append(SoftTerm(LATE, where, work - now_taken + previous, late_weight))
+            taken.append(now_taken)
+            previous = now_taken
+        # nothing is done before it arrives
+        for t, now in done.items():
+            k = bisect_right(arrival_slots, t)
+            if k:
+                m.add(now <= taken[k - 1])
         return terms
+
+
+def deferred_amounts(
+    instance: RosterInstance, channel: ChannelId, served: Mapping[int, int]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Late work by arrival slot and idle agents by slot for a deferred channel.
+
+    ``served`` gives the agents serving the channel in each slot. Each slot's
+    agents take the waiting work due first (earliest deadline first), which
+    does as much work on time as any other split; work whose window has closed
+    is late and no longer waits. Returns ``(late, idle)``, both keyed by slot
+    and holding every arrival slot, respectively every slot with agents serving.
+    """
+    window = deferred_window(instance, channel)
+    required = requirements(instance)
+    late: dict[int, int] = {}
+    idle: dict[int, int] = {}
+    waiting: deque[list[int]] = deque()  # [arrival, work still to do], earliest due first
+    for t in range(instance.n_slots):
+        work = required.get((t, channel), 0)
+        if work > 0:
+            late[t] = 0
+            waiting.append([t, work])
+        while waiting and min(waiting[0][0] + window - 1, instance.n_slots - 1) < t:
+            a, rest = waiting.popleft()
+            late[a] = rest
+        free = served.get(t, 0)
+        while free and waiting:
+            take = min(free, waiting[0][1])
+            free -= take
+            waiting[0][1] -= take
+            if waiting[0][1] == 0:
+                waiting.popleft()
+        if t in served:
+            idle[t] = free
+    for a, rest in waiting:
+        late[a] = rest
+    return late, idle
 
 
 __all__ = [
@@ -306,6 +380,7 @@ __all__ = [
     "SHORTFALL",
     "SURPLUS",
     "Coverage",
+    "deferred_amounts",
     "deferred_window",
     "floor_gap",
     "floor_groups",
