@@ -161,7 +161,7 @@ class Weights(BaseModel):
         "while another is better served (see the coverage rule).",
     )
     coverage_floor_per_point: float = Field(
-        100.0,
+        60.0,
         ge=0,
         description="Cost per day per percentage point by which the worst-covered channel "
         "falls below the coverage floor (0: no floor).",
