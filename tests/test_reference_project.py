@@ -9,7 +9,7 @@ import pytest
 
 from rostering.domain import DayType
 from rostering.io import load_scenario
-from rostering.pipeline import run_scenario, size_scenario
+from rostering.pipeline import check_adherence, roster_table, run_scenario, size_scenario
 from rostering.roster.compile import compile_instance
 from rostering.roster.model import SolverConfig, solve
 from rostering.roster.validation import validate
@@ -62,3 +62,15 @@ def test_pay_follows_the_seed_rules(reference_dir: Path) -> None:
         assert lines[agent].holiday_premium == pytest.approx(2 * rate * on_holiday, rel=1e-6)
     b_days = [a.date for a in result.solution.assignments if a.agent == "B1"]
     assert lines["B1"].base == pytest.approx(2800 / 21.75 * len(b_days), rel=1e-6)
+
+
+def test_shipped_logins_measure_against_the_reference_roster(reference_dir: Path) -> None:
+    result = run_scenario(load_scenario(reference_dir), solver=SolverConfig(time_limit_s=20))
+    roster = roster_table(result)
+    measured = check_adherence(roster, reference_dir / "logins.csv", timezone="Asia/Shanghai")
+    report = measured.summary.read_report
+    # The generator's duplicates and missing logout are flagged; everything else is used.
+    assert report.rows_read == 7988
+    assert 0 < report.rows_flagged < 0.01 * report.rows_read
+    assert set(measured.by_agent_day["agent"]) == {"A1", "A2", "B1"}
+    assert 0.5 < (measured.summary.adherence or 0) < 1.0  # deviations were injected
