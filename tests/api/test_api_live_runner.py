@@ -16,11 +16,19 @@ from fastapi import FastAPI
 from api.config import Settings
 from api.main import create_app
 
-#: A what-if much larger than the reference: CP-SAT finds two rosters early and then
-#: searches without improving until its time limit.
+#: A what-if much larger than the reference (113 people, 25 times the volume, uneven
+#: weekdays): CP-SAT finds rosters early and is still searching at short time limits.
 HEAVY = {
-    "volume": [{"factor": 4}],
-    "copy_agents": [{"like": "A1", "count": 8}, {"like": "B1", "count": 6}],
+    "volume": [
+        {"factor": 25},
+        {"factor": 1.3, "weekday": 0},
+        {"factor": 0.7, "weekday": 3},
+    ],
+    "copy_agents": [
+        {"like": "A1", "count": 40},
+        {"like": "A2", "count": 30},
+        {"like": "B1", "count": 40},
+    ],
 }
 
 
