@@ -31,6 +31,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from api.store import Store, create_api_key  # noqa: E402
 
 REFERENCE = ROOT / "scenarios" / "reference-online"
+SCENARIO_FILES = ("scenario.yaml", "agents.csv", "daily.csv", "profile.csv")
 DAYS = [f"2026-09-{d:02d}" for d in (28, 29, 30)] + [f"2026-10-{d:02d}" for d in range(1, 12)]
 
 
@@ -142,7 +143,7 @@ def main() -> None:
                 started = time.perf_counter()
                 wait_until_up(base, server)
                 print(f"server up on {base} in {time.perf_counter() - started:.1f} s")
-                files = [("files", (p.name, p.read_bytes())) for p in sorted(REFERENCE.iterdir())]
+                files = [("files", (n, (REFERENCE / n).read_bytes())) for n in SCENARIO_FILES]
                 made = httpx.post(
                     f"{base}/v1/scenarios/upload", files=files, headers={"X-API-Key": key}
                 )

@@ -21,6 +21,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 REFERENCE = Path(__file__).resolve().parents[2] / "scenarios" / "reference-online"
+SCENARIO_FILES = ("scenario.yaml", "agents.csv", "daily.csv", "profile.csv")
 
 #: A what-if asking for a short solve (the reference roster is optimal in well under 1 s).
 QUICK = {"time_limit_s": 5}
@@ -28,7 +29,8 @@ QUICK = {"time_limit_s": 5}
 
 def reference_files() -> list[tuple[str, tuple[str, bytes]]]:
     """The reference scenario folder as multipart ``files`` fields."""
-    return [("files", (p.name, p.read_bytes())) for p in sorted(REFERENCE.iterdir())]
+    # The scenario file and the CSVs it names (the folder also holds an ACD export).
+    return [("files", (name, (REFERENCE / name).read_bytes())) for name in SCENARIO_FILES]
 
 
 def headers(key: str) -> dict[str, str]:
