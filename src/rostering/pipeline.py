@@ -27,7 +27,7 @@ from rostering.adherence import (
     StateMapping,
     run_adherence,
 )
-from rostering.demand import build_demand
+from rostering.demand import DEMAND_COLUMNS, build_demand
 from rostering.domain.scenario import Scenario
 from rostering.roster.compile import compile_instance
 from rostering.roster.instance import RosterInstance
@@ -193,10 +193,9 @@ def run_scenario(
 ) -> RunResult:
     """Size, roster and validate a scenario; nothing is written."""
     config = solver or SolverConfig()
-    demand = build_demand(scenario)
-    requirements = size_requirements(
-        demand, scenario.channels, interval_minutes=scenario.horizon.interval_minutes
-    )
+    requirements = size_scenario(scenario)
+    # The sizing frame carries the demand columns, row for row.
+    demand = requirements[list(DEMAND_COLUMNS)].copy()
     instance = compile_instance(scenario, requirements)
     log.info(
         "solving %s: %d agents, %d days, %d shift types",
