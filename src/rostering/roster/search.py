@@ -1,22 +1,25 @@
-"""How a roster is searched for: a constructive start, completion, then improvement.
+"""How a roster is searched for: the whole model when small, else a first roster improved.
 
 :func:`search` is what :func:`rostering.roster.model.solve` runs:
 
-1. **First roster.** The constructive roster of :mod:`rostering.roster.heuristic`
-   (or the caller's hint) is completed by CP-SAT with every ``works`` variable
-   fixed: meals, the split of agents over channels and standby duties are
-   chosen for that roster (a second for L, about three for M). It is
-   reported at once and kept, so a time limit always returns a roster.
-2. **Improvement.** Models with fewer than :data:`LNS_MIN_WORKS` ``works``
-   variables are solved whole, their search started from the rotations (the
-   first roster stays the fallback). Larger ones are improved by
-   large-neighbourhood search: a window of days is freed (for all agents, or a
-   share of them when the window is too hard), every variable tied to a day
-   outside it fixed to the incumbent, and the sub-model re-solved from the
-   incumbent; a better roster replaces it. Windows come in passes over the
-   horizon, one day wide first (the shift of each agent on each day), then
-   wider, up to whole calendar weeks (where five-two days off can move).
-3. **Bound.** Meanwhile one thread searches the full model for its lower bound
+1. **Small models** (fewer than :data:`LNS_MIN_WORKS` ``works`` variables) are
+   solved whole, the search started from the rotations. Should that find no
+   roster within the limit, the constructive roster below is the fallback.
+2. **First roster** (larger models). The constructive roster of
+   :mod:`rostering.roster.heuristic` (or the caller's hint) is completed by
+   CP-SAT with every ``works`` variable fixed: meals, the split of agents
+   over channels and standby duties are chosen for that roster (a second for
+   L, about three for M). It is reported at once and kept, so a time limit
+   always returns a roster. If it cannot be completed the whole model is
+   searched instead.
+3. **Improvement.** The first roster is improved by large-neighbourhood
+   search: a window of days is freed (for all agents, or a share of them when
+   the window is too hard), every variable tied to a day outside it fixed to
+   the incumbent, and the sub-model re-solved from the incumbent; a better
+   roster replaces it. Windows come in passes over the horizon, one day wide
+   first (the shift of each agent on each day), then wider, up to whole
+   calendar weeks (where five-two days off can move).
+4. **Bound.** Meanwhile one thread searches the full model for its lower bound
    (richer linear relaxation, lower-bound tree search); that bound is the one
    reported (never a sub-model's), so the gap is honest: no roster can cost
    less. When that thread proves optimality, or the gap reaches
@@ -57,7 +60,7 @@ COMPLETION_SHARE = 0.15
 """Share of the time limit the completion of the first roster may take (large models)."""
 
 COMPLETION_SHARE_SMALL = 0.02
-"""The same for models solved whole, where the completion is only the fallback."""
+"""The same for small models, where the completion is only the fallback."""
 
 SUB_LIMIT_S = 5.0
 """Time limit of one neighbourhood's search."""
