@@ -1,12 +1,14 @@
-"""The Curtois & Qu benchmark reader and its solver-free evaluator."""
+"""The Curtois & Qu benchmark reader, its solver-free evaluator and the agent-by-agent start."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from rostering.errors import ScenarioError
+from rostering.roster import search as search_module
 from rostering.roster.curtois import (
     benchmark_objective,
     benchmark_violations,
@@ -14,6 +16,7 @@ from rostering.roster.curtois import (
     parse_instance,
 )
 from rostering.roster.model import SolverConfig, solve
+from rostering.roster.search import agentwise_applies, agentwise_roster
 from rostering.roster.solution import SolveStatus
 from rostering.types import AgentId, ShiftId
 
@@ -170,3 +173,71 @@ def test_instance1_solves_to_the_proven_optimum() -> None:
     assert benchmark_violations(inst, schedule) == []
     assert benchmark_objective(inst, schedule) == 607
     assert solution.objective == 607
+
+
+# --------------------------------------------------------------------------- agent by agent
+
+
+def generated_text(days: int, staff: int, *, seed: int = 3) -> str:
+    """A benchmark file with Curtois-like contracts: minimum minutes and runs bind."""
+    rng = random.Random(seed)
+    lines = ["SECTION_HORIZON", str(days), "", "SECTION_SHIFTS"]
+    lines += ["E,480,", "D,600,", "L,480,E|D", ""]
+    lines.append("SECTION_STAFF")
+    for e in range(staff):
+        late = 0 if e % 4 == 0 else days
+        lines.append(
+            f"P{e},E={days}|D={days // 2}|L={late},{days * 480 * 5 // 7},{days * 480 * 3 // 7},"
+            f"5,2,2,{days // 14}"
+        )
+    lines += ["", "SECTION_DAYS_OFF"]
+    lines += [f"P{e},{rng.randrange(days)}" for e in range(staff)]
+    lines += ["", "SECTION_SHIFT_ON_REQUESTS"]
+    lines += [f"P{e},{rng.randrange(days)},E,2" for e in range(0, staff, 2)]
+    lines += ["", "SECTION_SHIFT_OFF_REQUESTS"]
+    lines += [f"P{e},{rng.randrange(days)},D,3" for e in range(1, staff, 2)]
+    lines += ["", "SECTION_COVER"]
+    for d in range(days):
+        for s in "EDL":
+            lines.append(f"{d},{s},{rng.randint(1, staff // 3)},100,1")
+    return "\r\n".join([*lines, ""])
+
+
+def test_agentwise_roster_meets_every_hard_rule() -> None:
+    inst = parse_instance(generated_text(28, 9), name="generated")
+    assert agentwise_applies(inst)
+    roster = agentwise_roster(inst, SolverConfig(time_limit_s=10, workers=1), time_limit_s=3)
+    assert roster is not None
+    assert benchmark_violations(inst, roster) == []
+    # Every agent is rostered, and meets their minimum minutes.
+    assert {agent for agent, _ in roster} == {a.id for a in inst.agents}
+
+
+def test_agentwise_roster_is_none_when_one_agent_cannot_meet_their_rules() -> None:
+    text = generated_text(14, 3).replace(
+        "SECTION_DAYS_OFF\r\n", "SECTION_DAYS_OFF\r\nP1," + ",".join(map(str, range(14))) + "\r\n"
+    )
+    inst = parse_instance(text, name="no-days-left")
+    assert agentwise_roster(inst, SolverConfig(time_limit_s=5, workers=1), time_limit_s=2) is None
+
+
+def test_large_search_starts_from_the_agentwise_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Treated as large, the constructive roster (no one works: flexible agents) breaks
+    # the minimum minutes; the agent-by-agent roster is the first roster instead.
+    monkeypatch.setattr(search_module, "LNS_MIN_WORKS", 1)
+    calls: list[str] = []
+    original = search_module.agentwise_roster
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append("agentwise")
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_module, "agentwise_roster", spy)
+    inst = parse_instance(generated_text(28, 9), name="generated")
+    solution = solve(inst, SolverConfig(time_limit_s=8, workers=2))
+    assert calls == ["agentwise"]
+    assert solution.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    schedule = {(x.agent, x.day): x.shift for x in solution.assignments}
+    assert benchmark_violations(inst, schedule) == []
+    assert benchmark_objective(inst, schedule) == solution.objective
+    assert solution.best_bound is not None and solution.best_bound <= solution.objective

@@ -10,8 +10,12 @@
    CP-SAT with every ``works`` variable fixed: meals, the split of agents
    over channels and standby duties are chosen for that roster (a second for
    L, about three for M). It is reported at once and kept, so a time limit
-   always returns a roster. If it cannot be completed the whole model is
-   searched instead.
+   always returns a roster. When it cannot be completed and every hard rule
+   binds one agent alone (benchmark-style contracts: minimum minutes, runs,
+   weekends), a first roster is built agent by agent instead
+   (:func:`agentwise_roster`, each agent on their own small model against
+   the cover the others left open) and completed. Failing both, the whole
+   model is searched.
 3. **Improvement.** The first roster is improved by large-neighbourhood
    search: a window of days is freed (for all agents, or a share of them when
    the window is too hard), every variable tied to a day outside it fixed to
@@ -33,6 +37,7 @@ import random
 import re
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -40,7 +45,8 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from rostering.roster.heuristic import greedy_roster
-from rostering.roster.rules.common import SCALE, calendar_weeks
+from rostering.roster.instance import RosterInstance
+from rostering.roster.rules.common import SCALE, calendar_weeks, follows_pattern
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.types import AgentId, ShiftId
 
@@ -216,6 +222,92 @@ def complete(
     return found
 
 
+AGENTWISE_SHARE = 0.3
+"""Share of the time limit the agent-by-agent first roster may take."""
+AGENTWISE_MIN_S = 0.2
+"""Least time one agent's own model gets in the agent-by-agent first roster."""
+AGENTWISE_RULES_S = 10.0
+"""Time one agent's rules alone get when their model found no roster in its share."""
+
+
+def agentwise_applies(instance: RosterInstance) -> bool:
+    """Whether every hard rule binds one agent alone, so each can be rostered on their own.
+
+    True for benchmark-style instances: shift cover per day (soft), contract
+    limits, requests; no interval coverage, standby or five-two weeks.
+    """
+    return (
+        not instance.needs
+        and instance.standby is None
+        and all(not follows_pattern(a) for a in instance.agents)
+    )
+
+
+def agentwise_roster(
+    instance: RosterInstance, config: SolverConfig, *, time_limit_s: float
+) -> dict[tuple[AgentId, int], ShiftId] | None:
+    """A first roster built one agent at a time, each on their own small model.
+
+    Agents are taken with the fewest eligible shift types first. Each gets a
+    model holding only their rules, their requests and the shift cover the
+    agents before them left open (the same model builder, one agent), solved
+    for a share of ``time_limit_s``; their roster then counts against the
+    cover of the next. Because every hard rule binds one agent alone (see
+    :func:`agentwise_applies`), the rosters together meet every hard rule.
+    None when an agent's rules cannot all hold or no roster was found for them.
+    """
+    from rostering.roster.model import build_model
+
+    started = time.perf_counter()
+    order = sorted(instance.agents, key=lambda a: len(a.shifts))
+    covered: dict[tuple[int, ShiftId], int] = defaultdict(int)
+    roster: dict[tuple[AgentId, int], ShiftId] = {}
+    fields = dict(instance)
+    for i, agent in enumerate(order):
+        left = started + time_limit_s - time.perf_counter()
+        share = max(AGENTWISE_MIN_S, left / (len(order) - i))
+        sub = RosterInstance(
+            **{
+                **fields,
+                "name": f"{instance.name}/{agent.id}",
+                "agents": [agent],
+                "requests": [r for r in instance.requests if r.agent == agent.id],
+                "day_cover": [
+                    row.model_copy(
+                        update={"required": max(0, row.required - covered[(row.day, row.shift)])}
+                    )
+                    for row in instance.day_cover
+                    if row.shift in agent.shifts
+                ],
+            }
+        )
+        built = build_model(sub)
+        solver = cp_model.CpSolver()
+        _configure(solver, config, time_limit_s=share, workers=1)
+        status = solver.solve(built.model)
+        if status == cp_model.UNKNOWN:
+            # One worker optimising may not find a first roster in so short a
+            # time; the rules alone, without the objective, are quick to meet.
+            plain = built.model.clone()
+            plain.clear_objective()  # type: ignore[no-untyped-call]
+            solver = cp_model.CpSolver()
+            _configure(solver, config, time_limit_s=max(share, AGENTWISE_RULES_S), workers=1)
+            status = solver.solve(plain)
+        if status not in OPTIMAL_OR_FEASIBLE:
+            log.info("agent %s alone: %s in %.1fs", agent.id, solver.status_name(status), share)
+            return None
+        for (a, day), shift in built.vars.extract(solver).items():
+            roster[(a, day)] = shift
+            covered[(day, shift)] += 1
+    log.info(
+        "agent-by-agent roster of %s: %d agents in %.1fs",
+        instance.name,
+        len(order),
+        time.perf_counter() - started,
+    )
+    return roster
+
+
 class _BoundThread(threading.Thread):
     """The full model searched from the incumbent: its bound is the one reported."""
 
@@ -380,6 +472,18 @@ def search(
         best = complete(
             built, roster, config, tracker, time_limit_s=max(COMPLETION_MIN_S, left() * share)
         )
+        if best is None and large and agentwise_applies(inst):
+            # Contract rules the constructive roster does not know (minimum minutes,
+            # runs): build the first roster one agent at a time instead.
+            alone = agentwise_roster(inst, config, time_limit_s=left() * AGENTWISE_SHARE)
+            if alone is not None:
+                best = complete(
+                    built,
+                    alone,
+                    config,
+                    tracker,
+                    time_limit_s=max(COMPLETION_MIN_S, left() * share),
+                )
         if large and best is None:
             # No first roster: solve the whole model.
             add_hint(built, hint if hint is not None else pattern_hint(inst))
@@ -457,4 +561,12 @@ def _lns(
     return best, proven
 
 
-__all__ = ["LNS_MIN_WORKS", "Incumbent", "complete", "search", "variable_days"]
+__all__ = [
+    "LNS_MIN_WORKS",
+    "Incumbent",
+    "agentwise_applies",
+    "agentwise_roster",
+    "complete",
+    "search",
+    "variable_days",
+]
