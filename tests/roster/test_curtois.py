@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 import pytest
 
 from rostering.errors import ScenarioError
 from rostering.roster import search as search_module
+from rostering.roster.agentwise import agentwise_applies, agentwise_roster, improve_by_agents
 from rostering.roster.curtois import (
     benchmark_objective,
     benchmark_violations,
@@ -16,7 +18,7 @@ from rostering.roster.curtois import (
     parse_instance,
 )
 from rostering.roster.model import SolverConfig, solve
-from rostering.roster.search import agentwise_applies, agentwise_roster
+from rostering.roster.rules.common import SCALE
 from rostering.roster.solution import SolveStatus
 from rostering.types import AgentId, ShiftId
 
@@ -241,3 +243,20 @@ def test_large_search_starts_from_the_agentwise_roster(monkeypatch: pytest.Monke
     assert benchmark_violations(inst, schedule) == []
     assert benchmark_objective(inst, schedule) == solution.objective
     assert solution.best_bound is not None and solution.best_bound <= solution.objective
+
+
+def test_agent_neighbourhoods_save_exactly_what_they_report() -> None:
+    # The saving is measured on small models whose cover excludes the other agents;
+    # the evaluator on the whole roster must see the same saving.
+    inst = parse_instance(generated_text(28, 9), name="generated")
+    config = SolverConfig(time_limit_s=10, workers=1, seed=1)
+    start = agentwise_roster(inst, config, time_limit_s=0.5)
+    assert start is not None
+    seen: list[int] = []
+    better, saved = improve_by_agents(
+        inst, config, start, deadline=time.perf_counter() + 6, on_better=seen.append
+    )
+    assert benchmark_violations(inst, better) == []
+    assert saved > 0 and seen and seen[-1] == saved
+    before, after = benchmark_objective(inst, start), benchmark_objective(inst, better)
+    assert before - after == saved // SCALE

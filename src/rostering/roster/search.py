@@ -37,16 +37,20 @@ import random
 import re
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from rostering.roster.agentwise import (
+    Roster,
+    agentwise_applies,
+    agentwise_roster,
+    improve_by_agents,
+)
 from rostering.roster.heuristic import greedy_roster
-from rostering.roster.instance import RosterInstance
-from rostering.roster.rules.common import SCALE, calendar_weeks, follows_pattern
+from rostering.roster.rules.common import SCALE, calendar_weeks
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.types import AgentId, ShiftId
 
@@ -223,89 +227,7 @@ def complete(
 
 
 AGENTWISE_SHARE = 0.3
-"""Share of the time limit the agent-by-agent first roster may take."""
-AGENTWISE_MIN_S = 0.2
-"""Least time one agent's own model gets in the agent-by-agent first roster."""
-AGENTWISE_RULES_S = 10.0
-"""Time one agent's rules alone get when their model found no roster in its share."""
-
-
-def agentwise_applies(instance: RosterInstance) -> bool:
-    """Whether every hard rule binds one agent alone, so each can be rostered on their own.
-
-    True for benchmark-style instances: shift cover per day (soft), contract
-    limits, requests; no interval coverage, standby or five-two weeks.
-    """
-    return (
-        not instance.needs
-        and instance.standby is None
-        and all(not follows_pattern(a) for a in instance.agents)
-    )
-
-
-def agentwise_roster(
-    instance: RosterInstance, config: SolverConfig, *, time_limit_s: float
-) -> dict[tuple[AgentId, int], ShiftId] | None:
-    """A first roster built one agent at a time, each on their own small model.
-
-    Agents are taken with the fewest eligible shift types first. Each gets a
-    model holding only their rules, their requests and the shift cover the
-    agents before them left open (the same model builder, one agent), solved
-    for a share of ``time_limit_s``; their roster then counts against the
-    cover of the next. Because every hard rule binds one agent alone (see
-    :func:`agentwise_applies`), the rosters together meet every hard rule.
-    None when an agent's rules cannot all hold or no roster was found for them.
-    """
-    from rostering.roster.model import build_model
-
-    started = time.perf_counter()
-    order = sorted(instance.agents, key=lambda a: len(a.shifts))
-    covered: dict[tuple[int, ShiftId], int] = defaultdict(int)
-    roster: dict[tuple[AgentId, int], ShiftId] = {}
-    fields = dict(instance)
-    for i, agent in enumerate(order):
-        left = started + time_limit_s - time.perf_counter()
-        share = max(AGENTWISE_MIN_S, left / (len(order) - i))
-        sub = RosterInstance(
-            **{
-                **fields,
-                "name": f"{instance.name}/{agent.id}",
-                "agents": [agent],
-                "requests": [r for r in instance.requests if r.agent == agent.id],
-                "day_cover": [
-                    row.model_copy(
-                        update={"required": max(0, row.required - covered[(row.day, row.shift)])}
-                    )
-                    for row in instance.day_cover
-                    if row.shift in agent.shifts
-                ],
-            }
-        )
-        built = build_model(sub)
-        solver = cp_model.CpSolver()
-        _configure(solver, config, time_limit_s=share, workers=1)
-        status = solver.solve(built.model)
-        if status == cp_model.UNKNOWN:
-            # One worker optimising may not find a first roster in so short a
-            # time; the rules alone, without the objective, are quick to meet.
-            plain = built.model.clone()
-            plain.clear_objective()  # type: ignore[no-untyped-call]
-            solver = cp_model.CpSolver()
-            _configure(solver, config, time_limit_s=max(share, AGENTWISE_RULES_S), workers=1)
-            status = solver.solve(plain)
-        if status not in OPTIMAL_OR_FEASIBLE:
-            log.info("agent %s alone: %s in %.1fs", agent.id, solver.status_name(status), share)
-            return None
-        for (a, day), shift in built.vars.extract(solver).items():
-            roster[(a, day)] = shift
-            covered[(day, shift)] += 1
-    log.info(
-        "agent-by-agent roster of %s: %d agents in %.1fs",
-        instance.name,
-        len(order),
-        time.perf_counter() - started,
-    )
-    return roster
+"""Share of the time left the agent-by-agent first roster may take."""
 
 
 class _BoundThread(threading.Thread):
@@ -472,14 +394,15 @@ def search(
         best = complete(
             built, roster, config, tracker, time_limit_s=max(COMPLETION_MIN_S, left() * share)
         )
+        by_agents: Roster | None = None
         if best is None and large and agentwise_applies(inst):
             # Contract rules the constructive roster does not know (minimum minutes,
             # runs): build the first roster one agent at a time instead.
-            alone = agentwise_roster(inst, config, time_limit_s=left() * AGENTWISE_SHARE)
-            if alone is not None:
+            by_agents = agentwise_roster(inst, config, time_limit_s=left() * AGENTWISE_SHARE)
+            if by_agents is not None:
                 best = complete(
                     built,
-                    alone,
+                    by_agents,
                     config,
                     tracker,
                     time_limit_s=max(COMPLETION_MIN_S, left() * share),
@@ -499,6 +422,8 @@ def search(
                 tracker.new_bound(whole.solver.best_objective_bound, final=True)
                 proven = whole.optimal
                 best = whole
+        elif large and best is not None and by_agents is not None:
+            best, proven = _agent_lns(built, config, tracker, best, by_agents, deadline)
         elif large and best is not None:
             best, proven = _lns(built, config, tracker, best, deadline)
     if best is None:
@@ -561,11 +486,64 @@ def _lns(
     return best, proven
 
 
+def _agent_lns(
+    built: BuiltModel,
+    config: SolverConfig,
+    tracker: _Tracker,
+    best: Incumbent,
+    roster: Roster,
+    deadline: float,
+) -> tuple[Incumbent, bool]:
+    """Improve ``best`` (the completion of ``roster``) by agent neighbourhoods.
+
+    The neighbourhoods are small models of a few agents each
+    (:func:`rostering.roster.agentwise.improve_by_agents`), so the full model
+    is never copied while they run; a thread bounds the full model meanwhile.
+    The improved roster is completed on the full model at the end, in the
+    time its first completion took (and a half again) kept back for it.
+    """
+    inst = built.instance
+    bound = _BoundThread(built, config, tracker)
+    reserve = max(COMPLETION_MIN_S, 1.5 * best.solver.wall_time)
+    bound.time_limit_s = max(0.1, deadline - time.perf_counter())
+    bound.start()
+    first = best.objective
+    try:
+        roster, saved = improve_by_agents(
+            inst,
+            config,
+            roster,
+            deadline=deadline - reserve,
+            workers=max(1, config.workers - 1),
+            on_better=lambda saved: tracker.solution(first - saved),
+            stop=lambda: not bound.is_alive() or tracker.gap() <= config.relative_gap,
+        )
+    finally:
+        bound.solver.stop_search()
+        bound.join()
+    if bound.error is not None:
+        raise bound.error
+    if saved > 0:
+        final = complete(built, roster, config, tracker, time_limit_s=reserve)
+        if final is not None and final.objective != first - saved:
+            log.warning(
+                "agent neighbourhoods of %s: completed objective %d, expected %d",
+                inst.name,
+                final.objective,
+                first - saved,
+            )
+        if final is not None and final.objective <= best.objective:
+            best = final
+    whole = bound.result()
+    proven = bound.status == cp_model.OPTIMAL
+    if whole is not None and whole.objective <= best.objective:
+        best = whole
+    return best, proven
+
+
 __all__ = [
     "LNS_MIN_WORKS",
     "Incumbent",
-    "agentwise_applies",
-    "agentwise_roster",
     "complete",
     "search",
     "variable_days",

@@ -1,0 +1,263 @@
+"""Rostering one agent, or a few, at a time: for instances whose hard rules bind agents alone.
+
+In benchmark-style instances (shift cover per day, contract limits, requests)
+every hard rule concerns one agent: cover is soft. A roster is then feasible
+as soon as each agent's own roster is, and two things become cheap:
+
+* :func:`agentwise_roster`, a first roster built agent by agent, each on a
+  small model of their own against the cover the others left open;
+* :func:`improve_by_agents`, large-neighbourhood search that frees a few
+  agents who share a shift type, re-solves just them on a small model (the
+  same model builder) against the cover of everyone else, and keeps the
+  result when it costs less.
+
+Both build sub-instances with :func:`agents_instance`. The cover row of a
+sub-instance asks for what the other agents leave open (never below zero);
+the cost of a sub-roster then differs from its share of the full objective
+only by a constant, so comparing two sub-rosters compares the full rosters.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.rules.common import follows_pattern
+from rostering.types import AgentId, ShiftId
+
+if TYPE_CHECKING:
+    from rostering.roster.model import SolverConfig
+
+log = logging.getLogger(__name__)
+
+Roster = dict[tuple[AgentId, int], ShiftId]
+
+AGENTWISE_MIN_S = 0.2
+"""Least time one agent's own model gets in the agent-by-agent first roster."""
+AGENTWISE_RULES_S = 10.0
+"""Time one agent's rules alone get when their model found no roster in its share."""
+NEIGHBOURHOOD_S = 3.0
+"""Time limit of one neighbourhood of :func:`improve_by_agents`."""
+MAX_FREE_AGENTS = 24
+"""Most agents one neighbourhood frees."""
+
+_OK = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def agentwise_applies(instance: RosterInstance) -> bool:
+    """Whether every hard rule binds one agent alone, so agents can be rostered apart.
+
+    True for benchmark-style instances: shift cover per day (soft), contract
+    limits, requests; no interval coverage, standby or rotations.
+    """
+    return (
+        not instance.needs
+        and instance.standby is None
+        and all(not follows_pattern(a) for a in instance.agents)
+    )
+
+
+def cover_counts(roster: Mapping[tuple[AgentId, int], ShiftId]) -> Counter[tuple[int, ShiftId]]:
+    """Agents on each (day, shift) in ``roster``."""
+    return Counter((day, shift) for (_, day), shift in roster.items())
+
+
+def agents_instance(
+    instance: RosterInstance,
+    agents: list[AgentSpec],
+    others: Mapping[tuple[int, ShiftId], int],
+) -> RosterInstance:
+    """``instance`` cut down to ``agents``: their requests, and the cover ``others`` leave open."""
+    ids = {a.id for a in agents}
+    shifts = {s for a in agents for s in a.shifts}
+    return RosterInstance(
+        **{
+            **dict(instance),
+            "name": f"{instance.name}/{'+'.join(sorted(ids))}",
+            "agents": agents,
+            "requests": [r for r in instance.requests if r.agent in ids],
+            "day_cover": [
+                row.model_copy(
+                    update={"required": max(0, row.required - others.get((row.day, row.shift), 0))}
+                )
+                for row in instance.day_cover
+                if row.shift in shifts
+            ],
+        }
+    )
+
+
+def _solve(
+    model: cp_model.CpModel, config: SolverConfig, seconds: float, workers: int
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    solver = cp_model.CpSolver()
+    config.apply(solver)
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = max(1, workers)
+    return solver, solver.solve(model)
+
+
+def agentwise_roster(
+    instance: RosterInstance, config: SolverConfig, *, time_limit_s: float
+) -> Roster | None:
+    """A first roster built one agent at a time, each on their own small model.
+
+    Agents are taken with the fewest eligible shift types first. Each gets a
+    model holding only their rules, their requests and the shift cover the
+    agents before them left open, solved for their share of
+    ``time_limit_s``; their roster then counts against the cover of the next.
+    Because every hard rule binds one agent alone (see
+    :func:`agentwise_applies`), the rosters together meet every hard rule.
+    None when an agent's rules cannot all hold or no roster was found for them.
+    """
+    from rostering.roster.model import build_model
+
+    started = time.perf_counter()
+    order = sorted(instance.agents, key=lambda a: len(a.shifts))
+    covered: Counter[tuple[int, ShiftId]] = Counter()
+    roster: Roster = {}
+    for i, agent in enumerate(order):
+        left = started + time_limit_s - time.perf_counter()
+        share = max(AGENTWISE_MIN_S, left / (len(order) - i))
+        built = build_model(agents_instance(instance, [agent], covered))
+        solver, status = _solve(built.model, config, share, 1)
+        if status == cp_model.UNKNOWN:
+            # One worker optimising may not find a first roster in so short a
+            # time; the rules alone, without the objective, are quick to meet.
+            plain = built.model.clone()
+            plain.clear_objective()  # type: ignore[no-untyped-call]
+            solver, status = _solve(plain, config, max(share, AGENTWISE_RULES_S), 1)
+        if status not in _OK:
+            log.info("agent %s alone: %s", agent.id, solver.status_name(status))
+            return None
+        mine = built.vars.extract(solver)
+        roster.update(mine)
+        covered.update(cover_counts(mine))
+    log.info(
+        "agent-by-agent roster of %s: %d agents in %.1fs",
+        instance.name,
+        len(order),
+        time.perf_counter() - started,
+    )
+    return roster
+
+
+def _sub_cost(
+    instance: RosterInstance,
+    agents: list[AgentSpec],
+    others: Mapping[tuple[int, ShiftId], int],
+    roster: Roster,
+    config: SolverConfig,
+    *,
+    seconds: float,
+    workers: int,
+) -> tuple[int, int | None, Roster | None, bool]:
+    """(cost of the agents' current roster, best cost found, its roster, proven) on their model."""
+    from rostering.roster.model import add_hint, build_model
+
+    built = build_model(agents_instance(instance, agents, others))
+    ids = {a.id for a in agents}
+    current = {key: shift for key, shift in roster.items() if key[0] in ids}
+    # The current roster's cost on this model: every works variable fixed.
+    fixed = built.model.clone()
+    for (agent, day, shift), var in built.vars.items():
+        value = int(current.get((agent, day)) == shift)
+        domain = fixed.proto.variables[var.index].domain
+        domain.clear()
+        domain.extend([value, value])
+    solver, status = _solve(fixed, config, seconds, 1)
+    if status not in _OK:  # cannot happen for a roster that meets the rules
+        raise RuntimeError(f"the incumbent roster of {sorted(ids)} breaks a hard rule")
+    before = round(solver.objective_value)
+    add_hint(built, current)
+    solver, status = _solve(built.model, config, seconds, workers)
+    if status not in _OK:
+        return before, None, None, False
+    return (
+        before,
+        round(solver.objective_value),
+        built.vars.extract(solver),
+        status == cp_model.OPTIMAL,
+    )
+
+
+def improve_by_agents(
+    instance: RosterInstance,
+    config: SolverConfig,
+    roster: Roster,
+    *,
+    deadline: float,
+    workers: int = 1,
+    on_better: Callable[[int], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> tuple[Roster, int]:
+    """Improve ``roster`` until ``deadline``: (the better roster, objective units saved).
+
+    Each neighbourhood frees a few agents who can work a common shift type
+    (picked at random), re-solves them together from their current roster,
+    and keeps the new one when it costs less. The number freed grows while
+    neighbourhoods are solved to optimality and shrinks when they are not.
+    ``on_better`` receives the total saving so far after each improvement;
+    ``stop`` ends the search early when it returns True.
+    """
+    rng = random.Random(config.seed)
+    by_shift: dict[ShiftId, list[AgentSpec]] = defaultdict(list)
+    for agent in instance.agents:
+        for shift in agent.shifts:
+            by_shift[shift].append(agent)
+    shifts = sorted(s for s, people in by_shift.items() if len(people) > 1)
+    if not shifts:
+        return roster, 0
+    roster = dict(roster)
+    counts = cover_counts(roster)
+    size, saved, rounds = 3, 0, 0
+    while True:
+        left = deadline - time.perf_counter()
+        if left < 0.5 or (stop is not None and stop()):
+            break
+        people = by_shift[rng.choice(shifts)]
+        chosen = rng.sample(people, k=min(size, len(people)))
+        others = counts - cover_counts(_of(roster, chosen))
+        before, after, found, proven = _sub_cost(
+            instance,
+            chosen,
+            others,
+            roster,
+            config,
+            seconds=min(left, NEIGHBOURHOOD_S),
+            workers=workers,
+        )
+        rounds += 1
+        if found is not None and after is not None and after < before:
+            for agent in chosen:
+                for day in range(instance.n_days):
+                    roster.pop((agent.id, day), None)
+            roster.update(found)
+            counts = cover_counts(roster)
+            saved += before - after
+            if on_better is not None:
+                on_better(saved)
+        size = min(MAX_FREE_AGENTS, size + 1) if proven else max(2, size - 1)
+    log.info("agent neighbourhoods on %s: %d, saved %d", instance.name, rounds, saved)
+    return roster, saved
+
+
+def _of(roster: Roster, agents: Iterable[AgentSpec]) -> Roster:
+    ids = {a.id for a in agents}
+    return {key: shift for key, shift in roster.items() if key[0] in ids}
+
+
+__all__ = [
+    "agents_instance",
+    "agentwise_applies",
+    "agentwise_roster",
+    "cover_counts",
+    "improve_by_agents",
+]
