@@ -223,10 +223,15 @@ def test_agentwise_roster_is_none_when_one_agent_cannot_meet_their_rules() -> No
     assert agentwise_roster(inst, SolverConfig(time_limit_s=5, workers=1), time_limit_s=2) is None
 
 
-def test_large_search_starts_from_the_agentwise_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("agent_lns_from", [1, 10**9], ids=["agent-neighbourhoods", "whole"])
+def test_large_search_starts_from_the_agentwise_roster(
+    monkeypatch: pytest.MonkeyPatch, agent_lns_from: int
+) -> None:
     # Treated as large, the constructive roster (no one works: flexible agents) breaks
-    # the minimum minutes; the agent-by-agent roster is the first roster instead.
+    # the minimum minutes; the agent-by-agent roster is the first roster instead. It is
+    # then improved by agent neighbourhoods, or by the whole model from it.
     monkeypatch.setattr(search_module, "LNS_MIN_WORKS", 1)
+    monkeypatch.setattr(search_module, "AGENT_LNS_MIN_WORKS", agent_lns_from)
     calls: list[str] = []
     original = search_module.agentwise_roster
 
