@@ -136,3 +136,34 @@ def test_hint_roster_that_breaks_a_rule_falls_back_to_the_whole_model() -> None:
     solution = solve(inst, SolverConfig(time_limit_s=10), hint=bad)
     assert solution.status is SolveStatus.OPTIMAL
     assert validate(inst, solution).ok
+
+
+def test_small_model_without_a_roster_at_the_give_up_falls_back_to_the_constructive_roster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first whole-model search stops with no roster (as it does when none is
+    # found within PROBE_SHARE of the limit): the constructive roster is completed,
+    # and the whole model searched again from it.
+    inst = reference_instance(n_days=7)
+    original_whole = search_module._run_whole
+    original_complete = search_module.complete
+    calls: list[str] = []
+
+    def whole(*args: object, **kwargs: object) -> object:
+        calls.append("whole")
+        if calls.count("whole") == 1:
+            return None
+        return original_whole(*args, **kwargs)  # type: ignore[arg-type]
+
+    def complete(*args: object, **kwargs: object) -> object:
+        calls.append("complete" + ("(first)" if kwargs.get("first_only") else ""))
+        return original_complete(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_module, "_run_whole", whole)
+    monkeypatch.setattr(search_module, "complete", complete)
+    solution = solve(inst, SolverConfig(time_limit_s=10, workers=2))
+    assert calls == ["whole", "complete(first)", "whole"]
+    assert solution.status is SolveStatus.OPTIMAL
+    report = validate(inst, solution)
+    assert report.ok, report.hard
+    assert report.objective == pytest.approx(solution.objective)

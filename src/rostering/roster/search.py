@@ -73,8 +73,10 @@ COMPLETION_MIN_S = 2.0
 COMPLETION_SHARE = 0.15
 """Share of the time limit the completion of the first roster may take (large models)."""
 
-COMPLETION_SHARE_SMALL = 0.02
-"""The same for small models, where the completion is only the fallback."""
+PROBE_SHARE = 0.25
+"""Share of the time limit after which a small model's search, with no roster yet, stops."""
+PROBE_MIN_S = 1.0
+"""Least time before that stop, and least time worth a second search."""
 
 SUB_LIMIT_S = 5.0
 """Time limit of one neighbourhood's search."""
@@ -151,7 +153,10 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.tracker = tracker
         self.full = full
 
+        self.found = 0
+
     def on_solution_callback(self) -> None:
+        self.found += 1
         if self.full:
             self.tracker.new_bound(self.best_objective_bound)
         self.tracker.solution(round(self.objective_value))
@@ -191,14 +196,39 @@ def _run(
     time_limit_s: float,
     workers: int,
     full: bool = False,
+    linearization_level: int | None = None,
+    give_up_s: float | None = None,
+    first_only: bool = False,
 ) -> Incumbent | None:
-    """Solve ``model``; only a ``full`` model's bound is a bound of the roster problem."""
+    """Solve ``model``; only a ``full`` model's bound is a bound of the roster problem.
+
+    With ``give_up_s`` the search stops at that time if it has found no roster
+    yet; with ``first_only`` at the first roster.
+    """
     solver = cp_model.CpSolver()
     _configure(solver, config, time_limit_s=time_limit_s, workers=workers)
+    solver.parameters.stop_after_first_solution = first_only
+    if linearization_level is not None:
+        solver.parameters.linearization_level = linearization_level
     # The bound of a full model is read at each roster found: a best-bound callback
     # measurably changes CP-SAT's search on whole models (regional site: 320k
     # instead of 200k after 60 s).
-    status = solver.solve(model, _Callback(tracker, full=full))
+    callback = _Callback(tracker, full=full)
+    timer: threading.Timer | None = None
+    if give_up_s is not None and give_up_s < time_limit_s:
+
+        def give_up() -> None:
+            if not callback.found:
+                solver.stop_search()
+
+        timer = threading.Timer(give_up_s, give_up)
+        timer.daemon = True
+        timer.start()
+    try:
+        status = solver.solve(model, callback)
+    finally:
+        if timer is not None:
+            timer.cancel()
     if status not in OPTIMAL_OR_FEASIBLE:
         return None
     values = list(solver.response_proto.solution)
@@ -212,8 +242,12 @@ def complete(
     tracker: _Tracker,
     *,
     time_limit_s: float,
+    first_only: bool = False,
 ) -> Incumbent | None:
-    """The best completion of ``roster`` (every ``works`` variable fixed), or None."""
+    """The best completion of ``roster`` (every ``works`` variable fixed), or None.
+
+    ``first_only``: the first completion found, when the whole model will go on from it.
+    """
     keep = {
         var.index: int(roster.get((agent, day)) == shift)
         for (agent, day, shift), var in built.vars.items()
@@ -224,6 +258,7 @@ def complete(
         tracker,
         time_limit_s=time_limit_s,
         workers=config.workers,
+        first_only=first_only,
     )
     if found is None:
         log.info("the constructive roster of %s cannot be completed", built.instance.name)
@@ -372,7 +407,7 @@ def search(
     started: float,
 ) -> RosterSolution | None:
     """The best roster found within ``config``'s limits, or None when none was found."""
-    from rostering.roster.model import add_hint, extract_solution, pattern_hint
+    from rostering.roster.model import add_hint, pattern_hint
 
     inst = built.instance
     deadline = started + config.time_limit_s
@@ -381,81 +416,140 @@ def search(
     def left() -> float:
         return deadline - time.perf_counter()
 
-    large = sum(1 for _ in built.vars.items()) >= LNS_MIN_WORKS
-    best: Incumbent | None = None
+    n_works = sum(1 for _ in built.vars.items())
+    if n_works < LNS_MIN_WORKS:
+        return _search_small(built, config, tracker, hint, deadline)
     proven = False
-    if not large:
-        # Small model: solved whole, its search starting from the rotations alone
-        # (measured better than the constructive roster). Completing the
-        # constructive roster first would cost more than the whole solve here
-        # (reference week: 1.2 s against 0.1 s), so it is only the fallback.
-        add_hint(built, hint if hint is not None else pattern_hint(inst))
-        best = _run(
-            built.model, config, tracker, time_limit_s=left(), workers=config.workers, full=True
-        )
-        if best is not None:
-            tracker.new_bound(best.solver.best_objective_bound, final=True)
-            proven = best.optimal
-    if best is None:
-        roster = hint if hint is not None else greedy_roster(inst)
-        share = COMPLETION_SHARE if large else COMPLETION_SHARE_SMALL
-        # The first roster is what a time limit returns, so its completion (a small
-        # model: every works variable fixed) gets at least COMPLETION_MIN_S even past
-        # a shorter limit.
-        best = complete(
-            built, roster, config, tracker, time_limit_s=max(COMPLETION_MIN_S, left() * share)
-        )
-        by_agents: Roster | None = None
-        if best is None and large and agentwise_applies(inst):
-            # Contract rules the constructive roster does not know (minimum minutes,
-            # runs): build the first roster one agent at a time instead.
-            by_agents = agentwise_roster(inst, config, time_limit_s=left() * AGENTWISE_SHARE)
-            if by_agents is not None:
-                best = complete(
-                    built,
-                    by_agents,
-                    config,
-                    tracker,
-                    time_limit_s=max(COMPLETION_MIN_S, left() * share),
-                )
-        if large and best is None:
-            # No first roster: solve the whole model.
-            add_hint(built, hint if hint is not None else pattern_hint(inst))
-            whole = _run(
-                built.model,
+    roster = hint if hint is not None else greedy_roster(inst)
+    # The first roster is what a time limit returns, so its completion (a small
+    # model: every works variable fixed) gets at least COMPLETION_MIN_S even past
+    # a shorter limit.
+    best = complete(
+        built,
+        roster,
+        config,
+        tracker,
+        time_limit_s=max(COMPLETION_MIN_S, left() * COMPLETION_SHARE),
+    )
+    by_agents: Roster | None = None
+    if best is None and agentwise_applies(inst):
+        # Contract rules the constructive roster does not know (minimum minutes,
+        # runs): build the first roster one agent at a time instead.
+        by_agents = agentwise_roster(inst, config, time_limit_s=left() * AGENTWISE_SHARE)
+        if by_agents is not None:
+            best = complete(
+                built,
+                by_agents,
                 config,
                 tracker,
-                time_limit_s=left(),
-                workers=config.workers,
-                full=True,
+                time_limit_s=max(COMPLETION_MIN_S, left() * COMPLETION_SHARE),
             )
-            if whole is not None:
-                tracker.new_bound(whole.solver.best_objective_bound, final=True)
-                proven = whole.optimal
-                best = whole
-        elif large and best is not None and by_agents is not None:
-            if sum(1 for _ in built.vars.items()) >= AGENT_LNS_MIN_WORKS:
-                best, proven = _agent_lns(built, config, tracker, best, by_agents, deadline)
-            else:
-                # Mid-sized: CP-SAT's own search on the whole model, from that
-                # roster, does better than agent neighbourhoods (see
-                # AGENT_LNS_MIN_WORKS).
-                add_hint(built, by_agents)
-                whole = _run(
-                    built.model,
-                    config,
-                    tracker,
-                    time_limit_s=left(),
-                    workers=config.workers,
-                    full=True,
-                )
-                if whole is not None:
-                    tracker.new_bound(whole.solver.best_objective_bound, final=True)
-                    proven = whole.optimal
-                    if whole.objective <= best.objective:
-                        best = whole
-        elif large and best is not None:
-            best, proven = _lns(built, config, tracker, best, deadline)
+    if best is None:
+        # No first roster: solve the whole model.
+        add_hint(built, hint if hint is not None else pattern_hint(inst))
+        best = _run_whole(built, config, tracker, left())
+        proven = best is not None and best.optimal
+    elif by_agents is not None and n_works >= AGENT_LNS_MIN_WORKS:
+        best, proven = _agent_lns(built, config, tracker, best, by_agents, deadline)
+    elif by_agents is not None:
+        # Mid-sized: CP-SAT's own search on the whole model, from that roster,
+        # does better than agent neighbourhoods (see AGENT_LNS_MIN_WORKS).
+        add_hint(built, by_agents)
+        whole = _run_whole(built, config, tracker, left())
+        proven = whole is not None and whole.optimal
+        if whole is not None and whole.objective <= best.objective:
+            best = whole
+    else:
+        best, proven = _lns(built, config, tracker, best, deadline)
+    return _finish(built, tracker, best, proven)
+
+
+def _search_small(
+    built: BuiltModel,
+    config: SolverConfig,
+    tracker: _Tracker,
+    hint: Mapping[tuple[AgentId, int], ShiftId] | None,
+    deadline: float,
+) -> RosterSolution | None:
+    """A small model: the whole model, from the rotations, with a roster kept at the limit.
+
+    The whole model is searched for the whole time, starting from the
+    rotations alone (measured better than the constructive roster); most
+    small models are proven optimal in well under a second (reference week:
+    0.3 s). Completing the constructive roster first would cost more than
+    that (1.2 s), so it only follows when the search has found no roster
+    after a share of the time (:data:`PROBE_SHARE`): it is stopped, the
+    constructive roster completed (the roster a time limit returns), and the
+    whole model searched again from it for the time left.
+    """
+    from rostering.roster.model import add_hint, pattern_hint
+
+    inst = built.instance
+
+    def left() -> float:
+        return deadline - time.perf_counter()
+
+    # One worker has no portfolio beside it: with the richer linear relaxation
+    # it proves the two-week reference optimal in 0.2 s, with the default one
+    # not within 10 s.
+    level = 2 if config.workers == 1 else None
+    add_hint(built, hint if hint is not None else pattern_hint(inst))
+    give_up = max(PROBE_MIN_S, PROBE_SHARE * config.time_limit_s)
+    best = _run_whole(built, config, tracker, left(), linearization_level=level, give_up_s=give_up)
+    proven = best is not None and best.optimal
+    if best is None:
+        # The roster a time limit returns: all the time left if need be.
+        roster = hint if hint is not None else greedy_roster(inst)
+        best = complete(
+            built,
+            roster,
+            config,
+            tracker,
+            time_limit_s=max(COMPLETION_MIN_S, left()),
+            first_only=True,
+        )
+        if left() > PROBE_MIN_S:
+            if best is not None:
+                built.model.clear_hints()  # type: ignore[no-untyped-call]
+                add_hint(built, built.vars.extract(best.solver))
+            again = _run_whole(built, config, tracker, left(), linearization_level=level)
+            if again is not None:
+                proven = again.optimal
+                if best is None or again.objective <= best.objective:
+                    best = again
+    return _finish(built, tracker, best, proven)
+
+
+def _run_whole(
+    built: BuiltModel,
+    config: SolverConfig,
+    tracker: _Tracker,
+    time_limit_s: float,
+    *,
+    linearization_level: int | None = None,
+    give_up_s: float | None = None,
+) -> Incumbent | None:
+    """The whole model searched from its hint; its bound is recorded."""
+    found = _run(
+        built.model,
+        config,
+        tracker,
+        time_limit_s=time_limit_s,
+        workers=config.workers,
+        full=True,
+        linearization_level=linearization_level,
+        give_up_s=give_up_s,
+    )
+    if found is not None:
+        tracker.new_bound(found.solver.best_objective_bound, final=True)
+    return found
+
+
+def _finish(
+    built: BuiltModel, tracker: _Tracker, best: Incumbent | None, proven: bool
+) -> RosterSolution | None:
+    from rostering.roster.model import extract_solution
+
     if best is None:
         return None
     done = proven or best.objective <= tracker.bound
