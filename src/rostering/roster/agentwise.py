@@ -98,9 +98,7 @@ def _solve(
     model: cp_model.CpModel, config: SolverConfig, seconds: float, workers: int
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     solver = cp_model.CpSolver()
-    config.apply(solver)
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.num_workers = max(1, workers)
+    config.apply(solver, time_limit_s=seconds, workers=workers)
     return solver, solver.solve(model)
 
 
@@ -160,21 +158,17 @@ def _sub_cost(
     workers: int,
 ) -> tuple[int, int | None, Roster | None, bool]:
     """(cost of the agents' current roster, best cost found, its roster, proven) on their model."""
-    from rostering.roster.model import add_hint, build_model
+    from rostering.roster.model import add_hint, build_model, fixed_copy, roster_values
 
     built = build_model(agents_instance(instance, agents, others))
-    ids = {a.id for a in agents}
-    current = {key: shift for key, shift in roster.items() if key[0] in ids}
+    current = _of(roster, agents)
     # The current roster's cost on this model: every works variable fixed.
-    fixed = built.model.clone()
-    for (agent, day, shift), var in built.vars.items():
-        value = int(current.get((agent, day)) == shift)
-        domain = fixed.proto.variables[var.index].domain
-        domain.clear()
-        domain.extend([value, value])
+    fixed = fixed_copy(built, roster_values(built, current))
     solver, status = _solve(fixed, config, seconds, 1)
     if status not in _OK:  # cannot happen for a roster that meets the rules
-        raise RuntimeError(f"the incumbent roster of {sorted(ids)} breaks a hard rule")
+        raise RuntimeError(
+            f"the incumbent roster of {sorted(a.id for a in agents)} breaks a hard rule"
+        )
     before = round(solver.objective_value)
     add_hint(built, current)
     solver, status = _solve(built.model, config, seconds, workers)

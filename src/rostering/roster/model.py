@@ -93,11 +93,20 @@ class SolverConfig(BaseModel):
         "bounds on benchmark rosters).",
     )
 
-    def apply(self, solver: cp_model.CpSolver) -> None:
-        """Copy every field onto the solver's parameters."""
+    def apply(
+        self,
+        solver: cp_model.CpSolver,
+        *,
+        time_limit_s: float | None = None,
+        workers: int | None = None,
+    ) -> None:
+        """Copy every field onto the solver's parameters (a part of the search may
+        be given its own ``time_limit_s`` and ``workers``)."""
         params = solver.parameters
-        params.max_time_in_seconds = self.time_limit_s
-        params.num_workers = self.workers
+        params.max_time_in_seconds = max(
+            0.05, self.time_limit_s if time_limit_s is None else time_limit_s
+        )
+        params.num_workers = max(1, self.workers if workers is None else workers)
         params.relative_gap_limit = self.relative_gap
         params.random_seed = self.seed
         params.log_search_progress = self.log
@@ -204,6 +213,36 @@ def add_hint(built: BuiltModel, hint: Mapping[tuple[AgentId, int], ShiftId]) -> 
     """Start the search from a known roster (days not in ``hint`` are off)."""
     for (agent, day, shift), var in built.vars.items():
         built.model.add_hint(var, int(hint.get((agent, day)) == shift))
+
+
+def roster_values(
+    built: BuiltModel, roster: Mapping[tuple[AgentId, int], ShiftId]
+) -> dict[int, int]:
+    """Every ``works`` variable's index and its value in ``roster``."""
+    return {
+        var.index: int(roster.get((agent, day)) == shift)
+        for (agent, day, shift), var in built.vars.items()
+    }
+
+
+def fixed_copy(
+    built: BuiltModel, keep: Mapping[int, int], hint: list[int] | None = None
+) -> cp_model.CpModel:
+    """A copy of the model with the variables in ``keep`` (index -> value) fixed.
+
+    ``hint`` (a value per variable) replaces the hints of the copy.
+    """
+    clone = built.model.clone()
+    proto = clone.proto
+    for index, value in keep.items():
+        domain = proto.variables[index].domain
+        domain.clear()
+        domain.extend([value, value])
+    clone.clear_hints()  # type: ignore[no-untyped-call]
+    if hint is not None:
+        proto.solution_hint.vars.extend(range(len(hint)))
+        proto.solution_hint.values.extend(hint)
+    return clone
 
 
 def pattern_hint(instance: RosterInstance) -> dict[tuple[AgentId, int], ShiftId]:

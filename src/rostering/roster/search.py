@@ -54,6 +54,7 @@ from rostering.roster.agentwise import (
     improve_by_agents,
 )
 from rostering.roster.heuristic import greedy_roster
+from rostering.roster.model import fixed_copy, roster_values
 from rostering.roster.rules.common import SCALE, calendar_weeks
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.types import AgentId, ShiftId
@@ -162,32 +163,6 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.tracker.solution(round(self.objective_value))
 
 
-def _fixing_model(
-    built: BuiltModel, keep: Mapping[int, int], hint: list[int] | None = None
-) -> cp_model.CpModel:
-    """A copy of the model with the variables in ``keep`` (index -> value) fixed."""
-    clone = built.model.clone()
-    proto = clone.proto
-    for index, value in keep.items():
-        domain = proto.variables[index].domain
-        domain.clear()
-        domain.extend([value, value])
-    clone.clear_hints()  # type: ignore[no-untyped-call]
-    if hint is not None:
-        proto.solution_hint.vars.extend(range(len(hint)))
-        proto.solution_hint.values.extend(hint)
-    return clone
-
-
-def _configure(
-    solver: cp_model.CpSolver, config: SolverConfig, *, time_limit_s: float, workers: int
-) -> None:
-    config.apply(solver)
-    p = solver.parameters
-    p.max_time_in_seconds = max(0.05, time_limit_s)
-    p.num_workers = max(1, workers)
-
-
 def _run(
     model: cp_model.CpModel,
     config: SolverConfig,
@@ -206,7 +181,7 @@ def _run(
     yet; with ``first_only`` at the first roster.
     """
     solver = cp_model.CpSolver()
-    _configure(solver, config, time_limit_s=time_limit_s, workers=workers)
+    config.apply(solver, time_limit_s=time_limit_s, workers=workers)
     solver.parameters.stop_after_first_solution = first_only
     if linearization_level is not None:
         solver.parameters.linearization_level = linearization_level
@@ -248,12 +223,8 @@ def complete(
 
     ``first_only``: the first completion found, when the whole model will go on from it.
     """
-    keep = {
-        var.index: int(roster.get((agent, day)) == shift)
-        for (agent, day, shift), var in built.vars.items()
-    }
     found = _run(
-        _fixing_model(built, keep),
+        fixed_copy(built, roster_values(built, roster)),
         config,
         tracker,
         time_limit_s=time_limit_s,
@@ -282,7 +253,7 @@ class _BoundThread(threading.Thread):
     def __init__(self, built: BuiltModel, config: SolverConfig, tracker: _Tracker) -> None:
         super().__init__(daemon=True)
         # Its job is the bound: no hint (a hint steers its first descent, not its LP).
-        self.model = _fixing_model(built, {})
+        self.model = fixed_copy(built, {})
         self.solver = cp_model.CpSolver()
         self.config = config
         self.tracker = tracker
@@ -292,7 +263,7 @@ class _BoundThread(threading.Thread):
         """Raised by the progress callback (a cancelled run): re-raised by the search."""
 
     def run(self) -> None:
-        _configure(self.solver, self.config, time_limit_s=self.time_limit_s, workers=1)
+        self.config.apply(self.solver, time_limit_s=self.time_limit_s, workers=1)
         # A richer linear relaxation and the tree search that raises the lower bound:
         # a slower start, a much better bound on site models (M: 442.9k against
         # 435.8k with the defaults after 60 s).
@@ -580,7 +551,7 @@ def _lns(
                 break  # proven optimal, or within the gap asked for
             first, width, fixed = hoods.next()
             keep = {i: best.values[i] for i in fixed}
-            model = _fixing_model(built, keep, best.values)
+            model = fixed_copy(built, keep, best.values)
             tick = time.perf_counter()
             found = _run(
                 model, config, tracker, time_limit_s=min(left, SUB_LIMIT_S), workers=workers
