@@ -56,6 +56,7 @@ from rostering.roster.rules.standby import (
     plan_backups,
     suggest_call_ins,
 )
+from rostering.roster.rules.stretches import WorkStretches
 from rostering.roster.solution import (
     Allocation,
     Assignment,
@@ -164,6 +165,7 @@ def build_model(instance: RosterInstance, *, explain: bool = False) -> BuiltMode
     coverage = Coverage(floor)
     rules: list[Rule] = [
         *(cls() for cls in CONTRACT_RULES),
+        WorkStretches(),
         *(cls() for cls in PATTERN_RULES),
         *(cls() for cls in HOLIDAY_RULES),
         Meals(floor),
