@@ -124,7 +124,7 @@ def agentwise_roster(
     for i, agent in enumerate(order):
         left = started + time_limit_s - time.perf_counter()
         share = max(AGENTWISE_MIN_S, left / (len(order) - i))
-        built = build_model(agents_instance(instance, [agent], covered))
+        built = build_model(agents_instance(instance, [agent], covered), redundant=False)
         solver, status = _solve(built.model, config, share, 1)
         if status == cp_model.UNKNOWN:
             # One worker optimising may not find a first roster in so short a
@@ -160,7 +160,7 @@ def _sub_cost(
     """(cost of the agents' current roster, best cost found, its roster, proven) on their model."""
     from rostering.roster.model import add_hint, build_model, fixed_copy, roster_values
 
-    built = build_model(agents_instance(instance, agents, others))
+    built = build_model(agents_instance(instance, agents, others), redundant=False)
     current = _of(roster, agents)
     # The current roster's cost on this model: every works variable fixed.
     fixed = fixed_copy(built, roster_values(built, current))

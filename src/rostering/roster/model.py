@@ -151,11 +151,16 @@ class BuiltModel:
         return self.context.assumptions
 
 
-def build_model(instance: RosterInstance, *, explain: bool = False) -> BuiltModel:
+def build_model(
+    instance: RosterInstance, *, explain: bool = False, redundant: bool = True
+) -> BuiltModel:
     """Every rule family applied to ``instance``, with the weighted objective.
 
     With ``explain`` every group of hard constraints is guarded by an
-    assumption literal (see :mod:`rostering.roster.explain`).
+    assumption literal (see :mod:`rostering.roster.explain`). ``redundant``
+    adds the formulations that only tighten the bound of a whole-model search
+    (:mod:`rostering.roster.rules.stretches`); sub-models that must find a
+    roster in a fraction of a second leave them out.
     """
     model = cp_model.CpModel()
     variables = RosterVars(model, instance)
@@ -165,7 +170,7 @@ def build_model(instance: RosterInstance, *, explain: bool = False) -> BuiltMode
     coverage = Coverage(floor)
     rules: list[Rule] = [
         *(cls() for cls in CONTRACT_RULES),
-        WorkStretches(),
+        *([WorkStretches()] if redundant else []),
         *(cls() for cls in PATTERN_RULES),
         *(cls() for cls in HOLIDAY_RULES),
         Meals(floor),
