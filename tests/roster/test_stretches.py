@@ -19,9 +19,13 @@ from rostering.domain.shifts import DayType
 from rostering.roster.instance import AgentSpec, Contract, RosterInstance, ShiftType, Weights
 from rostering.roster.model import build_model
 from rostering.roster.rules.base import Rule, RuleContext
-from rostering.roster.rules.common import WHOLE_SEARCH_MAX_WORKS
 from rostering.roster.rules.contract import ConsecutiveDaysOff, ConsecutiveWorkingDays
-from rostering.roster.rules.stretches import RunLimits, WorkStretches, stretch_arcs
+from rostering.roster.rules.stretches import (
+    STRETCH_MAX_WORKS,
+    RunLimits,
+    WorkStretches,
+    stretch_arcs,
+)
 from rostering.roster.variables import RosterVars
 from rostering.types import AgentId, ShiftId
 
@@ -124,7 +128,7 @@ def test_stretches_are_left_out_of_large_models_and_explanations() -> None:
     runs = Contract(min_consecutive_days=2, max_consecutive_days=5, min_consecutive_days_off=2)
     small = one_agent(28, runs)
     assert WorkStretches().applies(small)
-    large = one_agent(28, runs, agents=WHOLE_SEARCH_MAX_WORKS // 28 + 1)
+    large = one_agent(28, runs, agents=STRETCH_MAX_WORKS // 28 + 1)
     assert not WorkStretches().applies(large)
     assert not WorkStretches().applies(one_agent(28, Contract(max_consecutive_days=5)))
 

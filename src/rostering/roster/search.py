@@ -55,7 +55,7 @@ from rostering.roster.agentwise import (
 )
 from rostering.roster.heuristic import greedy_roster
 from rostering.roster.model import fixed_copy, roster_values
-from rostering.roster.rules.common import SCALE, WHOLE_SEARCH_MAX_WORKS, calendar_weeks
+from rostering.roster.rules.common import SCALE, calendar_weeks
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.types import AgentId, ShiftId
 
@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LNS_MIN_WORKS = WHOLE_SEARCH_MAX_WORKS
+LNS_MIN_WORKS = 5000
 """``works`` variables from which a model is improved by neighbourhoods, not whole."""
 
 OPTIMAL_OR_FEASIBLE = (cp_model.OPTIMAL, cp_model.FEASIBLE)

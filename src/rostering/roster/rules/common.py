@@ -23,11 +23,6 @@ from rostering.types import AgentId, ChannelId
 SCALE = 100
 """Objective units per cost unit: weights in yuan become integer fen in CP-SAT."""
 
-WHOLE_SEARCH_MAX_WORKS = 5000
-"""Models with fewer ``works`` variables than this are searched whole (see
-:mod:`rostering.roster.search`); only they carry the redundant formulations
-that tighten a whole-model bound (:mod:`rostering.roster.rules.stretches`)."""
-
 MINUTES_PER_DAY = 24 * 60
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
