@@ -42,14 +42,13 @@ from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.contract import history_run
 
-STRETCH_MAX_WORKS = 2000
+STRETCH_MAX_WORKS = 1200
 """``works`` variables below which the stretch form is added. Measured on the
 Curtois & Qu instances (28 days, 60 s, 2 workers): up to 1,120 ``works``
 (instances 4 to 6, 10 to 18 agents) it turns bounds that stall 0.3-20 % below
-the optimum into proofs in 30-40 s; from 2,324 (instances 8 and 9, 30 and 36
-agents) the larger relaxation slowed the search enough to cost 10-25 % on
-the roster found. At 1,344 (instance 7) the roster found was the same and
-the bound lower."""
+the optimum into proofs in 30-55 s. On instance 7 (1,344) the bound fell from
+about 1,050 to 954, and on 8 and 9 (2,324 and 3,136) the larger relaxation
+slowed the search enough to cost 10-25 % on the roster found."""
 
 Node = tuple[int, str]
 """(day boundary, kind): kind ``W`` or ``O``; the source is (0, ``S``), the sink (n_days, ``T``)."""
