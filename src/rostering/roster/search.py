@@ -391,30 +391,27 @@ def search(
     if n_works < LNS_MIN_WORKS:
         return _search_small(built, config, tracker, hint, deadline)
     proven = False
-    roster = hint if hint is not None else greedy_roster(inst)
-    # The first roster is what a time limit returns, so its completion (a small
-    # model: every works variable fixed) gets at least COMPLETION_MIN_S even past
-    # a shorter limit.
-    best = complete(
-        built,
-        roster,
-        config,
-        tracker,
-        time_limit_s=max(COMPLETION_MIN_S, left() * COMPLETION_SHARE),
-    )
+
+    def first(roster: Mapping[tuple[AgentId, int], ShiftId]) -> Incumbent | None:
+        # The first roster is what a time limit returns, so its completion (a
+        # small model: every works variable fixed) gets at least
+        # COMPLETION_MIN_S even past a shorter limit.
+        return complete(
+            built,
+            roster,
+            config,
+            tracker,
+            time_limit_s=max(COMPLETION_MIN_S, left() * COMPLETION_SHARE),
+        )
+
+    best = first(hint if hint is not None else greedy_roster(inst))
     by_agents: Roster | None = None
     if best is None and agentwise_applies(inst):
         # Contract rules the constructive roster does not know (minimum minutes,
         # runs): build the first roster one agent at a time instead.
         by_agents = agentwise_roster(inst, config, time_limit_s=left() * AGENTWISE_SHARE)
         if by_agents is not None:
-            best = complete(
-                built,
-                by_agents,
-                config,
-                tracker,
-                time_limit_s=max(COMPLETION_MIN_S, left() * COMPLETION_SHARE),
-            )
+            best = first(by_agents)
     if best is None:
         # No first roster: solve the whole model.
         add_hint(built, hint if hint is not None else pattern_hint(inst))
