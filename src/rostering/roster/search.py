@@ -153,7 +153,6 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         super().__init__()
         self.tracker = tracker
         self.full = full
-
         self.found = 0
 
     def on_solution_callback(self) -> None:

@@ -167,14 +167,17 @@ class WorkStretches(Rule):
         if ctx.explain:
             return []  # redundant: nothing to explain
         inst, v, m = ctx.instance, ctx.vars, ctx.model
+        graphs: dict[RunLimits, list[Arc]] = {}  # agents on one contract share a graph
         # hard (redundant)
         for agent in inst.agents:
             limits = RunLimits.of(inst, agent)
             if not limits.binding:
                 continue
+            if limits not in graphs:
+                graphs[limits] = stretch_arcs(limits, inst.n_days)
             covering: dict[int, list[cp_model.IntVar]] = defaultdict(list)
             flow: dict[Node, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
-            for arc in stretch_arcs(limits, inst.n_days):
+            for arc in graphs[limits]:
                 kind = "work" if arc.worked else "off"
                 x = m.new_bool_var(
                     f"stretch(agent={agent.id}, {kind}, day={arc.first}, days={arc.length})"
