@@ -359,3 +359,23 @@ def test_model_and_validator_agree_on_random_rosters(
     if feasible:
         assert solved == schedule
         assert cost == pytest.approx(sum(v.cost for v in found))
+
+
+def test_rules_count_only_the_agents_who_may_work_a_shift_type() -> None:
+    # Agent a works early shifts only, yet has a limit on lates and cover asks for
+    # two lates: only b can be on the late shift, so one is missing whatever the roster.
+    cover = [DayCover(day=0, shift=L, required=2, weight_under=100, weight_over=1)]
+    base = make(n_days=2, cover=cover, late_cannot_follow=True)
+    early_only = base.agents[0].model_copy(
+        update={"shifts": [E], "contract": Contract(max_shifts={L: 1, E: 2})}
+    )
+    inst = base.model_copy(update={"agents": [early_only, base.agents[1]]})
+    built = build_model(inst)
+    assert built.vars.eligible(L) == [B]
+    assert built.vars.eligible(E) == [A, B]
+    feasible, schedule, cost = solve_forced(inst, {})
+    assert feasible and cost == 100
+    assert schedule[(B, 0)] == L
+    # The forbidden succession still binds b, the one agent who works both types.
+    assert not solve_forced(inst, {(B, 0): L, (B, 1): E})[0]
+    assert solve_forced(inst, {(A, 0): E, (A, 1): E})[0]

@@ -10,7 +10,12 @@ import pytest
 
 from rostering.errors import ScenarioError
 from rostering.roster import search as search_module
-from rostering.roster.agentwise import agentwise_applies, agentwise_roster, improve_by_agents
+from rostering.roster.agentwise import (
+    agents_instance,
+    agentwise_applies,
+    agentwise_roster,
+    improve_by_agents,
+)
 from rostering.roster.curtois import (
     benchmark_objective,
     benchmark_violations,
@@ -205,22 +210,37 @@ def generated_text(days: int, staff: int, *, seed: int = 3) -> str:
     return "\r\n".join([*lines, ""])
 
 
-def test_agentwise_roster_meets_every_hard_rule() -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_agentwise_roster_meets_every_hard_rule(workers: int) -> None:
     inst = parse_instance(generated_text(28, 9), name="generated")
     assert agentwise_applies(inst)
-    roster = agentwise_roster(inst, SolverConfig(time_limit_s=10, workers=1), time_limit_s=3)
+    roster = agentwise_roster(
+        inst, SolverConfig(time_limit_s=10, workers=1), time_limit_s=3, workers=workers
+    )
     assert roster is not None
     assert benchmark_violations(inst, roster) == []
     # Every agent is rostered, and meets their minimum minutes.
     assert {agent for agent, _ in roster} == {a.id for a in inst.agents}
 
 
-def test_agentwise_roster_is_none_when_one_agent_cannot_meet_their_rules() -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_agentwise_roster_is_none_when_one_agent_cannot_meet_their_rules(workers: int) -> None:
     text = generated_text(14, 3).replace(
         "SECTION_DAYS_OFF\r\n", "SECTION_DAYS_OFF\r\nP1," + ",".join(map(str, range(14))) + "\r\n"
     )
     inst = parse_instance(text, name="no-days-left")
-    assert agentwise_roster(inst, SolverConfig(time_limit_s=5, workers=1), time_limit_s=2) is None
+    config = SolverConfig(time_limit_s=5, workers=1)
+    assert agentwise_roster(inst, config, time_limit_s=2, workers=workers) is None
+
+
+def test_agents_instance_keeps_only_the_shift_types_of_its_agents() -> None:
+    inst = parse_instance(generated_text(14, 6), name="generated")
+    agent = inst.agents[0].model_copy(update={"shifts": [ShiftId("E"), ShiftId("L")]})
+    sub = agents_instance(inst, [agent], {})
+    assert [s.id for s in sub.shifts] == ["E", "L"]
+    assert {row.shift for row in sub.day_cover} == {"E", "L"}
+    # No D after an L in the file: the succession between the kept types survives.
+    assert [s.cannot_follow for s in sub.shifts] == [[], ["E"]]
 
 
 @pytest.mark.parametrize("agent_lns_from", [1, 10**9], ids=["agent-neighbourhoods", "whole"])

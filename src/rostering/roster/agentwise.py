@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -33,7 +34,7 @@ from rostering.roster.rules.common import follows_pattern
 from rostering.types import AgentId, ShiftId
 
 if TYPE_CHECKING:
-    from rostering.roster.model import SolverConfig
+    from rostering.roster.model import BuiltModel, SolverConfig
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,13 @@ def agents_instance(
         **{
             **dict(instance),
             "name": f"{instance.name}/{'+'.join(sorted(ids))}",
+            # Only the shift types these agents work: building the model then
+            # scales with them, not with the whole site.
+            "shifts": [
+                s.model_copy(update={"cannot_follow": [f for f in s.cannot_follow if f in shifts]})
+                for s in instance.shifts
+                if s.id in shifts
+            ],
             "agents": agents,
             "requests": [r for r in instance.requests if r.agent in ids],
             "day_cover": [
@@ -102,42 +110,96 @@ def _solve(
     return solver, solver.solve(model)
 
 
+def _own_roster(
+    built: BuiltModel, config: SolverConfig, seconds: float
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """One agent's best roster within ``seconds`` on their own model ``built``.
+
+    One worker optimising may not find a first roster in so short a time;
+    the rules alone, without the objective, are then quick to meet.
+    """
+    solver, status = _solve(built.model, config, seconds, 1)
+    if status == cp_model.UNKNOWN:
+        plain = built.model.clone()
+        plain.clear_objective()  # type: ignore[no-untyped-call]
+        solver, status = _solve(plain, config, AGENTWISE_RULES_S, 1)
+    return solver, status
+
+
 def agentwise_roster(
-    instance: RosterInstance, config: SolverConfig, *, time_limit_s: float
+    instance: RosterInstance,
+    config: SolverConfig,
+    *,
+    time_limit_s: float,
+    workers: int = 1,
 ) -> Roster | None:
     """A first roster built one agent at a time, each on their own small model.
 
     Agents are taken with the fewest eligible shift types first. Each gets a
-    model holding only their rules, their requests and the shift cover the
-    agents before them left open, solved for their share of
-    ``time_limit_s``; their roster then counts against the cover of the next.
-    Because every hard rule binds one agent alone (see
-    :func:`agentwise_applies`), the rosters together meet every hard rule.
-    None when an agent's rules cannot all hold or no roster was found for them.
+    model holding only their rules, their requests and the shift cover of
+    the agents rostered before them, solved for an even share of the time
+    left of ``time_limit_s`` (at least :data:`AGENTWISE_MIN_S`); their roster
+    then counts against the cover of the next. ``workers`` agents are solved
+    at once, each against the agents finished when it starts. Because every
+    hard rule binds one agent alone (see :func:`agentwise_applies`), the
+    rosters together meet every hard rule. None when an agent's rules cannot
+    all hold or no roster was found for them.
     """
     from rostering.roster.model import build_model
 
     started = time.perf_counter()
+    deadline = started + time_limit_s
     order = sorted(instance.agents, key=lambda a: len(a.shifts))
+    workers = max(1, min(workers, len(order)))
     covered: Counter[tuple[int, ShiftId]] = Counter()
     roster: Roster = {}
-    for i, agent in enumerate(order):
-        left = started + time_limit_s - time.perf_counter()
-        share = max(AGENTWISE_MIN_S, left / (len(order) - i))
-        built = build_model(agents_instance(instance, [agent], covered), redundant=False)
-        solver, status = _solve(built.model, config, share, 1)
-        if status == cp_model.UNKNOWN:
-            # One worker optimising may not find a first roster in so short a
-            # time; the rules alone, without the objective, are quick to meet.
-            plain = built.model.clone()
-            plain.clear_objective()  # type: ignore[no-untyped-call]
-            solver, status = _solve(plain, config, max(share, AGENTWISE_RULES_S), 1)
-        if status not in _OK:
-            log.info("agent %s alone: %s", agent.id, solver.status_name(status))
-            return None
-        mine = built.vars.extract(solver)
-        roster.update(mine)
-        covered.update(cover_counts(mine))
+    lock = threading.Lock()
+    queue = iter(enumerate(order))
+    failed: list[AgentId] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            take_agents()
+        except BaseException as exc:  # re-raised by the calling thread
+            with lock:
+                errors.append(exc)
+                failed.append(AgentId("?"))
+
+    def take_agents() -> None:
+        while True:
+            with lock:
+                if failed:
+                    return
+                taken = next(queue, None)
+                if taken is None:
+                    return
+                i, agent = taken
+                others = Counter(covered)
+            built = build_model(agents_instance(instance, [agent], others), redundant=False)
+            # Agents not yet started share the time left with this one, `workers` at once.
+            rounds = 1 + (len(order) - i - 1) // workers
+            share = max(AGENTWISE_MIN_S, (deadline - time.perf_counter()) / rounds)
+            solver, status = _own_roster(built, config, share)
+            with lock:
+                if status not in _OK:
+                    log.info("agent %s alone: %s", agent.id, solver.status_name(status))
+                    failed.append(agent.id)
+                    return
+                mine = built.vars.extract(solver)
+                roster.update(mine)
+                covered.update(cover_counts(mine))
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers - 1)]
+    for thread in threads:
+        thread.start()
+    work()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    if failed:
+        return None
     log.info(
         "agent-by-agent roster of %s: %d agents in %.1fs",
         instance.name,

@@ -27,7 +27,10 @@ class RosterVars:
         self.instance = instance
         self._work: dict[tuple[AgentId, int, ShiftId], cp_model.IntVar] = {}
         self._day: dict[tuple[AgentId, int], cp_model.IntVar] = {}
+        self._eligible: dict[ShiftId, list[AgentId]] = {s.id: [] for s in instance.shifts}
         for agent in instance.agents:
+            for shift_id in agent.shifts:
+                self._eligible[shift_id].append(agent.id)
             for day in range(instance.n_days):
                 shifts: list[cp_model.IntVar] = []
                 for shift_id in agent.shifts:
@@ -44,6 +47,10 @@ class RosterVars:
     def works(self, agent: AgentId, day: int, shift: ShiftId) -> cp_model.IntVar | None:
         """1 when ``agent`` works ``shift`` on ``day``; None when not eligible."""
         return self._work.get((agent, day, shift))
+
+    def eligible(self, shift: ShiftId) -> list[AgentId]:
+        """Agents who may work ``shift``, in the instance's order."""
+        return self._eligible.get(shift, [])
 
     def on_day(self, agent: AgentId, day: int) -> cp_model.IntVar:
         """1 when ``agent`` works any shift on ``day``."""

@@ -204,6 +204,8 @@ class ShiftTypeLimits(Rule):
         # hard
         for agent in inst.agents:
             for shift_id, limit in agent.contract.max_shifts.items():
+                if shift_id not in agent.shifts:
+                    continue  # never worked: no variable
                 worked = [
                     x
                     for d in range(inst.n_days)
@@ -439,8 +441,11 @@ class ForbiddenSuccessions(Rule):
                 continue
             shown = "/".join(shift.cannot_follow)
             guard = ctx.guard(f"no {shown} shift the day after a {shift.id} shift")
-            for agent in inst.agents:
-                _forbid_followers(ctx, agent, {(1, shift.id): list(shift.cannot_follow)}, guard)
+            for agent_id in ctx.vars.eligible(shift.id):
+                agent = inst.agent(agent_id)
+                after = [f for f in shift.cannot_follow if f in agent.shifts]
+                if after:
+                    _forbid_followers(ctx, agent, {(1, shift.id): after}, guard)
         # soft: none
         return []
 
@@ -485,7 +490,8 @@ class DayCoverRule(Rule):
         # hard: none
         # soft
         for row in inst.day_cover:
-            staff = [x for a in inst.agents if (x := v.works(a.id, row.day, row.shift)) is not None]
+            eligible = v.eligible(row.shift)
+            staff = [x for a in eligible if (x := v.works(a, row.day, row.shift)) is not None]
             where = f"day {row.day} shift {row.shift}"
             under = m.new_int_var(0, row.required, f"under_cover(day={row.day}, shift={row.shift})")
             over = m.new_int_var(

@@ -65,11 +65,11 @@ def floor_groups(instance: RosterInstance) -> dict[int, dict[ChannelId, dict[int
     only the slots someone could serve; empty when the floor is switched off.
     """
     w = instance.weights
-    if w.coverage_floor_percent <= 0 or w.coverage_floor_per_point <= 0:
+    if w.coverage_floor_percent <= 0 or w.coverage_floor_per_point <= 0 or not instance.needs:
         return {}
+    out: dict[int, dict[ChannelId, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     deferred = {c.id for c in instance.channels if deferred_window(instance, c.id)}
     able = staffable(instance)
-    out: dict[int, dict[ChannelId, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for (t, c), req in sorted(requirements(instance).items()):
         if req > 0 and c not in deferred and (t, c) in able:
             out[t // instance.slots_per_day][c][t] = req

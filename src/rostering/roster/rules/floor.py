@@ -59,15 +59,17 @@ class Floor:
         crews: dict[frozenset[ChannelId], list[AgentId]] = defaultdict(list)
         for agent in coverage_agents(instance):
             crews[skill_set(instance, agent)].append(agent.id)
+        able = {s.id: set(variables.eligible(s.id)) for s in instance.shifts}
         for d in range(instance.n_days):
             for shift in instance.shifts:
-                if not can_work(instance, shift, d):
+                if not able[shift.id] or not can_work(instance, shift, d):
                     continue
                 for skills, members in crews.items():
                     works = [
                         (a, x)
                         for a in members
-                        if (x := variables.works(a, d, shift.id)) is not None
+                        if a in able[shift.id]
+                        and (x := variables.works(a, d, shift.id)) is not None
                     ]
                     if not works:
                         continue
