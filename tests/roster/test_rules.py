@@ -10,7 +10,8 @@ from rostering.domain.shifts import DayType
 from rostering.domain.standby import StandbyRules
 from rostering.roster.instance import ChannelSpec, RosterInstance, ShiftType, Weights
 from rostering.roster.model import SolverConfig, solve
-from rostering.roster.rules.coverage import floor_gap
+from rostering.roster.rules.common import can_work, coverage_agents, serves, shift_slots
+from rostering.roster.rules.coverage import floor_gap, staffable
 from rostering.roster.rules.standby import backups_needed
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.roster.validation import validate
@@ -566,3 +567,32 @@ def test_fairness_spread_is_priced() -> None:
     solution = run(inst)
     fair = [v for v in solution.violations if v.rule == "fairness"]
     assert [(v.amount, v.cost) for v in fair] == [(1, 5.0)]
+
+
+def test_staffable_slots_are_those_some_agent_could_serve() -> None:
+    # Two agents on shift A with different skills, an outbound agent on shift B, a
+    # supervisor (never counted): chat is staffable only through the second agent.
+    inst = tiny_instance(
+        n_days=2,
+        agents=[
+            agent("A1", skills=(INBOUND,), shifts=("A",)),
+            agent("A2", skills=(INBOUND, CHAT), shifts=("A",)),
+            agent("A3", skills=(OUTBOUND,), shifts=("B",)),
+            agent("S1", role=Role.SUPERVISOR, skills=(CHAT,), shifts=("B",)),
+        ],
+        shifts=[shift_a(), shift_b()],
+    )
+    expected = {
+        (t, c)
+        for a in coverage_agents(inst)
+        for s in a.shifts
+        for d in range(inst.n_days)
+        if can_work(inst, inst.shift(s), d)
+        for t in shift_slots(inst, inst.shift(s), d)
+        for c in serves(inst, a, inst.shift(s), d)
+    }
+    able = staffable(inst)
+    assert able == expected
+    nine = 9 * 60 // inst.interval_minutes
+    assert {(nine, INBOUND), (nine, CHAT)} <= able
+    assert (nine - 1, INBOUND) not in able

@@ -277,11 +277,11 @@ class _Checker:
             priority = inst.channel(c).priority
             self.soft_term(SHORTFALL, where, max(0, req - n), w.shortfall_per_agent_slot * priority)
         covered = {key: min(req, counts.get(key, 0)) for key, req in required.items()}
-        for d in sorted(floor_groups(inst)):
+        for d, groups in sorted(floor_groups(inst).items()):
             self.soft_term(
                 FLOOR,
                 floor_where(inst, d),
-                worst_floor_gap(inst, d, covered),
+                worst_floor_gap(inst, groups, covered),
                 w.coverage_floor_per_point,
             )
         for c in sorted(deferred):

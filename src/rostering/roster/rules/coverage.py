@@ -9,7 +9,7 @@ from itertools import accumulate, combinations
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.instance import RosterInstance
+from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.common import (
     can_work,
@@ -17,10 +17,11 @@ from rostering.roster.rules.common import (
     day_label,
     serves,
     shift_slots,
+    skill_set,
     slot_label,
 )
 from rostering.roster.rules.floor import Floor
-from rostering.types import ChannelId
+from rostering.types import ChannelId, ShiftId
 
 SHORTFALL = "coverage shortfall"
 SURPLUS = "coverage surplus"
@@ -46,15 +47,19 @@ def requirements(instance: RosterInstance) -> dict[tuple[int, ChannelId], int]:
 def staffable(instance: RosterInstance) -> set[tuple[int, ChannelId]]:
     """(slot, channel) pairs some front-line agent could serve on some eligible shift."""
     out: set[tuple[int, ChannelId]] = set()
+    # Agents with the same skills on the same shift type staff the same slots.
+    crews: dict[tuple[frozenset[ChannelId], ShiftId], AgentSpec] = {}
     for agent in coverage_agents(instance):
         for shift_id in agent.shifts:
-            shift = instance.shift(shift_id)
-            for d in range(instance.n_days):
-                if not can_work(instance, shift, d):
-                    continue
-                able = serves(instance, agent, shift, d)
-                for t in shift_slots(instance, shift, d):
-                    out.update((t, c) for c in able)
+            crews.setdefault((skill_set(instance, agent), shift_id), agent)
+    for (_, shift_id), agent in crews.items():
+        shift = instance.shift(shift_id)
+        for d in range(instance.n_days):
+            if not can_work(instance, shift, d):
+                continue
+            able = serves(instance, agent, shift, d)
+            for t in shift_slots(instance, shift, d):
+                out.update((t, c) for c in able)
     return out
 
 
@@ -91,10 +96,14 @@ def floor_where(instance: RosterInstance, day: int) -> str:
 
 
 def worst_floor_gap(
-    instance: RosterInstance, day: int, covered: Mapping[tuple[int, ChannelId], int]
+    instance: RosterInstance,
+    groups: Mapping[ChannelId, Mapping[int, int]],
+    covered: Mapping[tuple[int, ChannelId], int],
 ) -> int:
-    """The day's coverage-floor gap: the largest over its channels (``covered`` by slot)."""
-    groups = floor_groups(instance).get(day, {})
+    """A day's coverage-floor gap: the largest over its channels (``covered`` by slot).
+
+    ``groups``: the day's entry of :func:`floor_groups`.
+    """
     percent = instance.weights.coverage_floor_percent
     gaps = [
         floor_gap(percent, sum(slots.values()), sum(covered.get((t, c), 0) for t in slots))
@@ -233,8 +242,8 @@ class Coverage(Rule):
             if req > 0:
                 out[(SHORTFALL, where)] = max(0, req - n)
         covered = {key: min(req, serving.get(key, 0)) for key, req in self.required.items()}
-        for d in floor_groups(instance):
-            out[(FLOOR, floor_where(instance, d))] = worst_floor_gap(instance, d, covered)
+        for d, groups in floor_groups(instance).items():
+            out[(FLOOR, floor_where(instance, d))] = worst_floor_gap(instance, groups, covered)
         for c in sorted(deferred):
             served = {t: serving.get((t, c), 0) for t, ch in self.serving if ch == c}
             late, idle = deferred_amounts(instance, c, served)
