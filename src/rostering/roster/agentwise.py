@@ -164,12 +164,11 @@ def agentwise_roster(
         except BaseException as exc:  # re-raised by the calling thread
             with lock:
                 errors.append(exc)
-                failed.append(AgentId("?"))
 
     def take_agents() -> None:
         while True:
             with lock:
-                if failed:
+                if failed or errors:
                     return
                 taken = next(queue, None)
                 if taken is None:

@@ -59,17 +59,21 @@ class Floor:
         crews: dict[frozenset[ChannelId], list[AgentId]] = defaultdict(list)
         for agent in coverage_agents(instance):
             crews[skill_set(instance, agent)].append(agent.id)
-        able = {s.id: set(variables.eligible(s.id)) for s in instance.shifts}
+        # The members of each crew who may work each shift type.
+        on_shift: dict[tuple[frozenset[ChannelId], ShiftId], list[AgentId]] = {}
+        for shift in instance.shifts:
+            able = set(variables.eligible(shift.id))
+            for skills, members in crews.items():
+                on_shift[(skills, shift.id)] = [a for a in members if a in able]
         for d in range(instance.n_days):
             for shift in instance.shifts:
-                if not able[shift.id] or not can_work(instance, shift, d):
+                if not can_work(instance, shift, d):
                     continue
-                for skills, members in crews.items():
+                for skills in crews:
                     works = [
                         (a, x)
-                        for a in members
-                        if a in able[shift.id]
-                        and (x := variables.works(a, d, shift.id)) is not None
+                        for a in on_shift[(skills, shift.id)]
+                        if (x := variables.works(a, d, shift.id)) is not None
                     ]
                     if not works:
                         continue
