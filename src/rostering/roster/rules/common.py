@@ -128,6 +128,19 @@ def skill_set(instance: RosterInstance, agent: AgentSpec) -> frozenset[ChannelId
     return frozenset(c.id for c in instance.channels)
 
 
+def crews(instance: RosterInstance) -> dict[frozenset[ChannelId], list[AgentSpec]]:
+    """Front-line agents by skill set: a crew on one shift serves the same channels."""
+    out: dict[frozenset[ChannelId], list[AgentSpec]] = defaultdict(list)
+    for agent in coverage_agents(instance):
+        out[skill_set(instance, agent)].append(agent)
+    return dict(out)
+
+
+def works_count(instance: RosterInstance) -> int:
+    """``works`` variables of the model: one per agent, day and eligible shift type."""
+    return sum(len(a.shifts) for a in instance.agents) * instance.n_days
+
+
 def serves(
     instance: RosterInstance, agent: AgentSpec, shift: ShiftType, day: int
 ) -> frozenset[ChannelId]:

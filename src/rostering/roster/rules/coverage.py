@@ -9,19 +9,18 @@ from itertools import accumulate, combinations
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.instance import RosterInstance
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.common import (
     can_work,
-    coverage_agents,
+    crews,
     day_label,
     serves,
     shift_slots,
-    skill_set,
     slot_label,
 )
 from rostering.roster.rules.floor import Floor
-from rostering.types import ChannelId, ShiftId
+from rostering.types import ChannelId
 
 SHORTFALL = "coverage shortfall"
 SURPLUS = "coverage surplus"
@@ -47,19 +46,16 @@ def requirements(instance: RosterInstance) -> dict[tuple[int, ChannelId], int]:
 def staffable(instance: RosterInstance) -> set[tuple[int, ChannelId]]:
     """(slot, channel) pairs some front-line agent could serve on some eligible shift."""
     out: set[tuple[int, ChannelId]] = set()
-    # Agents with the same skills on the same shift type staff the same slots.
-    crews: dict[tuple[frozenset[ChannelId], ShiftId], AgentSpec] = {}
-    for agent in coverage_agents(instance):
-        for shift_id in agent.shifts:
-            crews.setdefault((skill_set(instance, agent), shift_id), agent)
-    for (_, shift_id), agent in crews.items():
-        shift = instance.shift(shift_id)
-        for d in range(instance.n_days):
-            if not can_work(instance, shift, d):
-                continue
-            able = serves(instance, agent, shift, d)
-            for t in shift_slots(instance, shift, d):
-                out.update((t, c) for c in able)
+    # The members of a crew on the same shift type staff the same slots.
+    for members in crews(instance).values():
+        for shift_id in dict.fromkeys(s for a in members for s in a.shifts):
+            shift = instance.shift(shift_id)
+            for d in range(instance.n_days):
+                if not can_work(instance, shift, d):
+                    continue
+                able = serves(instance, members[0], shift, d)
+                for t in shift_slots(instance, shift, d):
+                    out.update((t, c) for c in able)
     return out
 
 

@@ -20,12 +20,11 @@ from ortools.sat.python import cp_model
 from rostering.roster.instance import RosterInstance
 from rostering.roster.rules.common import (
     can_work,
-    coverage_agents,
+    crews,
     meal_offsets,
     meal_slots,
     serves,
     shift_slots,
-    skill_set,
 )
 from rostering.roster.variables import RosterVars
 from rostering.types import AgentId, ChannelId, ShiftId
@@ -56,20 +55,18 @@ class Floor:
         self.model = model
         self.instance = instance
         self.units: dict[UnitKey, Unit] = {}
-        crews: dict[frozenset[ChannelId], list[AgentId]] = defaultdict(list)
-        for agent in coverage_agents(instance):
-            crews[skill_set(instance, agent)].append(agent.id)
+        by_skills = crews(instance)
         # The members of each crew who may work each shift type.
-        on_shift: dict[tuple[frozenset[ChannelId], ShiftId], list[AgentId]] = {}
-        for shift in instance.shifts:
-            able = set(variables.eligible(shift.id))
-            for skills, members in crews.items():
-                on_shift[(skills, shift.id)] = [a for a in members if a in able]
+        on_shift = {
+            (skills, shift.id): [a.id for a in members if shift.id in a.shifts]
+            for skills, members in by_skills.items()
+            for shift in instance.shifts
+        }
         for d in range(instance.n_days):
             for shift in instance.shifts:
                 if not can_work(instance, shift, d):
                     continue
-                for skills in crews:
+                for skills in by_skills:
                     works = [
                         (a, x)
                         for a in on_shift[(skills, shift.id)]

@@ -40,6 +40,7 @@ from ortools.sat.python import cp_model
 
 from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
+from rostering.roster.rules.common import works_count
 from rostering.roster.rules.contract import history_run
 
 STRETCH_MAX_WORKS = 1200
@@ -160,8 +161,7 @@ class WorkStretches(Rule):
     def applies(self, instance: RosterInstance) -> bool:
         if not any(RunLimits.of(instance, a).binding for a in instance.agents):
             return False
-        works = sum(len(a.shifts) for a in instance.agents) * instance.n_days
-        return works < STRETCH_MAX_WORKS
+        return works_count(instance) < STRETCH_MAX_WORKS
 
     def build(self, ctx: RuleContext) -> list[SoftTerm]:
         if ctx.explain:
