@@ -55,6 +55,7 @@ from rostering.roster.agentwise import (
 )
 from rostering.roster.heuristic import greedy_roster
 from rostering.roster.model import fixed_copy, roster_values
+from rostering.roster.pricing import PricingThread, splits_by_agent
 from rostering.roster.rules.common import SCALE, calendar_weeks, works_count
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.types import AgentId, ShiftId
@@ -112,6 +113,16 @@ class _Tracker:
         self.last_bound_report = 0.0
         self.reported_bound = 0.0
         self.lock = threading.Lock()
+        self.running: set[cp_model.CpSolver] = set()
+        """Searches under way: stopped as soon as the best roster meets the bound."""
+        self.aside: Incumbent | None = None
+        """The best roster found beside the search (by cover pricing), if better."""
+
+    @property
+    def settled(self) -> bool:
+        """Whether the best roster found is proven optimal: no search need start."""
+        with self.lock:
+            return self.objective is not None and self.objective <= self.bound
 
     def solution(self, objective: int) -> None:
         with self.lock:
@@ -120,6 +131,7 @@ class _Tracker:
             self.objective = objective
             self.count += 1
             self._report()
+            self._stop_if_proven()
 
     def new_bound(self, bound: float, *, final: bool = False) -> None:
         """Record a better bound; report it at most once a second (the solver waits)."""
@@ -130,6 +142,14 @@ class _Tracker:
             if self.objective is not None and due and self.bound > self.reported_bound:
                 self.last_bound_report = now
                 self._report()
+            self._stop_if_proven()
+
+    def _stop_if_proven(self) -> None:
+        # Under the lock. A bound from outside a search (cover pricing) can prove
+        # the roster a search has just found: no search need go on.
+        if self.objective is not None and self.objective <= self.bound:
+            for solver in self.running:
+                solver.stop_search()
 
     def gap(self) -> float:
         with self.lock:
@@ -184,6 +204,8 @@ def _run(
     With ``give_up_s`` the search stops at that time if it has found no roster
     yet; with ``first_only`` at the first roster.
     """
+    if tracker.settled:
+        return None  # a roster found beside this search is proven optimal
     solver = cp_model.CpSolver()
     config.apply(solver, time_limit_s=time_limit_s, workers=workers)
     solver.parameters.stop_after_first_solution = first_only
@@ -203,9 +225,13 @@ def _run(
         timer = threading.Timer(give_up_s, give_up)
         timer.daemon = True
         timer.start()
+    with tracker.lock:
+        tracker.running.add(solver)
     try:
         status = solver.solve(model, callback)
     finally:
+        with tracker.lock:
+            tracker.running.discard(solver)
         if timer is not None:
             timer.cancel()
     if status not in OPTIMAL_OR_FEASIBLE:
@@ -382,11 +408,41 @@ def search(
     started: float,
 ) -> RosterSolution | None:
     """The best roster found within ``config``'s limits, or None when none was found."""
+    deadline = started + config.time_limit_s
+    tracker = _Tracker(progress, started)
+    pricing: PricingThread | None = None
+    if works_count(built.instance) < AGENT_LNS_MIN_WORKS and splits_by_agent(built):
+
+        def aside(objective: int, roster: Roster) -> None:
+            if tracker.objective is not None and objective >= tracker.objective:
+                return
+            found = complete(built, roster, config, tracker, time_limit_s=COMPLETION_MIN_S)
+            if found is not None:
+                with tracker.lock:
+                    tracker.aside = found
+
+        pricing = PricingThread(
+            built, deadline, lambda bound: tracker.new_bound(bound, final=True), aside
+        )
+        pricing.start()
+    try:
+        return _search(built, config, tracker, hint, deadline, started)
+    finally:
+        if pricing is not None:
+            pricing.finish()
+
+
+def _search(
+    built: BuiltModel,
+    config: SolverConfig,
+    tracker: _Tracker,
+    hint: Mapping[tuple[AgentId, int], ShiftId] | None,
+    deadline: float,
+    started: float,
+) -> RosterSolution | None:
     from rostering.roster.model import add_hint, pattern_hint
 
     inst = built.instance
-    deadline = started + config.time_limit_s
-    tracker = _Tracker(progress, started)
 
     def left() -> float:
         return deadline - time.perf_counter()
@@ -525,6 +581,9 @@ def _finish(
 ) -> RosterSolution | None:
     from rostering.roster.model import extract_solution
 
+    aside = tracker.aside
+    if aside is not None and (best is None or aside.objective < best.objective):
+        best, proven = aside, False
     if best is None:
         return None
     done = proven or best.objective <= tracker.bound
