@@ -8,7 +8,12 @@ import pytest
 from ortools.sat.python import cp_model
 
 from rostering.roster import search as search_module
-from rostering.roster.curtois import load_instance, parse_instance
+from rostering.roster.curtois import (
+    benchmark_objective,
+    benchmark_violations,
+    load_instance,
+    parse_instance,
+)
 from rostering.roster.model import SolverConfig, build_model, solve
 from rostering.roster.pricing import CoverPricing, PricingThread, splits_by_agent
 from rostering.roster.rules.common import SCALE
@@ -129,3 +134,51 @@ def test_the_pricing_bound_proves_the_roster_the_search_finds(
     assert solution.status is SolveStatus.OPTIMAL
     assert solution.objective == 1500
     assert max(bounds) == 1500 * SCALE
+
+
+def test_the_roster_of_priced_columns_is_a_real_roster_at_its_objective() -> None:
+    # On this instance the best mix of priced rosters is an optimal roster (1,503,
+    # the bound): that roster, read back, breaks no rule and costs what it says.
+    text = generated_text(14, 6, seed=2)
+    inst = parse_instance(text, name="small")
+    pricing = CoverPricing(build_model(inst))
+    bound = pricing.run(deadline=time.perf_counter() + 60, on_bound=lambda _: None)
+    found = pricing.restricted_roster(10)
+    assert found is not None
+    objective, roster = found
+    assert objective == bound == 1503 * SCALE
+    assert benchmark_violations(inst, roster) == []
+    assert benchmark_objective(inst, roster) == 1503
+    assert {agent for agent, _ in roster} == {a.id for a in inst.agents}
+
+
+def test_the_search_keeps_the_priced_roster_when_it_is_better(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rosters: list[int] = []
+
+    class Spy(PricingThread):
+        def __init__(self, built, deadline, on_bound, on_roster):  # type: ignore[no-untyped-def]
+            def record(objective: int, roster: dict[object, object]) -> None:
+                rosters.append(objective)
+                on_roster(objective, roster)
+
+            super().__init__(built, deadline, on_bound, record)
+
+    monkeypatch.setattr(search_module, "PricingThread", Spy)
+
+    def finds_nothing(built, config, tracker, time_limit_s, **kwargs):  # type: ignore[no-untyped-def]
+        # A whole-model search that finds no roster: it waits for the time limit,
+        # or for a roster found beside it to be proven optimal.
+        ends = time.perf_counter() + time_limit_s
+        while time.perf_counter() < ends and not tracker.settled:
+            time.sleep(0.05)
+
+    monkeypatch.setattr(search_module, "_run_whole", finds_nothing)
+    inst = parse_instance(generated_text(14, 6, seed=2), name="small")
+    solution = solve(inst, SolverConfig(time_limit_s=20, workers=2))
+    assert rosters == [1503 * SCALE]
+    assert solution.status is SolveStatus.OPTIMAL
+    assert solution.objective == 1503
+    schedule = {(x.agent, x.day): x.shift for x in solution.assignments}
+    assert benchmark_objective(inst, schedule) == 1503

@@ -429,9 +429,12 @@ def search(
     if works_count(built.instance) < PRICING_MAX_WORKS and splits_by_agent(built):
 
         def aside(objective: int, roster: Roster) -> None:
-            if tracker.objective is not None and objective >= tracker.objective:
+            left = deadline - time.perf_counter()
+            if left <= 0 or (tracker.objective is not None and objective >= tracker.objective):
                 return
-            found = complete(built, roster, config, tracker, time_limit_s=COMPLETION_MIN_S)
+            found = complete(
+                built, roster, config, tracker, time_limit_s=min(COMPLETION_MIN_S, left)
+            )
             if found is not None:
                 with tracker.lock:
                     tracker.aside = found
