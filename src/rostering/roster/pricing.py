@@ -6,7 +6,7 @@ shift type), the roster problem splits into one problem per agent, joined
 only by the cover rows. Its linear relaxation over each agent's whole set of
 feasible rosters (the Dantzig-Wolfe master) is far stronger than the one
 CP-SAT builds from the constraints: on Curtois & Qu instance 10 it is the
-optimum, 4,631, where CP-SAT's own bound stays below 4,630 after 60 s.
+optimum, 4,631, where CP-SAT's own bound ended at 4,626 after 60 s.
 
 The bound is found by column generation:
 
