@@ -137,7 +137,10 @@ class _Tracker:
     def settled(self) -> bool:
         """Whether the best roster found is proven optimal: no search need start."""
         with self.lock:
-            return self.objective is not None and self.objective <= self.bound
+            return self._proven()
+
+    def _proven(self) -> bool:  # under the lock
+        return self.objective is not None and self.objective <= self.bound
 
     def solution(self, objective: int) -> None:
         with self.lock:
@@ -162,7 +165,7 @@ class _Tracker:
     def _stop_if_proven(self) -> None:
         # Under the lock. A bound from outside a search (cover pricing) can prove
         # the roster a search has just found: no search need go on.
-        if self.objective is not None and self.objective <= self.bound:
+        if self._proven():
             for solver in self.running:
                 solver.stop_search()
 
