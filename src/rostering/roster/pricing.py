@@ -45,7 +45,7 @@ from scipy.sparse import coo_matrix
 
 from rostering.roster.agentwise import Roster, agents_instance, agentwise_applies
 from rostering.roster.rules.common import int_weight
-from rostering.roster.rules.contract import CONTRACT_RULES, DayCoverRule
+from rostering.roster.rules.contract import CONTRACT_RULES
 from rostering.roster.rules.stretches import WorkStretches
 
 if TYPE_CHECKING:
@@ -62,7 +62,8 @@ PRICING_S = 10.0
 RESTRICTED_S = 2.0
 """Time limit of the roster made of known columns, once the bound rises no more."""
 
-_AGENT_LOCAL = {*CONTRACT_RULES, WorkStretches} - {DayCoverRule}
+_SPLITTABLE = {*CONTRACT_RULES, WorkStretches}
+"""Rule families of one agent each, and the day cover that joins them."""
 
 
 @dataclass
@@ -157,10 +158,7 @@ def splits_by_agent(built: BuiltModel) -> bool:
     inst = built.instance
     if not inst.day_cover or not agentwise_applies(inst):
         return False
-    return all(
-        type(rule) in _AGENT_LOCAL or isinstance(rule, DayCoverRule) or not rule.applies(inst)
-        for rule in built.rules
-    )
+    return all(type(rule) in _SPLITTABLE or not rule.applies(inst) for rule in built.rules)
 
 
 class CoverPricing:
@@ -306,12 +304,13 @@ class CoverPricing:
             model.add(sum(staff) + under - over == int(m.required[r]))
             terms += [int(m.under_cost[r]) * under, int(m.over_cost[r]) * over]
         # Column costs hold each agent's share of the objective's constant.
-        model.minimize(sum(terms))
+        objective = sum(terms)
+        model.minimize(objective)
+        if self.best is not None:
+            model.add(objective >= self.best)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
-        if self.best is not None:
-            model.add(sum(terms) >= self.best)
         self._solver = solver
         if self.stop.is_set():
             return None
