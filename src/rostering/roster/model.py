@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -233,11 +233,14 @@ def roster_values(
 
 
 def fixed_copy(
-    built: BuiltModel, keep: Mapping[int, int], hint: list[int] | None = None
+    built: BuiltModel,
+    keep: Mapping[int, int],
+    hint: Sequence[int] | Mapping[int, int] | None = None,
 ) -> cp_model.CpModel:
     """A copy of the model with the variables in ``keep`` (index -> value) fixed.
 
-    ``hint`` (a value per variable) replaces the hints of the copy.
+    ``hint`` (a value per variable, or index -> value for some) replaces the
+    hints of the copy.
     """
     clone = built.model.clone()
     proto = clone.proto
@@ -246,7 +249,10 @@ def fixed_copy(
         domain.clear()
         domain.extend([value, value])
     clone.clear_hints()  # type: ignore[no-untyped-call]
-    if hint is not None:
+    if isinstance(hint, Mapping):
+        proto.solution_hint.vars.extend(hint.keys())
+        proto.solution_hint.values.extend(hint.values())
+    elif hint is not None:
         proto.solution_hint.vars.extend(range(len(hint)))
         proto.solution_hint.values.extend(hint)
     return clone
