@@ -136,32 +136,73 @@ def test_the_pricing_bound_proves_the_roster_the_search_finds(
     assert max(bounds) == 1500 * SCALE
 
 
-def test_the_roster_of_priced_columns_is_a_real_roster_at_its_objective() -> None:
-    # On this instance the best mix of priced rosters is an optimal roster (1,503,
-    # the bound): that roster, read back, breaks no rule and costs what it says.
-    text = generated_text(14, 6, seed=2)
-    inst = parse_instance(text, name="small")
-    pricing = CoverPricing(build_model(inst))
+def test_the_search_kept_to_priced_shifts_finds_a_real_roster_at_the_bound() -> None:
+    # On this instance the model kept to the shifts of the master's rosters holds
+    # an optimal roster (1,503, the bound): read back, it breaks no rule and costs
+    # what the model says.
+    inst = parse_instance(generated_text(14, 6, seed=2), name="small")
+    built = build_model(inst)
+    pricing = CoverPricing(built)
+    assert pricing.restricted_model() is None  # no master solved yet
     bound = pricing.run(deadline=time.perf_counter() + 60, on_bound=lambda _: None)
-    found = pricing.restricted_roster(10)
-    assert found is not None
-    objective, roster = found
-    assert objective == bound == 1503 * SCALE
+    assert bound == 1503 * SCALE
+    restricted = pricing.restricted_model()
+    assert restricted is not None
+    barred = sum(
+        1
+        for var in restricted.proto.variables
+        if list(var.domain) == [0, 0] and var.name.startswith("works")
+    )
+    assert barred > 0  # it is a restriction, not the whole model again
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 30
+    assert solver.solve(restricted) == cp_model.OPTIMAL
+    assert round(solver.objective_value) == bound
+    roster = built.vars.extract(solver)
     assert benchmark_violations(inst, roster) == []
     assert benchmark_objective(inst, roster) == 1503
-    assert {agent for agent, _ in roster} == {a.id for a in inst.agents}
+
+
+def test_each_roster_the_pricing_search_finds_is_a_column() -> None:
+    # Every roster met on the way to the cheapest joins the master, once: each is a
+    # roster of its agent's own model, counted in the cover rows it works, at its
+    # own cost (the agent's objective, without cover prices).
+    inst = parse_instance(generated_text(14, 5, seed=1), name="small")
+    built = build_model(inst)
+    pricing = CoverPricing(built)
+    pricing.run(deadline=time.perf_counter() + 60, on_bound=lambda _: None)
+    columns = pricing.master.columns
+    assert len({(c.agent, c.rows) for c in columns}) == len(columns)
+    for column in columns[:: max(1, len(columns) // 10)]:
+        agent = pricing.agents[column.agent]
+        fixed = agent.built.model.clone()
+        worked: list[int] = []
+        for (who, day, shift), var in agent.built.vars.items():
+            value = int(column.roster.get((who, day)) == shift)
+            fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
+            if value and (day, shift) in pricing.rows:
+                worked.append(pricing.rows[(day, shift)])
+        assert tuple(sorted(worked)) == column.rows
+        own = [fixed.get_int_var_from_proto_index(v) for v in agent.cost]
+        fixed.minimize(cp_model.LinearExpr.weighted_sum(own, list(agent.cost.values())))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        assert solver.solve(fixed) == cp_model.OPTIMAL
+        assert round(solver.objective_value) + agent.offset == column.cost
+    assert len(columns) > len(pricing.agents)
 
 
 def test_the_search_keeps_the_priced_roster_when_it_is_better(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    rosters: list[int] = []
+    searched: list[int] = []
 
     class Spy(PricingThread):
-        def __init__(self, built, deadline, on_bound, on_roster):  # type: ignore[no-untyped-def]
-            def record(objective: int, roster: dict[object, object]) -> None:
-                rosters.append(objective)
-                on_roster(objective, roster)
+        def __init__(self, built, deadline, on_bound, on_converged):  # type: ignore[no-untyped-def]
+            def record(model: cp_model.CpModel) -> None:
+                searched.append(len(model.proto.variables))
+                on_converged(model)
 
             super().__init__(built, deadline, on_bound, record)
 
@@ -177,8 +218,25 @@ def test_the_search_keeps_the_priced_roster_when_it_is_better(
     monkeypatch.setattr(search_module, "_run_whole", finds_nothing)
     inst = parse_instance(generated_text(14, 6, seed=2), name="small")
     solution = solve(inst, SolverConfig(time_limit_s=20, workers=2))
-    assert rosters == [1503 * SCALE]
+    assert len(searched) == 1
     assert solution.status is SolveStatus.OPTIMAL
     assert solution.objective == 1503
     schedule = {(x.agent, x.day): x.shift for x in solution.assignments}
     assert benchmark_objective(inst, schedule) == 1503
+
+
+def test_a_search_beside_an_ended_search_stops_and_none_starts() -> None:
+    class Search:
+        stopped = 0
+
+        def stop_search(self) -> None:
+            self.stopped += 1
+
+    tracker = _Tracker(None, time.perf_counter())
+    running = Search()
+    tracker.running.add(running)  # type: ignore[arg-type]
+    tracker.close()
+    assert running.stopped == 1
+    built = build_model(parse_instance(TINY, name="tiny"))
+    config = SolverConfig(time_limit_s=5, workers=1)
+    assert search_module._run(built.model, config, tracker, time_limit_s=5, workers=1) is None

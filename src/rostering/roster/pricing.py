@@ -95,6 +95,19 @@ class _Column:
 
 
 @dataclass
+class _Solution:
+    """The restricted master's optimum."""
+
+    value: float
+    prices: np.ndarray
+    """Dual of each cover row."""
+    agent_prices: np.ndarray
+    """Dual of each agent's one-roster row."""
+    weights: np.ndarray
+    """Weight of each column."""
+
+
+@dataclass
 class _Master:
     """The restricted master: known columns, deduplicated."""
 
@@ -120,11 +133,8 @@ class _Master:
             return True
         return False
 
-    def solve(self) -> tuple[float, np.ndarray, np.ndarray] | None:
-        """The master's value, the price of each cover row and the weight of each column.
-
-        None if HiGHS fails.
-        """
+    def solve(self) -> _Solution | None:
+        """The master's optimum, or None if HiGHS fails."""
         n_rows = len(self.required)
         n_cols = len(self.columns)
         entries_r: list[int] = []
@@ -156,11 +166,19 @@ class _Master:
         if res.status != 0:
             log.debug("master linear programme not solved: %s", res.message)
             return None
-        return (
-            float(res.fun),
-            np.asarray(res.eqlin.marginals[self.n_agents :]),
-            np.asarray(res.x[:n_cols]),
+        duals = np.asarray(res.eqlin.marginals)
+        return _Solution(
+            value=float(res.fun),
+            prices=duals[self.n_agents :],
+            agent_prices=duals[: self.n_agents],
+            weights=np.asarray(res.x[:n_cols]),
         )
+
+    def improves(self, column: _Column, solution: _Solution) -> bool:
+        """Whether ``column`` has a negative reduced cost at ``solution``'s duals."""
+        reduced = column.cost - solution.agent_prices[column.agent]
+        reduced -= float(solution.prices[list(column.rows)].sum())
+        return bool(reduced < -1e-6)
 
 
 def splits_by_agent(built: BuiltModel) -> bool:
@@ -235,8 +253,8 @@ class CoverPricing:
         """Every roster's objective is ``offset`` plus a multiple of this: bounds round up to it."""
         self.objective_offset = round(objective.offset)
         self.best: int | None = None
-        self.weights: np.ndarray | None = None
-        """Weight of each known column in the master's last solution."""
+        self.solution: _Solution | None = None
+        """The master's last optimum."""
         self.stop = threading.Event()
         self._solver: cp_model.CpSolver | None = None
 
@@ -262,8 +280,12 @@ class CoverPricing:
             total += min(0, under) * int(m.under_max[r]) + min(0, over) * int(m.over_max[r])
         return total
 
-    def _price(self, a: int, prices: np.ndarray, seconds: float) -> tuple[int, _Column | None]:
-        """Agent ``a``'s least priced cost (x PRICE_STEPS, a valid lower bound) and roster."""
+    def _price(self, a: int, prices: np.ndarray, seconds: float) -> tuple[int, list[_Column]]:
+        """Agent ``a``'s least priced cost (x PRICE_STEPS, a valid lower bound) and rosters.
+
+        The rosters are every one the search for the cheapest found on its way,
+        the cheapest last: more columns for the master at no extra cost.
+        """
         agent = self.agents[a]
         coef = {v: c * PRICE_STEPS for v, c in agent.cost.items()}
         for var, r in agent.rows:
@@ -280,8 +302,9 @@ class CoverPricing:
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
         self._solver = solver
         if self.stop.is_set():
-            return 0, None
-        status = solver.solve(model)
+            return 0, []
+        found = _Rosters(self, a)
+        status = solver.solve(model, found)
         if status == cp_model.INFEASIBLE:
             raise ValueError(f"agent {agent.built.instance.agents[0].id} has no feasible roster")
         offset = agent.offset * PRICE_STEPS
@@ -289,12 +312,7 @@ class CoverPricing:
             least = round(solver.objective_value) + offset
         else:
             least = math.ceil(solver.best_objective_bound - 1e-6) + offset
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return least, None
-        values = solver.response_proto.solution
-        cost = agent.offset + sum(c * values[v] for v, c in agent.cost.items())
-        rows = tuple(sorted(r for var, r in agent.rows if values[var]))
-        return least, _Column(a, cost, rows, agent.built.vars.extract(solver))
+        return least, found.columns
 
     def restricted_model(self) -> cp_model.CpModel | None:
         """The whole model kept to the shifts of the rosters the master uses.
@@ -307,9 +325,9 @@ class CoverPricing:
         """
         from rostering.roster.model import fixed_copy, roster_values
 
-        weights = self.weights
-        if weights is None:
+        if self.solution is None:
             return None
+        weights = self.solution.weights
         shifts: dict[tuple[AgentId, int], set[ShiftId]] = {}
         heaviest: dict[int, tuple[float, Roster]] = {}
         for col, weight in zip(self.master.columns, weights.tolist(), strict=False):
@@ -344,19 +362,21 @@ class CoverPricing:
         while not self.stop.is_set() and time.perf_counter() < deadline:
             prices = np.rint((smoothing * centre + (1 - smoothing) * lp_prices) * PRICE_STEPS)
             total = int(prices @ m.required) + self._slack_minimum(prices)
-            added = False
+            improving = False
             for a in range(len(self.agents)):
                 if self.stop.is_set():
                     return self.best
                 left = deadline - time.perf_counter()
                 if left <= 0:
                     return self.best
-                least, column = self._price(a, prices, min(PRICING_S, left))
+                least, columns = self._price(a, prices, min(PRICING_S, left))
                 if self.stop.is_set():
                     return self.best  # the round is cut short: its total is no bound
                 total += least
-                if column is not None:
-                    added |= m.add(column)
+                for column in columns:
+                    if m.add(column):
+                        last = self.solution
+                        improving |= last is None or m.improves(column, last)
             rounds += 1
             bound = self._round_up(-(-total // PRICE_STEPS))
             if self.best is None or bound > self.best:
@@ -366,16 +386,40 @@ class CoverPricing:
             solved = m.solve()
             if solved is None:
                 return self.best
-            value, lp_prices, self.weights = solved
-            log.debug("pricing round %d: master %.2f, bound %d", rounds, value, self.best)
-            if self.best >= self._round_up(value - 1e-6):
+            self.solution = solved
+            lp_prices = solved.prices
+            log.debug("pricing round %d: master %.2f, bound %d", rounds, solved.value, self.best)
+            if self.best >= self._round_up(solved.value - 1e-6):
                 break  # the master's value caps every bound still to come
-            if not added and smoothing == 0.0:
-                break  # converged: the master's duals price no new roster
-            # A round that found nothing new prices at the master's own duals next.
-            smoothing = SMOOTHING if added else 0.0
+            if not improving and smoothing == 0.0:
+                break  # converged: at the master's own duals no roster is cheaper
+            # Smoothed prices that find no roster the master's duals call cheaper
+            # (a mispricing) give way to those duals for the next round.
+            smoothing = SMOOTHING if improving else 0.0
         log.info("cover pricing: bound %s after %d rounds", self.best, rounds)
         return self.best
+
+
+class _Rosters(cp_model.CpSolverSolutionCallback):
+    """Each roster an agent's pricing search finds, as a column."""
+
+    def __init__(self, pricing: CoverPricing, a: int) -> None:
+        super().__init__()
+        self.agent = pricing.agents[a]
+        self.a = a
+        self.columns: list[_Column] = []
+
+    def on_solution_callback(self) -> None:
+        agent = self.agent
+        values = self.response_proto.solution
+        cost = agent.offset + sum(c * values[v] for v, c in agent.cost.items())
+        rows = tuple(sorted(r for var, r in agent.rows if values[var]))
+        roster = {
+            (who, day): shift
+            for (who, day, shift), var in agent.built.vars.items()
+            if values[var.index]
+        }
+        self.columns.append(_Column(self.a, cost, rows, roster))
 
 
 class PricingThread(threading.Thread):

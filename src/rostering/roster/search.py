@@ -471,11 +471,12 @@ def search(
         )
         pricing.start()
     try:
-        return _search(built, config, tracker, hint, deadline, started)
+        best, proven = _search(built, config, tracker, hint, deadline, started)
     finally:
         if pricing is not None:
             tracker.close()  # the search kept to priced shifts, if it runs
             pricing.finish()
+    return _finish(built, tracker, best, proven)
 
 
 def _search(
@@ -485,7 +486,7 @@ def _search(
     hint: Mapping[tuple[AgentId, int], ShiftId] | None,
     deadline: float,
     started: float,
-) -> RosterSolution | None:
+) -> tuple[Incumbent | None, bool]:
     from rostering.roster.model import add_hint, pattern_hint
 
     inst = built.instance
@@ -538,7 +539,7 @@ def _search(
             best = whole
     else:
         best, proven = _lns(built, config, tracker, best, deadline)
-    return _finish(built, tracker, best, proven)
+    return best, proven
 
 
 def _search_small(
@@ -547,7 +548,7 @@ def _search_small(
     tracker: _Tracker,
     hint: Mapping[tuple[AgentId, int], ShiftId] | None,
     deadline: float,
-) -> RosterSolution | None:
+) -> tuple[Incumbent | None, bool]:
     """A small model: the whole model, from the rotations, with a roster kept at the limit.
 
     The whole model is searched for the whole time, starting from the
@@ -594,7 +595,7 @@ def _search_small(
                 proven = again.optimal
                 if best is None or again.objective <= best.objective:
                     best = again
-    return _finish(built, tracker, best, proven)
+    return best, proven
 
 
 def _run_whole(
