@@ -15,7 +15,8 @@ The bound is found by column generation:
    HiGHS through SciPy). Its duals put a price on each (day, shift type).
 2. **Pricing.** Each agent's cheapest own roster at those prices, on a model
    of that agent alone from the same model builder (CP-SAT, solved exactly).
-   Each such roster joins the master.
+   Each such roster joins the master, and so does every roster that search
+   met on its way (on instance 10 the bound converges in 14 rounds, not 23).
 3. **Bound.** Every pricing round gives the Lagrangian bound
    ``price . required + sum of cover slack minima + sum over agents of their
    least priced cost``, valid whatever the prices. It is computed in integers
@@ -23,14 +24,18 @@ The bound is found by column generation:
    exact, never a floating-point estimate.
 
 Prices are smoothed towards the prices of the best bound so far (Wentges
-smoothing), which keeps the duals from swinging between rounds. The rounds
-stop when the master's value shows that no better whole-number bound can come.
+smoothing), which keeps the duals from swinging between rounds; when smoothed
+prices find no roster the master's own duals call cheaper (a mispricing),
+the next round prices at those duals. The rounds stop when the master's value
+shows that no better whole-number bound can come, or when no roster is cheaper
+at the master's duals.
 
 The master's last solution also says where good rosters lie: the shifts its
 agents' rosters work, day by day. :meth:`CoverPricing.restricted_model` keeps
 the whole model to those shifts, a search space small enough for CP-SAT to
 find the optimum of Curtois & Qu instance 10 (4,631, the bound, so proven) in
-a few seconds, where the whole model's search ends near 4,830 after 60 s.
+about 6 s on 2 workers, where the whole model's search ended at 4,830-5,039
+after 60 s, and the best known roster of instance 9 (439).
 """
 
 from __future__ import annotations
