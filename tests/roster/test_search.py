@@ -167,3 +167,29 @@ def test_small_model_without_a_roster_at_the_give_up_falls_back_to_the_construct
     report = validate(inst, solution)
     assert report.ok, report.hard
     assert report.objective == pytest.approx(solution.objective)
+
+
+def test_a_search_with_a_stall_time_stops_when_it_finds_nothing_better() -> None:
+    # Twelve pigeons, eleven holes, pigeons in one hole only if left out: leaving
+    # one out is best at once, but proving that no roster places all twelve is a
+    # pigeonhole proof CP-SAT does not finish in a second.
+    import time
+
+    from ortools.sat.python import cp_model
+
+    holes = 11
+    model = cp_model.CpModel()
+    hole = [model.new_int_var(0, holes - 1, f"hole {i}") for i in range(holes + 1)]
+    placed = [model.new_bool_var(f"placed {i}") for i in range(holes + 1)]
+    for i in range(holes + 1):
+        for j in range(i + 1, holes + 1):
+            model.add(hole[i] != hole[j]).only_enforce_if([placed[i], placed[j]])
+    model.minimize(holes + 1 - sum(placed))
+    config = SolverConfig(time_limit_s=30, workers=2)
+    tracker = search_module._Tracker(None, time.perf_counter())
+    unproven = search_module._run(model, config, tracker, time_limit_s=1, workers=2)
+    assert unproven is not None and unproven.objective == 1 and not unproven.optimal
+    started = time.perf_counter()
+    found = search_module._run(model, config, tracker, time_limit_s=30, workers=2, stall_s=0.5)
+    assert found is not None and found.objective == 1
+    assert time.perf_counter() - started < 10  # stopped by the stall, not the 30 s limit

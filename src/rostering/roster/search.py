@@ -102,6 +102,13 @@ bounds; at 10,584 (84 days, 50 agents, 6 shift types) it is neutral (412 against
 408, the same bound); at 44,226 (182 days, 100 agents, 8 shift types) a pricing round
 takes much of the limit and the CPU it takes costs the search: 3,767 against 2,544."""
 
+WATCH_TICK_S = 0.1
+"""How often a search with a give-up or stall time is looked at."""
+
+RESTRICTED_STALL_S = 3.0
+"""The search kept to priced shifts stops when it has found no better roster for this
+long (instance 9's longest wait between better rosters there was 1.7 s)."""
+
 RESTRICTED_S = 10.0
 """Time limit of the search kept to the shifts of the priced rosters (step 5): on
 Curtois & Qu instances 9 and 10 it finds 439 and 4,631 in about 6 s on 2 workers,
@@ -213,9 +220,12 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.tracker = tracker
         self.full = full
         self.found = 0
+        self.last = time.perf_counter()
+        """When the last roster was found."""
 
     def on_solution_callback(self) -> None:
         self.found += 1
+        self.last = time.perf_counter()
         if self.full:
             self.tracker.new_bound(self.best_objective_bound)
         self.tracker.solution(round(self.objective_value))
@@ -231,12 +241,14 @@ def _run(
     full: bool = False,
     linearization_level: int | None = None,
     give_up_s: float | None = None,
+    stall_s: float | None = None,
     first_only: bool = False,
 ) -> Incumbent | None:
     """Solve ``model``; only a ``full`` model's bound is a bound of the roster problem.
 
     With ``give_up_s`` the search stops at that time if it has found no roster
-    yet; with ``first_only`` at the first roster.
+    yet; with ``stall_s`` once it has found none better for that long; with
+    ``first_only`` at the first roster.
     """
     if tracker.settled:
         return None  # a roster found beside this search is proven optimal
@@ -249,27 +261,35 @@ def _run(
     # measurably changes CP-SAT's search on whole models (regional site: 320k
     # instead of 200k after 60 s).
     callback = _Callback(tracker, full=full)
-    timer: threading.Timer | None = None
-    if give_up_s is not None and give_up_s < time_limit_s:
-
-        def give_up() -> None:
-            if not callback.found:
-                solver.stop_search()
-
-        timer = threading.Timer(give_up_s, give_up)
-        timer.daemon = True
-        timer.start()
     with tracker.lock:
         if tracker.closed:
             return None  # the search this one ran beside has ended
         tracker.running.add(solver)
+    done = threading.Event()
+
+    def watch() -> None:
+        started = time.perf_counter()
+        while not done.wait(WATCH_TICK_S):
+            now = time.perf_counter()
+            if callback.found:
+                over = stall_s is not None and now - callback.last >= stall_s
+            else:
+                over = give_up_s is not None and now - started >= give_up_s
+            if over:
+                solver.stop_search()
+
+    watcher: threading.Thread | None = None
+    if (give_up_s is not None and give_up_s < time_limit_s) or stall_s is not None:
+        watcher = threading.Thread(target=watch, daemon=True, name="search-watch")
+        watcher.start()
     try:
         status = solver.solve(model, callback)
     finally:
+        done.set()
         with tracker.lock:
             tracker.running.discard(solver)
-        if timer is not None:
-            timer.cancel()
+        if watcher is not None:
+            watcher.join()
     if status not in OPTIMAL_OR_FEASIBLE:
         return None
     values = list(solver.response_proto.solution)
@@ -457,6 +477,7 @@ def search(
                 tracker,
                 time_limit_s=min(RESTRICTED_S, left),
                 workers=config.workers,
+                stall_s=RESTRICTED_STALL_S,
             )
             log.info(
                 "search kept to the priced rosters' shifts: %s",
