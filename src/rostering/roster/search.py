@@ -37,10 +37,11 @@
    beside every path above prices agents apart
    (:mod:`rostering.roster.pricing`): a lower bound far stronger than
    CP-SAT's own. Once that bound rises no more, the whole model kept to the
-   shifts of the rosters the pricing's master uses is searched for
-   :data:`RESTRICTED_S` (2 workers there, beside the search: the machine is
-   shared for that while). Any roster that meets the bound stops every
-   search under way.
+   shifts of the rosters the pricing's master uses is searched, with the
+   search's own number of workers beside it (the machine is shared for that
+   while), for at most :data:`RESTRICTED_S` and until
+   :data:`RESTRICTED_STALL_S` pass without a better roster. Any roster that
+   meets the bound stops every search under way.
 """
 
 from __future__ import annotations
