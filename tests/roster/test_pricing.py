@@ -93,16 +93,25 @@ def test_an_agent_without_a_roster_gives_no_bound() -> None:
     assert thread.bound is None
 
 
-def test_a_bound_from_outside_stops_a_search_it_proves() -> None:
-    class Search:
-        stopped = 0
+class _Search:
+    """A search under way, as the tracker sees it: something to stop."""
 
-        def stop_search(self) -> None:
-            self.stopped += 1
+    def __init__(self) -> None:
+        self.stopped = 0
 
+    def stop_search(self) -> None:
+        self.stopped += 1
+
+
+def tracker_with_a_search() -> tuple[_Tracker, _Search]:
     tracker = _Tracker(None, time.perf_counter())
-    running = Search()
+    running = _Search()
     tracker.running.add(running)  # type: ignore[arg-type]
+    return tracker, running
+
+
+def test_a_bound_from_outside_stops_a_search_it_proves() -> None:
+    tracker, running = tracker_with_a_search()
     tracker.solution(500)
     tracker.new_bound(400)
     assert running.stopped == 0
@@ -226,15 +235,7 @@ def test_the_search_keeps_the_priced_roster_when_it_is_better(
 
 
 def test_a_search_beside_an_ended_search_stops_and_none_starts() -> None:
-    class Search:
-        stopped = 0
-
-        def stop_search(self) -> None:
-            self.stopped += 1
-
-    tracker = _Tracker(None, time.perf_counter())
-    running = Search()
-    tracker.running.add(running)  # type: ignore[arg-type]
+    tracker, running = tracker_with_a_search()
     tracker.close()
     assert running.stopped == 1
     built = build_model(parse_instance(TINY, name="tiny"))
