@@ -422,12 +422,7 @@ class _Rosters(cp_model.CpSolverSolutionCallback):
         values = self.response_proto.solution
         cost = agent.offset + sum(c * values[v] for v, c in agent.cost.items())
         rows = tuple(sorted(r for var, r in agent.rows if values[var]))
-        roster = {
-            (who, day): shift
-            for (who, day, shift), var in agent.built.vars.items()
-            if values[var.index]
-        }
-        self.columns.append(_Column(self.a, cost, rows, roster))
+        self.columns.append(_Column(self.a, cost, rows, agent.built.vars.extract(self)))
 
 
 class PricingThread(threading.Thread):

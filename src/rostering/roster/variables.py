@@ -65,6 +65,9 @@ class RosterVars:
         """Every (agent, day, shift) variable."""
         return iter(self._work.items())
 
-    def extract(self, solver: cp_model.CpSolver) -> dict[tuple[AgentId, int], ShiftId]:
-        """The shift each agent works on each day in the solver's solution."""
+    def extract(
+        self, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback
+    ) -> dict[tuple[AgentId, int], ShiftId]:
+        """The shift each agent works on each day in the solver's solution (or the
+        solution a solution callback is called with)."""
         return {(a, d): s for (a, d, s), var in self._work.items() if solver.boolean_value(var)}
