@@ -56,10 +56,11 @@ from scipy.sparse import coo_matrix
 
 from rostering.roster.agentwise import Roster, agents_instance, agentwise_applies
 from rostering.roster.rules.common import int_weight
-from rostering.roster.rules.contract import CONTRACT_RULES
+from rostering.roster.rules.contract import CONTRACT_RULES, DayCoverRule
 from rostering.roster.rules.stretches import WorkStretches
 
 if TYPE_CHECKING:
+    from rostering.roster.instance import DayCover
     from rostering.roster.model import BuiltModel
     from rostering.types import AgentId, ShiftId
 
@@ -229,27 +230,26 @@ class CoverPricing:
             cost = {v: c for v, c in zip(objective.vars, objective.coeffs, strict=True) if c}
             self.agents.append(_Agent(sub, cost, round(objective.offset), rows))
             own_terms.update((t.rule, t.where, t.weight) for t in sub.terms)
+        cover_rules = {DayCoverRule.UNDER, DayCoverRule.OVER}
         full_terms = Counter(
-            (t.rule, t.where, t.weight) for t in built.terms if not t.rule.startswith("day cover")
+            (t.rule, t.where, t.weight) for t in built.terms if t.rule not in cover_rules
         )
         if own_terms != full_terms:
             raise ValueError(f"{inst.name}: the objective does not split by agent")
         staff = Counter((day, shift) for (_, day, shift), _ in built.vars.items())
         cover = inst.day_cover
+        # The cost of a missing or extra agent is read from the day-cover rule's own
+        # terms: a row with no such term costs nothing that way.
+        weights = {(t.rule, t.where): int_weight(t.weight) for t in built.terms}
+
+        def slack_cost(kind: str, row: DayCover) -> int:
+            return weights.get((kind, DayCoverRule.where(row.day, row.shift)), 0)
+
         self.master = _Master(
             n_agents=len(self.agents),
             required=np.array([row.required for row in cover], dtype=float),
-            under_cost=np.array(
-                [int_weight(row.weight_under) if row.required else 0 for row in cover],
-                dtype=float,
-            ),
-            over_cost=np.array(
-                [
-                    int_weight(row.weight_over) if staff[(row.day, row.shift)] > row.required else 0
-                    for row in cover
-                ],
-                dtype=float,
-            ),
+            under_cost=np.array([slack_cost(DayCoverRule.UNDER, r) for r in cover], dtype=float),
+            over_cost=np.array([slack_cost(DayCoverRule.OVER, r) for r in cover], dtype=float),
             under_max=np.array([row.required for row in cover], dtype=float),
             over_max=np.array(
                 [max(0, staff[(row.day, row.shift)] - row.required) for row in cover], dtype=float

@@ -480,6 +480,13 @@ class DayCoverRule(Rule):
     """
 
     name = "day cover"
+    UNDER = "day cover under"
+    OVER = "day cover over"
+
+    @staticmethod
+    def where(day: int, shift: ShiftId) -> str:
+        """Where a row's soft terms say they are: ``day 3 shift E``."""
+        return f"day {day} shift {shift}"
 
     def applies(self, instance: RosterInstance) -> bool:
         return bool(instance.day_cover)
@@ -492,7 +499,7 @@ class DayCoverRule(Rule):
         for row in inst.day_cover:
             eligible = v.eligible(row.shift)
             staff = [x for a in eligible if (x := v.works(a, row.day, row.shift)) is not None]
-            where = f"day {row.day} shift {row.shift}"
+            where = self.where(row.day, row.shift)
             under = m.new_int_var(0, row.required, f"under_cover(day={row.day}, shift={row.shift})")
             over = m.new_int_var(
                 0,
@@ -506,9 +513,9 @@ class DayCoverRule(Rule):
                 m.add(over == 0).only_enforce_if(short)
                 m.add(under == 0).only_enforce_if(short.Not())
             if row.weight_under and row.required:
-                terms.append(SoftTerm("day cover under", where, under, float(row.weight_under)))
+                terms.append(SoftTerm(self.UNDER, where, under, float(row.weight_under)))
             if row.weight_over and len(staff) > row.required:
-                terms.append(SoftTerm("day cover over", where, over, float(row.weight_over)))
+                terms.append(SoftTerm(self.OVER, where, over, float(row.weight_over)))
         return terms
 
 
