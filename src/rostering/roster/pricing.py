@@ -240,7 +240,9 @@ class CoverPricing:
         cover = inst.day_cover
         # The cost of a missing or extra agent is read from the day-cover rule's own
         # terms: a row with no such term costs nothing that way.
-        weights = {(t.rule, t.where): int_weight(t.weight) for t in built.terms}
+        weights = {
+            (t.rule, t.where): int_weight(t.weight) for t in built.terms if t.rule in cover_rules
+        }
 
         def slack_cost(kind: str, row: DayCover) -> int:
             return weights.get((kind, DayCoverRule.where(row.day, row.shift)), 0)

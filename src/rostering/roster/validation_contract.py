@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.roster.rules.contract import (
+    DayCoverRule,
     calendar_weeks,
     forbidden_pairs_by_rest,
     history_run,
@@ -192,12 +193,12 @@ def check_contract_rules(
         staffed[(day, shift_id)] += 1
     for row in instance.day_cover:
         n = staffed[(row.day, row.shift)]
-        where = f"day {row.day} shift {row.shift}"
+        where = DayCoverRule.where(row.day, row.shift)
         if n < row.required and row.weight_under:
             short = row.required - n
             out.append(
                 Violation(
-                    rule="day cover under",
+                    rule=DayCoverRule.UNDER,
                     where=where,
                     amount=short,
                     cost=float(short * row.weight_under),
@@ -207,7 +208,7 @@ def check_contract_rules(
             extra = n - row.required
             out.append(
                 Violation(
-                    rule="day cover over",
+                    rule=DayCoverRule.OVER,
                     where=where,
                     amount=extra,
                     cost=float(extra * row.weight_over),
