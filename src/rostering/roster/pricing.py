@@ -373,6 +373,7 @@ class CoverPricing:
             prices = np.rint((smoothing * centre + (1 - smoothing) * lp_prices) * PRICE_STEPS)
             total = int(prices @ m.required) + self._slack_minimum(prices)
             improving = False
+            last = self.solution  # the master's duals before this round's columns
             for a in range(len(self.agents)):
                 if self.stop.is_set():
                     return self.best
@@ -385,7 +386,6 @@ class CoverPricing:
                 total += least
                 for column in columns:
                     if m.add(column):
-                        last = self.solution
                         improving |= last is None or m.improves(column, last)
             rounds += 1
             bound = self._round_up(-(-total // PRICE_STEPS))
