@@ -24,7 +24,7 @@ from rostering.domain.shifts import DayType
 from rostering.errors import InputError
 from rostering.reports import theme
 from rostering.roster.instance import RosterInstance
-from rostering.roster.rules.cost import shift_pay
+from rostering.roster.pay import shift_pay
 from rostering.roster.solution import Assignment, RosterSolution
 
 log = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rostering.domain.patterns import PatternKind
 from rostering.roster.instance import RosterInstance
+from rostering.roster.pay import cost_lines
 from rostering.roster.rules.base import Assumption, Rule, RuleContext, SoftTerm
 from rostering.roster.rules.common import (
     SCALE,
@@ -43,7 +44,7 @@ from rostering.roster.rules.common import (
     shift_slots,
 )
 from rostering.roster.rules.contract import CONTRACT_RULES
-from rostering.roster.rules.cost import LABOUR, LabourCost, cost_lines
+from rostering.roster.rules.cost import LABOUR, LabourCost
 from rostering.roster.rules.coverage import Coverage, deferred_window, requirements
 from rostering.roster.rules.fairness import Fairness
 from rostering.roster.rules.floor import Floor
@@ -58,6 +59,7 @@ from rostering.roster.rules.standby import (
 )
 from rostering.roster.rules.stretches import WorkStretches
 from rostering.roster.solution import (
+    MEAL,
     Allocation,
     Assignment,
     RosterSolution,
@@ -70,9 +72,6 @@ from rostering.roster.variables import RosterVars
 from rostering.types import AgentId, ChannelId, ShiftId
 
 log = logging.getLogger(__name__)
-
-MEAL = "meal"
-"""Activity name of a slot spent at a meal."""
 
 
 class SolverConfig(BaseModel):
@@ -566,7 +565,6 @@ def extract_solution(
 
 
 __all__ = [
-    "MEAL",
     "BuiltModel",
     "Progress",
     "ProgressFn",

@@ -29,6 +29,17 @@ pipe-separated; ``standby`` is empty, ``supervisor`` or ``backup``. This is the
 contract between the roster stage and the adherence stage.
 """
 
+MEAL = "meal"
+"""Activity name of a slot spent at a meal (see :class:`SlotActivity`)."""
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """How far ``objective`` may be above the best possible, as a share of it.
+
+    ``|objective - bound| / |objective|`` (0 when the roster is proven optimal).
+    """
+    return abs(objective - bound) / max(abs(objective), 1e-9)
+
 
 class SolveStatus(StrEnum):
     """What the solver could say about the roster."""
@@ -159,8 +170,7 @@ class RosterSolution(BaseModel):
         """Relative gap between objective and bound (0 when proven optimal)."""
         if self.objective is None or self.best_bound is None:
             return None
-        denom = max(abs(self.objective), 1e-9)
-        return abs(self.objective - self.best_bound) / denom
+        return relative_gap(self.objective, self.best_bound)
 
     @property
     def labour_cost(self) -> float:

@@ -21,7 +21,7 @@ from rostering.domain.agents import Role
 from rostering.domain.patterns import PatternKind
 from rostering.domain.shifts import DayType
 from rostering.roster.instance import AgentSpec, RosterInstance
-from rostering.roster.model import MEAL
+from rostering.roster.pay import cost_lines, shift_pay
 from rostering.roster.rules.common import (
     SCALE,
     coverage_agents,
@@ -37,7 +37,6 @@ from rostering.roster.rules.common import (
     shift_slots,
     slot_label,
 )
-from rostering.roster.rules.cost import cost_lines, shift_pay
 from rostering.roster.rules.coverage import (
     FLOOR,
     LATE,
@@ -61,7 +60,7 @@ from rostering.roster.rules.standby import (
     on_duty_agents,
     required_managers,
 )
-from rostering.roster.solution import RosterSolution, Violation
+from rostering.roster.solution import MEAL, RosterSolution, Violation
 from rostering.roster.validation_contract import check_contract_rules
 from rostering.types import AgentId, ChannelId, ShiftId
 
