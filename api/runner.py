@@ -49,7 +49,7 @@ from rostering.domain.scenario import Scenario
 from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioError
 from rostering.pipeline import RunResult, run_scenario
 from rostering.reports.gantt import roster_gantt
-from rostering.roster.model import Progress, SolverConfig
+from rostering.roster.config import Progress, SolverConfig
 from rostering.whatif import outcome_of
 
 log = logging.getLogger(__name__)

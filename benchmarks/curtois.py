@@ -36,6 +36,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from rostering.domain.shifts import DayType
+from rostering.roster.config import SolverConfig
 from rostering.roster.curtois import (
     START,
     benchmark_objective,
@@ -51,8 +52,9 @@ from rostering.roster.instance import (
     ShiftType,
     Weights,
 )
-from rostering.roster.model import SolverConfig, build_model, solve
+from rostering.roster.model import build_model
 from rostering.roster.rules.common import SCALE
+from rostering.roster.solver import solve
 from rostering.types import AgentId, ShiftId
 
 ROOT = Path(__file__).resolve().parents[1]

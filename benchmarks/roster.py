@@ -33,6 +33,7 @@ from rostering.domain.patterns import PatternKind  # noqa: E402
 from rostering.domain.pay import PayRules  # noqa: E402
 from rostering.domain.shifts import DayType  # noqa: E402
 from rostering.domain.standby import StandbyRules  # noqa: E402
+from rostering.roster.config import Progress, SolverConfig  # noqa: E402
 from rostering.roster.instance import (  # noqa: E402
     AgentSpec,
     ChannelSpec,
@@ -41,7 +42,7 @@ from rostering.roster.instance import (  # noqa: E402
     ShiftType,
     Weights,
 )
-from rostering.roster.model import Progress, SolverConfig, solve  # noqa: E402
+from rostering.roster.solver import solve  # noqa: E402
 from rostering.roster.validation import validate  # noqa: E402
 from rostering.types import AgentId, ChannelId, ShiftId  # noqa: E402
 

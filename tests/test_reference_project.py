@@ -11,7 +11,8 @@ from rostering.domain import DayType
 from rostering.io import load_scenario
 from rostering.pipeline import check_adherence, roster_table, run_scenario, size_scenario
 from rostering.roster.compile import compile_instance
-from rostering.roster.model import SolverConfig, solve
+from rostering.roster.config import SolverConfig
+from rostering.roster.solver import solve
 from rostering.roster.validation import validate
 
 REST_DAYS = {dt.date(2026, 10, d) for d in (1, 2, 3, 4, 5, 6, 7, 11)}

@@ -55,8 +55,8 @@ if TYPE_CHECKING:
         size_scenario,
         write_outputs,
     )
+    from rostering.roster.config import SolverConfig
     from rostering.roster.instance import RosterInstance
-    from rostering.roster.model import SolverConfig
     from rostering.roster.solution import RosterSolution
     from rostering.roster.validation import validate as validate_roster
     from rostering.whatif import WhatIf, apply_whatif

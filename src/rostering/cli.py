@@ -85,7 +85,7 @@ def solve(
     _setup_logging(verbose)
     from rostering.io import load_scenario
     from rostering.pipeline import run_scenario, write_outputs
-    from rostering.roster.model import Progress, SolverConfig
+    from rostering.roster.config import Progress, SolverConfig
 
     try:
         scenario = load_scenario(scenario_dir)

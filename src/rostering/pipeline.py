@@ -30,9 +30,10 @@ from rostering.adherence import (
 from rostering.demand import DEMAND_COLUMNS, build_demand
 from rostering.domain.scenario import Scenario
 from rostering.roster.compile import compile_instance
+from rostering.roster.config import Progress, SolverConfig
 from rostering.roster.instance import RosterInstance
-from rostering.roster.model import Progress, SolverConfig, solve
 from rostering.roster.solution import ROSTER_COLUMNS, RosterSolution, SolveStatus
+from rostering.roster.solver import solve
 from rostering.roster.validation import ValidationReport, validate
 from rostering.sizing import predict_kpis, size_requirements
 

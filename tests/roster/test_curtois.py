@@ -16,15 +16,16 @@ from rostering.roster.agentwise import (
     agentwise_roster,
     improve_by_agents,
 )
+from rostering.roster.config import SolverConfig
 from rostering.roster.curtois import (
     benchmark_objective,
     benchmark_violations,
     load_instance,
     parse_instance,
 )
-from rostering.roster.model import SolverConfig, solve
 from rostering.roster.rules.common import SCALE
 from rostering.roster.solution import SolveStatus
+from rostering.roster.solver import solve
 from rostering.types import AgentId, ShiftId
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "curtois" / "txt"

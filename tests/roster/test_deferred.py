@@ -7,11 +7,13 @@ import random
 import pytest
 from ortools.sat.python import cp_model
 
+from rostering.roster.config import SolverConfig
 from rostering.roster.instance import ChannelSpec, IntervalNeed, RosterInstance, Weights
-from rostering.roster.model import SolverConfig, build_model, extract_solution, solve
+from rostering.roster.model import build_model, extract_solution
 from rostering.roster.rules.common import SCALE
 from rostering.roster.rules.coverage import LATE, SURPLUS, deferred_amounts
 from rostering.roster.solution import RosterSolution, SolveStatus
+from rostering.roster.solver import solve
 from rostering.roster.validation import validate
 from rostering.types import ChannelId, ShiftId
 

@@ -9,8 +9,10 @@ from ortools.sat.python import cp_model
 
 import rostering.roster as roster
 from rostering.domain.shifts import DayType
-from rostering.roster.model import Progress, SolverConfig, build_model, solve
+from rostering.roster.config import Progress, SolverConfig
+from rostering.roster.model import build_model
 from rostering.roster.solution import SolveStatus
+from rostering.roster.solver import solve
 from rostering.roster.validation import validate
 from rostering.types import AgentId, ShiftId
 

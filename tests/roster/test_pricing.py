@@ -8,17 +8,19 @@ import pytest
 from ortools.sat.python import cp_model
 
 from rostering.roster import search as search_module
+from rostering.roster.config import SolverConfig
 from rostering.roster.curtois import (
     benchmark_objective,
     benchmark_violations,
     load_instance,
     parse_instance,
 )
-from rostering.roster.model import SolverConfig, build_model, solve
+from rostering.roster.model import build_model
 from rostering.roster.pricing import CoverPricing, PricingThread, splits_by_agent
 from rostering.roster.rules.common import SCALE
 from rostering.roster.search import _Tracker
 from rostering.roster.solution import SolveStatus
+from rostering.roster.solver import solve
 
 from .factories import reference_instance
 from .test_curtois import DATA, TINY, generated_text, needs_data

@@ -12,9 +12,10 @@ from rostering.domain.agents import Role
 from rostering.domain.channels import ChannelKind
 from rostering.domain.patterns import PatternKind
 from rostering.domain.standby import StandbyRules
+from rostering.roster.config import SolverConfig
 from rostering.roster.instance import ChannelSpec, IntervalNeed, RosterInstance, Weights
-from rostering.roster.model import SolverConfig, solve
 from rostering.roster.solution import SolveStatus
+from rostering.roster.solver import solve
 from rostering.roster.validation import validate
 from rostering.types import ChannelId
 

@@ -8,12 +8,13 @@ from rostering.domain.agents import Role
 from rostering.domain.patterns import PatternKind
 from rostering.domain.shifts import DayType
 from rostering.domain.standby import StandbyRules
+from rostering.roster.config import SolverConfig
 from rostering.roster.instance import ChannelSpec, RosterInstance, ShiftType, Weights
-from rostering.roster.model import SolverConfig, solve
 from rostering.roster.rules.common import can_work, coverage_agents, serves, shift_slots
 from rostering.roster.rules.coverage import floor_gap, staffable
 from rostering.roster.rules.standby import backups_needed
 from rostering.roster.solution import RosterSolution, SolveStatus
+from rostering.roster.solver import solve
 from rostering.roster.validation import validate
 from rostering.types import ShiftId
 

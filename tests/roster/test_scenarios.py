@@ -9,9 +9,10 @@ import pytest
 from rostering.demand import build_demand
 from rostering.io import load_scenario
 from rostering.roster.compile import compile_instance
+from rostering.roster.config import SolverConfig
 from rostering.roster.instance import RosterInstance
-from rostering.roster.model import SolverConfig, solve
 from rostering.roster.solution import SolveStatus
+from rostering.roster.solver import solve
 from rostering.roster.validation import validate
 from rostering.sizing import size_requirements
 

@@ -6,12 +6,14 @@ import pytest
 
 from rostering.domain.patterns import PatternKind
 from rostering.roster import search as search_module
+from rostering.roster.config import Progress, SolverConfig
 from rostering.roster.heuristic import greedy_roster, working_days
 from rostering.roster.instance import RosterInstance, Weights
-from rostering.roster.model import Progress, SolverConfig, build_model, solve
+from rostering.roster.model import build_model
 from rostering.roster.rules.common import five_two_targets
 from rostering.roster.search import variable_days
 from rostering.roster.solution import SolveStatus
+from rostering.roster.solver import solve
 from rostering.roster.validation import validate
 from rostering.types import AgentId
 

@@ -6,6 +6,7 @@ named conflicting rules); ``validate`` re-checks any roster without the solver.
 """
 
 from rostering.roster.compile import compile_instance
+from rostering.roster.config import Progress, SolverConfig
 from rostering.roster.explain import explain_conflicts
 from rostering.roster.instance import (
     AgentSpec,
@@ -18,7 +19,7 @@ from rostering.roster.instance import (
     ShiftType,
     Weights,
 )
-from rostering.roster.model import BuiltModel, Progress, SolverConfig, build_model, solve
+from rostering.roster.model import BuiltModel, build_model
 from rostering.roster.solution import (
     Allocation,
     Assignment,
@@ -30,6 +31,7 @@ from rostering.roster.solution import (
     StandbyDuty,
     Violation,
 )
+from rostering.roster.solver import solve
 from rostering.roster.validation import ValidationReport, validate
 
 __all__ = [

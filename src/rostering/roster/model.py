@@ -17,15 +17,14 @@ met. An infeasible instance comes back with the named conflicting rules.
 from __future__ import annotations
 
 import logging
-import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
-from pydantic import BaseModel, ConfigDict, Field
 
 from rostering.domain.patterns import PatternKind
+from rostering.roster.config import Progress, ProgressFn, SolverConfig
 from rostering.roster.instance import RosterInstance
 from rostering.roster.pay import cost_lines
 from rostering.roster.rules.base import Assumption, Rule, RuleContext, SoftTerm
@@ -72,62 +71,6 @@ from rostering.roster.variables import RosterVars
 from rostering.types import AgentId, ChannelId, ShiftId
 
 log = logging.getLogger(__name__)
-
-
-class SolverConfig(BaseModel):
-    """How long and how hard CP-SAT searches. Copied onto ``solver.parameters``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    time_limit_s: float = Field(30.0, gt=0, description="Wall-clock limit of the search.")
-    workers: int = Field(2, ge=1, description="Parallel search workers.")
-    relative_gap: float = Field(
-        0.0, ge=0, description="Stop when (objective - bound) / objective is at most this."
-    )
-    seed: int = Field(0, ge=0, description="Random seed, for repeatable runs.")
-    log: bool = Field(False, description="Let CP-SAT log its search.")
-    subsolvers: list[str] = Field(
-        default_factory=list,
-        description="When set, the CP-SAT full-problem workers to run instead of the default "
-        "portfolio (e.g. ['max_lp'], whose full linear relaxation proves much stronger "
-        "bounds on benchmark rosters).",
-    )
-
-    def apply(
-        self,
-        solver: cp_model.CpSolver,
-        *,
-        time_limit_s: float | None = None,
-        workers: int | None = None,
-    ) -> None:
-        """Copy every field onto the solver's parameters (a part of the search may
-        be given its own ``time_limit_s`` and ``workers``)."""
-        params = solver.parameters
-        params.max_time_in_seconds = max(
-            0.05, self.time_limit_s if time_limit_s is None else time_limit_s
-        )
-        params.num_workers = max(1, self.workers if workers is None else workers)
-        params.relative_gap_limit = self.relative_gap
-        params.random_seed = self.seed
-        params.log_search_progress = self.log
-        params.subsolvers.extend(self.subsolvers)
-
-
-class Progress(BaseModel):
-    """The search so far: best objective, best bound, time, rosters found.
-
-    Reported with every better roster and every better bound of the full model.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    objective: float = Field(description="Objective of the best roster so far.")
-    bound: float = Field(description="Best lower bound of the objective (0 before any).")
-    elapsed_s: float = Field(description="Seconds since solve() was called.")
-    solutions: int = Field(description="Better rosters found so far.")
-
-
-ProgressFn = Callable[[Progress], None]
 
 
 @dataclass
@@ -203,7 +146,7 @@ def _set_objective(model: cp_model.CpModel, terms: list[SoftTerm]) -> None:
     model.minimize(cp_model.LinearExpr.weighted_sum(exprs, coefs) + offset)
 
 
-def _status(code: cp_model.CpSolverStatus) -> SolveStatus:
+def solver_status(code: cp_model.CpSolverStatus) -> SolveStatus:
     if code == cp_model.OPTIMAL:
         return SolveStatus.OPTIMAL
     if code == cp_model.FEASIBLE:
@@ -291,64 +234,6 @@ def pattern_hint(instance: RosterInstance) -> dict[tuple[AgentId, int], ShiftId]
             if open_shifts and (agent.id, d) not in hint:
                 hint[(agent.id, d)] = open_shifts[(i + d // 7) % len(open_shifts)]
     return hint
-
-
-def solve(
-    instance: RosterInstance,
-    config: SolverConfig | None = None,
-    *,
-    progress: ProgressFn | None = None,
-    hint: Mapping[tuple[AgentId, int], ShiftId] | None = None,
-) -> RosterSolution:
-    """Solve ``instance``: the best roster found within the limits, or the conflicts.
-
-    The search (see :mod:`rostering.roster.search`) starts from ``hint``
-    (agent, day) -> shift when given, else from the constructive roster of
-    :func:`rostering.roster.heuristic.greedy_roster`, which is completed and
-    reported first; small models are then solved whole, large ones improved by
-    large-neighbourhood search while the full model supplies the bound. A time
-    limit returns the best roster found so far (status FEASIBLE). When the hard
-    rules cannot all hold, the solution has status INFEASIBLE and ``conflicts``
-    names the rules that clash, in planner words.
-    """
-    from rostering.roster.search import search
-
-    config = config or SolverConfig()
-    started = time.perf_counter()
-    built = build_model(instance)
-    solution = search(built, config, progress=progress, hint=hint, started=started)
-    if solution is None:
-        solution = _no_roster(built, config)
-    solution.wall_time_s = time.perf_counter() - started
-    log.info(
-        "roster %s: %s in %.2fs (objective %s, bound %s)",
-        instance.name,
-        solution.status.value,
-        solution.wall_time_s,
-        solution.objective,
-        solution.best_bound,
-    )
-    return solution
-
-
-def _no_roster(built: BuiltModel, config: SolverConfig) -> RosterSolution:
-    """No roster within the limits: prove infeasibility and explain it, or say unknown."""
-    instance = built.instance
-    solver = cp_model.CpSolver()
-    config.apply(solver)
-    solver.parameters.max_time_in_seconds = min(config.time_limit_s, 30.0)
-    model = built.model.clone()
-    model.clear_objective()  # type: ignore[no-untyped-call]
-    status = _status(solver.solve(model))
-    if status is not SolveStatus.INFEASIBLE:
-        return RosterSolution(instance=instance.name, status=SolveStatus.UNKNOWN)
-    from rostering.roster.explain import explain_conflicts
-
-    return RosterSolution(
-        instance=instance.name,
-        status=SolveStatus.INFEASIBLE,
-        conflicts=explain_conflicts(instance, time_limit_s=min(config.time_limit_s, 30.0)),
-    )
 
 
 # --------------------------------------------------------------------------- extraction
@@ -573,5 +458,5 @@ __all__ = [
     "build_model",
     "extract_solution",
     "pattern_hint",
-    "solve",
+    "solver_status",
 ]
