@@ -43,6 +43,7 @@ from rostering.roster.curtois import (
     benchmark_violations,
     load_instance,
 )
+from rostering.roster.facts import SCALE
 from rostering.roster.instance import (
     AgentSpec,
     Contract,
@@ -53,7 +54,6 @@ from rostering.roster.instance import (
     Weights,
 )
 from rostering.roster.model import build_model
-from rostering.roster.rules.common import SCALE
 from rostering.roster.solver import solve
 from rostering.types import AgentId, ShiftId
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from rostering.domain.shifts import DayType
+from rostering.roster.facts import SCALE, weekends
 from rostering.roster.instance import (
     AgentSpec,
     Contract,
@@ -28,7 +29,6 @@ from rostering.roster.instance import (
     Weights,
 )
 from rostering.roster.model import build_model
-from rostering.roster.rules.common import SCALE
 from rostering.roster.rules.contract import (
     CONTRACT_RULES,
     ConsecutiveDaysOff,
@@ -41,7 +41,6 @@ from rostering.roster.rules.contract import (
     ShiftTypeLimits,
     WeekendLimit,
     WorkloadLimits,
-    weekends,
 )
 from rostering.roster.validation_contract import check_contract_rules
 from rostering.types import AgentId, ShiftId

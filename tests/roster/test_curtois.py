@@ -23,7 +23,7 @@ from rostering.roster.curtois import (
     load_instance,
     parse_instance,
 )
-from rostering.roster.rules.common import SCALE
+from rostering.roster.facts import SCALE
 from rostering.roster.solution import SolveStatus
 from rostering.roster.solver import solve
 from rostering.types import AgentId, ShiftId

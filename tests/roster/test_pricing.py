@@ -15,9 +15,9 @@ from rostering.roster.curtois import (
     load_instance,
     parse_instance,
 )
+from rostering.roster.facts import SCALE
 from rostering.roster.model import build_model
 from rostering.roster.pricing import CoverPricing, PricingThread, splits_by_agent
-from rostering.roster.rules.common import SCALE
 from rostering.roster.search import _Tracker
 from rostering.roster.solution import SolveStatus
 from rostering.roster.solver import solve

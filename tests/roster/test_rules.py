@@ -9,10 +9,10 @@ from rostering.domain.patterns import PatternKind
 from rostering.domain.shifts import DayType
 from rostering.domain.standby import StandbyRules
 from rostering.roster.config import SolverConfig
+from rostering.roster.cover import floor_gap, staffable
+from rostering.roster.duties import backups_needed
+from rostering.roster.facts import can_work, coverage_agents, serves, shift_slots
 from rostering.roster.instance import ChannelSpec, RosterInstance, ShiftType, Weights
-from rostering.roster.rules.common import can_work, coverage_agents, serves, shift_slots
-from rostering.roster.rules.coverage import floor_gap, staffable
-from rostering.roster.rules.standby import backups_needed
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate

@@ -7,10 +7,10 @@ import pytest
 from rostering.domain.patterns import PatternKind
 from rostering.roster import search as search_module
 from rostering.roster.config import Progress, SolverConfig
+from rostering.roster.facts import five_two_targets
 from rostering.roster.heuristic import greedy_roster, working_days
 from rostering.roster.instance import RosterInstance, Weights
 from rostering.roster.model import build_model
-from rostering.roster.rules.common import five_two_targets
 from rostering.roster.search import variable_days
 from rostering.roster.solution import SolveStatus
 from rostering.roster.solver import solve

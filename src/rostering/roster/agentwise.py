@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from rostering.roster.facts import follows_pattern
 from rostering.roster.instance import AgentSpec, RosterInstance
-from rostering.roster.rules.common import follows_pattern
 from rostering.types import AgentId, ShiftId
 
 if TYPE_CHECKING:

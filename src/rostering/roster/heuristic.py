@@ -29,20 +29,20 @@ from collections import defaultdict
 
 from rostering.domain.patterns import PatternKind
 from rostering.domain.shifts import DayType
-from rostering.roster.instance import AgentSpec, RosterInstance, ShiftType
-from rostering.roster.rules.common import (
+from rostering.roster.cover import deferred_window, requirements
+from rostering.roster.facts import (
     MINUTES_PER_DAY,
     can_work,
     excused_days,
     five_two_targets,
     follows_pattern,
+    history_run,
     meal_slots,
+    one_on_one_off_rota,
     serves,
     shift_slots,
 )
-from rostering.roster.rules.contract import history_run
-from rostering.roster.rules.coverage import deferred_window, requirements
-from rostering.roster.rules.patterns import one_on_one_off_rota
+from rostering.roster.instance import AgentSpec, RosterInstance, ShiftType
 from rostering.types import AgentId, ChannelId, ShiftId
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@
 rotation patterns, holidays, meals, coverage, standby, cost and fairness),
 lets each add its hard constraints and collects its soft terms; the
 objective is their weighted sum in integer fen (see
-:data:`rostering.roster.rules.common.SCALE`). :func:`solve` searches with a
+:data:`rostering.roster.facts.SCALE`). :func:`solve` searches with a
 :class:`SolverConfig` (a constructive first roster, then the whole model or
 large-neighbourhood search, see :mod:`rostering.roster.search`), reports
 progress, and turns the best roster found into a
@@ -25,10 +25,8 @@ from ortools.sat.python import cp_model
 
 from rostering.domain.patterns import PatternKind
 from rostering.roster.config import Progress, ProgressFn, SolverConfig
-from rostering.roster.instance import RosterInstance
-from rostering.roster.pay import cost_lines
-from rostering.roster.rules.base import Assumption, Rule, RuleContext, SoftTerm
-from rostering.roster.rules.common import (
+from rostering.roster.cover import deferred_window, requirements
+from rostering.roster.facts import (
     SCALE,
     can_work,
     coverage_agents,
@@ -39,23 +37,23 @@ from rostering.roster.rules.common import (
     local_time,
     meal_offsets,
     meal_slots,
+    one_on_one_off_rota,
     serves,
     shift_slots,
 )
+from rostering.roster.instance import RosterInstance
+from rostering.roster.pay import cost_lines
+from rostering.roster.planning import plan_backups, suggest_call_ins
+from rostering.roster.rules.base import Assumption, Rule, RuleContext, SoftTerm
 from rostering.roster.rules.contract import CONTRACT_RULES
 from rostering.roster.rules.cost import LABOUR, LabourCost
-from rostering.roster.rules.coverage import Coverage, deferred_window, requirements
+from rostering.roster.rules.coverage import Coverage
 from rostering.roster.rules.fairness import Fairness
 from rostering.roster.rules.floor import Floor
 from rostering.roster.rules.holidays import HOLIDAY_RULES
 from rostering.roster.rules.meals import Meals
-from rostering.roster.rules.patterns import PATTERN_RULES, one_on_one_off_rota
-from rostering.roster.rules.standby import (
-    ManagementRatio,
-    SupervisorStandby,
-    plan_backups,
-    suggest_call_ins,
-)
+from rostering.roster.rules.patterns import PATTERN_RULES
+from rostering.roster.rules.standby import ManagementRatio, SupervisorStandby
 from rostering.roster.rules.stretches import WorkStretches
 from rostering.roster.solution import (
     MEAL,

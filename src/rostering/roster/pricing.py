@@ -55,7 +55,7 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 
 from rostering.roster.agentwise import Roster, agents_instance, agentwise_applies
-from rostering.roster.rules.common import int_weight
+from rostering.roster.facts import int_weight
 from rostering.roster.rules.contract import CONTRACT_RULES, DayCoverRule
 from rostering.roster.rules.stretches import WorkStretches
 

@@ -63,10 +63,10 @@ from rostering.roster.agentwise import (
     agentwise_roster,
     improve_by_agents,
 )
+from rostering.roster.facts import SCALE, calendar_weeks, works_count
 from rostering.roster.heuristic import greedy_roster
 from rostering.roster.model import fixed_copy, roster_values
 from rostering.roster.pricing import PricingThread, splits_by_agent
-from rostering.roster.rules.common import SCALE, calendar_weeks, works_count
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.types import AgentId, ShiftId
 

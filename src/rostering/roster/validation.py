@@ -20,24 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rostering.domain.agents import Role
 from rostering.domain.patterns import PatternKind
 from rostering.domain.shifts import DayType
-from rostering.roster.instance import AgentSpec, RosterInstance
-from rostering.roster.pay import cost_lines, shift_pay
-from rostering.roster.rules.common import (
-    SCALE,
-    coverage_agents,
-    day_label,
-    excused_days,
-    five_two_targets,
-    follows_pattern,
-    int_weight,
-    local_time,
-    meal_offsets,
-    meal_slots,
-    serves,
-    shift_slots,
-    slot_label,
-)
-from rostering.roster.rules.coverage import (
+from rostering.roster.cover import (
     FLOOR,
     LATE,
     SHORTFALL,
@@ -49,17 +32,34 @@ from rostering.roster.rules.coverage import (
     requirements,
     worst_floor_gap,
 )
-from rostering.roster.rules.fairness import FAIRNESS, duty_count, fairness_measures
-from rostering.roster.rules.patterns import one_on_one_off_rota
-from rostering.roster.rules.standby import (
+from rostering.roster.duties import (
+    FAIRNESS,
     MANAGEMENT_RATIO,
-    backup_shortage,
-    backups_for_day,
-    can_be_on_call,
     can_stand_by,
+    duty_count,
+    fairness_measures,
     on_duty_agents,
     required_managers,
 )
+from rostering.roster.facts import (
+    SCALE,
+    coverage_agents,
+    day_label,
+    excused_days,
+    five_two_targets,
+    follows_pattern,
+    int_weight,
+    local_time,
+    meal_offsets,
+    meal_slots,
+    one_on_one_off_rota,
+    serves,
+    shift_slots,
+    slot_label,
+)
+from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.pay import cost_lines, shift_pay
+from rostering.roster.planning import backup_shortage, backups_for_day, can_be_on_call
 from rostering.roster.solution import MEAL, RosterSolution, Violation
 from rostering.roster.validation_contract import check_contract_rules
 from rostering.types import AgentId, ChannelId, ShiftId

@@ -12,14 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
+from rostering.roster.facts import calendar_weeks, forbidden_pairs_by_rest, history_run, weekends
 from rostering.roster.instance import AgentSpec, RosterInstance
-from rostering.roster.rules.contract import (
-    DayCoverRule,
-    calendar_weeks,
-    forbidden_pairs_by_rest,
-    history_run,
-    weekends,
-)
+from rostering.roster.rules.contract import DayCoverRule
 from rostering.roster.solution import Violation
 from rostering.types import AgentId, ShiftId
 
@@ -98,7 +93,7 @@ def _check_agent(
     if c.max_total_minutes is not None and total > c.max_total_minutes:
         out.append(_hard("workload", f"{agent.id} total minutes", total - c.max_total_minutes))
     if c.max_minutes_per_week is not None:
-        for week in calendar_weeks(instance):
+        for week in (w.days for w in calendar_weeks(instance)):
             minutes = sum(length[shifts[d]] for d in week if d in shifts)
             if minutes > c.max_minutes_per_week:
                 out.append(

@@ -25,71 +25,12 @@ from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
+from rostering.roster.facts import calendar_weeks, forbidden_pairs_by_rest, history_run, weekends
 from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.types import ShiftId
 
-SATURDAY = 5
-SUNDAY = 6
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def weekends(instance: RosterInstance) -> list[list[int]]:
-    """Day indices of each calendar weekend in the horizon (Saturday and/or Sunday).
-
-    A weekend cut by the horizon edge keeps only its days inside the horizon.
-    """
-    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for day in range(instance.n_days):
-        date = instance.date(day)
-        if date.weekday() in (SATURDAY, SUNDAY):
-            iso = date.isocalendar()
-            groups[(iso.year, iso.week)].append(day)
-    return [groups[key] for key in sorted(groups)]
-
-
-def calendar_weeks(instance: RosterInstance) -> list[list[int]]:
-    """Day indices of each ISO calendar week in the horizon (cut at the edges)."""
-    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for day in range(instance.n_days):
-        iso = instance.date(day).isocalendar()
-        groups[(iso.year, iso.week)].append(day)
-    return [groups[key] for key in sorted(groups)]
-
-
-def history_run(instance: RosterInstance, agent: AgentSpec, *, worked: bool) -> int | None:
-    """Length of the run of worked (or off) days that ends the agent's history.
-
-    None when the start edge is exempt: history is not counted, or it is empty.
-    0 when the history ends with the other kind of day.
-    """
-    if not instance.history_days_counted or not agent.history:
-        return None
-    mark = "W" if worked else "O"
-    history = agent.history.upper()
-    return len(history) - len(history.rstrip(mark))
-
-
-def forbidden_pairs_by_rest(
-    instance: RosterInstance, min_rest_minutes: int
-) -> list[tuple[int, ShiftId, ShiftId]]:
-    """(day gap, first, second) shift pairs that leave less than the rest between them.
-
-    A shift worked on day ``d`` and one worked on day ``d + gap`` leave
-    ``gap * 1440 + start(second) - start(first) - length(first)`` minutes
-    between them; pairs below ``min_rest_minutes`` are returned.
-    """
-    pairs: list[tuple[int, ShiftId, ShiftId]] = []
-    for gap in (1, 2):
-        for first in instance.shifts:
-            end = first.start_minute + first.length_minutes
-            for second in instance.shifts:
-                rest = gap * 24 * 60 + second.start_minute - end
-                if rest < min_rest_minutes:
-                    pairs.append((gap, first.id, second.id))
-    return pairs
 
 
 def _clause(
@@ -272,7 +213,7 @@ class WorkloadLimits(Rule):
                 guard = ctx.guard(
                     f"{agent.id} works at most {c.max_minutes_per_week} minutes a calendar week"
                 )
-                for week in calendar_weeks(inst):
+                for week in (w.days for w in calendar_weeks(inst)):
                     if len(week) * longest > c.max_minutes_per_week:
                         _enforce(
                             ctx.model.add(
@@ -571,6 +512,7 @@ CONTRACT_RULES: list[type[Rule]] = [
 ]
 """Every contract rule family, in the order the model builds them."""
 
+
 __all__ = [
     "CONTRACT_RULES",
     "ConsecutiveDaysOff",
@@ -583,8 +525,4 @@ __all__ = [
     "ShiftTypeLimits",
     "WeekendLimit",
     "WorkloadLimits",
-    "calendar_weeks",
-    "forbidden_pairs_by_rest",
-    "history_run",
-    "weekends",
 ]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from rostering.roster.facts import day_label
 from rostering.roster.instance import RosterInstance
 from rostering.roster.pay import shift_pay
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
-from rostering.roster.rules.common import day_label
 from rostering.roster.rules.standby import SupervisorStandby
 
 LABOUR = "labour cost"

@@ -2,98 +2,22 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 from ortools.sat.python import cp_model
 
-from rostering.domain.agents import Role
 from rostering.domain.shifts import DayType
+from rostering.roster.duties import (
+    FAIRNESS,
+    HOLIDAYS,
+    OVERTIME,
+    STANDBY,
+    WEEKENDS,
+    carried,
+    fairness_measures,
+    overtime_shifts,
+)
 from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.standby import SupervisorStandby
-from rostering.types import AgentId, ShiftId
-
-FAIRNESS = "fairness"
-WEEKENDS = "weekends"
-HOLIDAYS = "holidays"
-OVERTIME = "overtime"
-STANDBY = "standby"
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One duty counted for one group of agents who should share it evenly."""
-
-    duty: str
-    group: str
-    agents: tuple[AgentId, ...]
-
-
-def _overtime_shifts(instance: RosterInstance, agent: AgentSpec) -> set[ShiftId]:
-    return {s for s in agent.shifts if instance.shift(s).paid_minutes > agent.contract_minutes}
-
-
-def fairness_measures(instance: RosterInstance) -> list[Measure]:
-    """The (duty, group) pairs the fairness rule balances.
-
-    Groups are people of the same role and pattern, two or more of them. Shift
-    duties (weekend days, public holidays, overtime days) are counted for people
-    with shifts when the horizon holds such days; standby days for supervisors.
-    """
-    if instance.weights.fairness_per_day <= 0:
-        return []
-    groups: dict[tuple[str, str], list[AgentSpec]] = defaultdict(list)
-    for agent in instance.agents:
-        groups[(agent.role.value, agent.pattern.value)].append(agent)
-    kinds = set(instance.day_types)
-    out: list[Measure] = []
-    for (role, pattern), members in sorted(groups.items()):
-        if len(members) < 2:
-            continue
-        label = f"{role}s on {pattern}"
-        ids = tuple(a.id for a in members)
-        with_shifts = any(a.shifts for a in members)
-        if with_shifts and role != Role.BACKUP.value:
-            if DayType.WEEKEND in kinds:
-                out.append(Measure(WEEKENDS, label, ids))
-            if DayType.HOLIDAY in kinds:
-                out.append(Measure(HOLIDAYS, label, ids))
-            if any(_overtime_shifts(instance, a) for a in members):
-                out.append(Measure(OVERTIME, label, ids))
-        if role == Role.SUPERVISOR.value and instance.standby is not None:
-            out.append(Measure(STANDBY, label, ids))
-    return out
-
-
-def carried(agent: AgentSpec, duty: str) -> int:
-    """Duties of this kind already done in earlier periods (the carry-over ledger)."""
-    return round(agent.fairness_carry.get(duty, 0.0))
-
-
-def duty_count(
-    instance: RosterInstance,
-    agent: AgentSpec,
-    duty: str,
-    schedule: Mapping[tuple[AgentId, int], ShiftId],
-    standby_days: set[tuple[AgentId, int]],
-) -> int:
-    """How many of ``duty`` an agent has, carry-over included, in a given roster."""
-    total = carried(agent, duty)
-    overtime = _overtime_shifts(instance, agent)
-    for d in range(instance.n_days):
-        shift = schedule.get((agent.id, d))
-        kind = instance.day_types[d]
-        if duty == STANDBY:
-            total += (agent.id, d) in standby_days
-        elif shift is not None and (
-            (duty == WEEKENDS and kind is DayType.WEEKEND)
-            or (duty == HOLIDAYS and kind is DayType.HOLIDAY)
-            or (duty == OVERTIME and shift in overtime)
-        ):
-            total += 1
-    return total
 
 
 class Fairness(Rule):
@@ -116,7 +40,7 @@ class Fairness(Rule):
     def _expr(self, ctx: RuleContext, agent: AgentSpec, duty: str) -> cp_model.LinearExprT:
         inst, v = ctx.instance, ctx.vars
         items: list[cp_model.LinearExprT] = []
-        overtime = _overtime_shifts(inst, agent)
+        overtime = overtime_shifts(inst, agent)
         for d in range(inst.n_days):
             kind = inst.day_types[d]
             if (duty == WEEKENDS and kind is DayType.WEEKEND) or (
@@ -158,14 +82,5 @@ class Fairness(Rule):
 
 
 __all__ = [
-    "FAIRNESS",
-    "HOLIDAYS",
-    "OVERTIME",
-    "STANDBY",
-    "WEEKENDS",
     "Fairness",
-    "Measure",
-    "carried",
-    "duty_count",
-    "fairness_measures",
 ]

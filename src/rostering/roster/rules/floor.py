@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.instance import RosterInstance
-from rostering.roster.rules.common import (
+from rostering.roster.facts import (
     can_work,
     crews,
     meal_offsets,
@@ -26,6 +25,7 @@ from rostering.roster.rules.common import (
     serves,
     shift_slots,
 )
+from rostering.roster.instance import RosterInstance
 from rostering.roster.variables import RosterVars
 from rostering.types import AgentId, ChannelId, ShiftId
 

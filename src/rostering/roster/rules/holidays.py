@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rostering.domain.shifts import DayType
+from rostering.roster.facts import can_work, day_label
 from rostering.roster.instance import RosterInstance
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
-from rostering.roster.rules.common import can_work, day_label
 
 
 class HolidaysOff(Rule):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from rostering.roster.facts import meal_offsets
 from rostering.roster.instance import RosterInstance
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
-from rostering.roster.rules.common import meal_offsets
 from rostering.roster.rules.floor import Floor
 
 

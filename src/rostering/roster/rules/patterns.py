@@ -5,27 +5,21 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from rostering.domain.patterns import PatternKind
-from rostering.roster.instance import AgentSpec, RosterInstance
-from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
-from rostering.roster.rules.common import (
+from rostering.roster.facts import (
     WEEKDAY_NAMES,
     day_label,
     excused_days,
     five_two_targets,
     follows_pattern,
+    one_on_one_off_rota,
 )
+from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 
 
 def _enforce(ct: cp_model.Constraint, guard: list[cp_model.IntVar]) -> None:
     if guard:
         ct.only_enforce_if(guard)
-
-
-def one_on_one_off_rota(history: str) -> int | None:
-    """Parity of the rota: 0 when day 0 is a working day, 1 when it is off; None if free."""
-    if not history:
-        return None
-    return 1 if history[-1].upper() == "W" else 0
 
 
 class OneOnOneOff(Rule):
@@ -190,4 +184,10 @@ class FixedDays(Rule):
 
 PATTERN_RULES: list[type[Rule]] = [OneOnOneOff, FiveOnTwoOff, FixedDays]
 
-__all__ = ["PATTERN_RULES", "FiveOnTwoOff", "FixedDays", "OneOnOneOff", "one_on_one_off_rota"]
+
+__all__ = [
+    "PATTERN_RULES",
+    "FiveOnTwoOff",
+    "FixedDays",
+    "OneOnOneOff",
+]

@@ -38,10 +38,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from rostering.roster.facts import history_run, works_count
 from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
-from rostering.roster.rules.common import works_count
-from rostering.roster.rules.contract import history_run
 
 STRETCH_MAX_WORKS = 1200
 """``works`` variables below which the stretch form is added. Measured on the

@@ -18,7 +18,7 @@ from rostering.domain.agents import Role
 from rostering.domain.patterns import PatternKind
 from rostering.domain.shifts import DayType
 from rostering.roster.instance import AgentSpec, RosterInstance, ShiftType
-from rostering.types import AgentId, ChannelId
+from rostering.types import AgentId, ChannelId, ShiftId
 
 SCALE = 100
 """Objective units per cost unit: weights in yuan become integer fen in CP-SAT."""
@@ -258,3 +258,98 @@ def five_two_targets(instance: RosterInstance, agent: AgentSpec) -> list[WeekTar
 def agents_by_id(agents: Iterable[AgentSpec]) -> dict[AgentId, AgentSpec]:
     """Agents keyed by id."""
     return {a.id: a for a in agents}
+
+
+SATURDAY = 5
+
+
+SUNDAY = 6
+
+
+def weekends(instance: RosterInstance) -> list[list[int]]:
+    """Day indices of each calendar weekend in the horizon (Saturday and/or Sunday).
+
+    A weekend cut by the horizon edge keeps only its days inside the horizon.
+    """
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for day in range(instance.n_days):
+        date = instance.date(day)
+        if date.weekday() in (SATURDAY, SUNDAY):
+            iso = date.isocalendar()
+            groups[(iso.year, iso.week)].append(day)
+    return [groups[key] for key in sorted(groups)]
+
+
+def history_run(instance: RosterInstance, agent: AgentSpec, *, worked: bool) -> int | None:
+    """Length of the run of worked (or off) days that ends the agent's history.
+
+    None when the start edge is exempt: history is not counted, or it is empty.
+    0 when the history ends with the other kind of day.
+    """
+    if not instance.history_days_counted or not agent.history:
+        return None
+    mark = "W" if worked else "O"
+    history = agent.history.upper()
+    return len(history) - len(history.rstrip(mark))
+
+
+def forbidden_pairs_by_rest(
+    instance: RosterInstance, min_rest_minutes: int
+) -> list[tuple[int, ShiftId, ShiftId]]:
+    """(day gap, first, second) shift pairs that leave less than the rest between them.
+
+    A shift worked on day ``d`` and one worked on day ``d + gap`` leave
+    ``gap * 1440 + start(second) - start(first) - length(first)`` minutes
+    between them; pairs below ``min_rest_minutes`` are returned.
+    """
+    pairs: list[tuple[int, ShiftId, ShiftId]] = []
+    for gap in (1, 2):
+        for first in instance.shifts:
+            end = first.start_minute + first.length_minutes
+            for second in instance.shifts:
+                rest = gap * 24 * 60 + second.start_minute - end
+                if rest < min_rest_minutes:
+                    pairs.append((gap, first.id, second.id))
+    return pairs
+
+
+def one_on_one_off_rota(history: str) -> int | None:
+    """Parity of the rota: 0 when day 0 is a working day, 1 when it is off; None if free."""
+    if not history:
+        return None
+    return 1 if history[-1].upper() == "W" else 0
+
+
+__all__ = [
+    "MINUTES_PER_DAY",
+    "SATURDAY",
+    "SCALE",
+    "SUNDAY",
+    "WEEKDAY_NAMES",
+    "Week",
+    "WeekTarget",
+    "agents_by_id",
+    "calendar_weeks",
+    "can_work",
+    "coverage_agents",
+    "crews",
+    "day_channels",
+    "day_label",
+    "excused_days",
+    "five_two_targets",
+    "follows_pattern",
+    "forbidden_pairs_by_rest",
+    "history_run",
+    "int_weight",
+    "local_time",
+    "meal_offsets",
+    "meal_slots",
+    "one_on_one_off_rota",
+    "serves",
+    "shift_slots",
+    "skill_set",
+    "slot_label",
+    "slot_start",
+    "weekends",
+    "works_count",
+]

@@ -1,0 +1,181 @@
+"""After the solve: the backup pool on call and call-in suggestions for the gaps left.
+
+Solver-free: read from the roster found (who works when, the allocation of
+agents to channels), so a hand-made roster is planned the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rostering.domain.agents import Role
+from rostering.roster.duties import BACKUP_POOL, backups_needed, on_duty_agents
+from rostering.roster.facts import day_label, local_time, skill_set
+from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.solution import Allocation, CallIn, StandbyDuty, Violation
+from rostering.types import AgentId, ChannelId, ShiftId
+
+
+def backups_for_day(
+    instance: RosterInstance, schedule: Mapping[tuple[AgentId, int], ShiftId], day: int
+) -> int:
+    """Backups that should be on call on ``day`` for the agents the roster puts on duty."""
+    rules = instance.standby
+    if rules is None:
+        return 0
+    return backups_needed(
+        on_duty_agents(instance, schedule, day),
+        absenteeism=rules.absenteeism_rate,
+        risk=rules.backup_risk,
+        minimum=rules.min_backups,
+    )
+
+
+def can_be_on_call(
+    instance: RosterInstance,
+    schedule: Mapping[tuple[AgentId, int], ShiftId],
+    agent: AgentSpec,
+    day: int,
+) -> bool:
+    """A backup is on call on a day they neither work a shift nor are away."""
+    return (
+        agent.role is Role.BACKUP
+        and day not in set(agent.days_off)
+        and (agent.id, day) not in schedule
+    )
+
+
+def plan_backups(
+    instance: RosterInstance, schedule: Mapping[tuple[AgentId, int], ShiftId]
+) -> tuple[list[StandbyDuty], list[Violation]]:
+    """Backups on call per day, and the days the pool is too small.
+
+    The backup pool is sized after the roster is known: each day needs the
+    binomial quantile of absences among the agents on duty (see
+    :func:`backups_needed`). On-call days go to whoever has had the fewest so
+    far (the carry-over ledger ``standby`` included). A day the pool cannot
+    fill is reported as a ``backup pool`` violation with no cost: it is a risk
+    to raise with the client, not a cost the roster can trade.
+    """
+    duties: list[StandbyDuty] = []
+    problems: list[Violation] = []
+    if instance.standby is None:
+        return duties, problems
+    pool = [a for a in instance.agents if a.role is Role.BACKUP]
+    load = {a.id: round(a.fairness_carry.get("standby", 0.0)) for a in pool}
+    for d in range(instance.n_days):
+        need = backups_for_day(instance, schedule, d)
+        if need <= 0:
+            continue
+        free = [a for a in pool if can_be_on_call(instance, schedule, a, d)]
+        free.sort(key=lambda a: (load[a.id], a.id))
+        for a in free[:need]:
+            load[a.id] += 1
+            duties.append(StandbyDuty(date=instance.date(d), agent=a.id, kind="backup"))
+        short = need - min(need, len(free))
+        if short:
+            problems.append(backup_shortage(instance, d, short, need))
+    return duties, problems
+
+
+def backup_shortage(instance: RosterInstance, day: int, short: int, need: int) -> Violation:
+    """The violation reported when fewer backups are on call than the risk allows."""
+    return Violation(
+        rule=BACKUP_POOL,
+        where=f"{day_label(instance, day)}: {need} backup(s) needed on call",
+        amount=short,
+        cost=0.0,
+    )
+
+
+def _hourly(instance: RosterInstance, agent: AgentSpec) -> float:
+    """Yuan per hour for calling a person in."""
+    if agent.role is Role.SUPERVISOR and agent.overtime_hourly > 0:
+        return agent.overtime_hourly
+    return agent.daily_rate / (agent.contract_minutes / 60)
+
+
+def suggest_call_ins(
+    instance: RosterInstance,
+    allocations: list[Allocation],
+    duties: list[StandbyDuty],
+    schedule: Mapping[tuple[AgentId, int], ShiftId],
+    *,
+    deferred: set[ChannelId] | None = None,
+) -> list[CallIn]:
+    """Who to call in where coverage is still short, for which hours, at what cost.
+
+    Day by day and channel by channel (highest priority first), the longest
+    run of short slots goes to a backup on call with the skill, else to the
+    supervisor on standby, one person per day each; the cost is the hours at
+    the person's hourly rate (overtime rate for a supervisor). Deferred
+    channels are left out: their work can wait inside its window.
+    """
+    skipped = deferred or set()
+    step = instance.interval_minutes
+    per_day = instance.slots_per_day
+    short: dict[tuple[int, ChannelId], dict[int, int]] = {}
+    for row in allocations:
+        if row.channel in skipped or row.scheduled >= row.required:
+            continue
+        day = row.slot // per_day
+        short.setdefault((day, row.channel), {})[row.slot] = row.required - row.scheduled
+    used: set[tuple[AgentId, int]] = set()
+    calls: list[CallIn] = []
+    order = sorted(short, key=lambda k: (k[0], -instance.channel(k[1]).priority, k[1]))
+    for day, channel in order:
+        gaps = short[(day, channel)]
+        on_call = [
+            instance.agent(x.agent)
+            for x in sorted(duties, key=lambda x: (x.kind != "backup", x.agent))
+            if x.date == instance.date(day)
+        ]
+        for person in on_call:
+            if (person.id, day) in used or (person.id, day) in schedule:
+                continue
+            if channel not in skill_set(instance, person):
+                continue
+            run = _longest_run(gaps)
+            if not run:
+                break
+            used.add((person.id, day))
+            for t in run:
+                gaps[t] -= 1
+                if gaps[t] == 0:
+                    del gaps[t]
+            first, last = run[0], run[-1] + 1
+            hours = len(run) * step / 60
+            calls.append(
+                CallIn(
+                    date=instance.date(day),
+                    agent=person.id,
+                    channel=channel,
+                    start=local_time(instance, 0, first * step),
+                    end=local_time(instance, 0, last * step),
+                    short_agent_minutes=len(run) * step,
+                    cost=round(hours * _hourly(instance, person), 2),
+                )
+            )
+    return calls
+
+
+def _longest_run(gaps: dict[int, int]) -> list[int]:
+    """The longest run of consecutive slots still short."""
+    best: list[int] = []
+    current: list[int] = []
+    for t in sorted(gaps):
+        if current and t != current[-1] + 1:
+            current = []
+        current.append(t)
+        if len(current) > len(best):
+            best = list(current)
+    return best
+
+
+__all__ = [
+    "backup_shortage",
+    "backups_for_day",
+    "can_be_on_call",
+    "plan_backups",
+    "suggest_call_ins",
+]
