@@ -47,7 +47,9 @@ from rostering.roster.planning import plan_backups, suggest_call_ins
 from rostering.roster.rules.base import Assumption, Rule, RuleContext, SoftTerm
 from rostering.roster.rules.contract import CONTRACT_RULES
 from rostering.roster.rules.cost import LABOUR, LabourCost
-from rostering.roster.rules.coverage import Coverage
+from rostering.roster.rules.coverage import IntervalCoverage
+from rostering.roster.rules.coverage_floor import CoverageFloor
+from rostering.roster.rules.deferred import DeferredWork
 from rostering.roster.rules.fairness import Fairness
 from rostering.roster.rules.floor import Floor
 from rostering.roster.rules.holidays import HOLIDAY_RULES
@@ -80,7 +82,7 @@ class BuiltModel:
     vars: RosterVars
     context: RuleContext
     floor: Floor
-    coverage: Coverage
+    coverage: IntervalCoverage
     standby: SupervisorStandby
     rules: list[Rule]
     terms: list[SoftTerm] = field(default_factory=list)
@@ -107,7 +109,7 @@ def build_model(
     ctx = RuleContext(model, variables, instance, explain=explain)
     floor = Floor(model, variables, instance)
     standby = SupervisorStandby()
-    coverage = Coverage(floor)
+    coverage = IntervalCoverage(floor)
     rules: list[Rule] = [
         *(cls() for cls in CONTRACT_RULES),
         *([WorkStretches()] if redundant else []),
@@ -115,17 +117,46 @@ def build_model(
         *(cls() for cls in HOLIDAY_RULES),
         Meals(floor),
         coverage,
+        CoverageFloor(coverage),
+        DeferredWork(coverage),
         standby,
         ManagementRatio(standby),
         LabourCost(standby),
         Fairness(standby),
     ]
     terms: list[SoftTerm] = []
-    for rule in rules:
+    for rule in in_dependency_order(rules):
         if rule.applies(instance):
             terms += rule.build(ctx)
     _set_objective(model, terms)
     return BuiltModel(instance, model, variables, ctx, floor, coverage, standby, rules, terms)
+
+
+def in_dependency_order(rules: Sequence[Rule]) -> list[Rule]:
+    """``rules`` with every rule after the rules it builds on (:meth:`Rule.requires`).
+
+    The order given is kept where it already holds, so the model is built the
+    same way each time. A rule that builds on a rule not in the list is an error.
+    """
+    listed = {id(rule) for rule in rules}
+    done: set[int] = set()
+    out: list[Rule] = []
+
+    def place(rule: Rule, path: tuple[int, ...]) -> None:
+        if id(rule) in done:
+            return
+        if id(rule) in path:
+            raise ValueError(f"rule {rule.name!r} depends on itself")
+        for needed in rule.requires():
+            if id(needed) not in listed:
+                raise ValueError(f"rule {rule.name!r} needs rule {needed.name!r}, not in the model")
+            place(needed, (*path, id(rule)))
+        done.add(id(rule))
+        out.append(rule)
+
+    for rule in rules:
+        place(rule, ())
+    return out
 
 
 def _set_objective(model: cp_model.CpModel, terms: list[SoftTerm]) -> None:
@@ -416,7 +447,10 @@ def extract_solution(
     objective = 0
     # Coverage terms are bounded from one side in the model; the roster's own figures
     # are the tightest ones, recomputed from the allocation.
-    exact = built.coverage.exact_amounts(inst, serving)
+    exact: dict[tuple[str, str], int] = {}
+    for rule in built.rules:
+        if rule.applies(inst):
+            exact.update(rule.exact_amounts(inst, serving))
     for term in built.terms:
         known = exact.get((term.rule, term.where))
         amount = int(solver.value(term.expr)) if known is None else known

@@ -9,6 +9,7 @@ objective is summed and violations are reported.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -16,6 +17,7 @@ from ortools.sat.python import cp_model
 
 from rostering.roster.instance import RosterInstance
 from rostering.roster.variables import RosterVars
+from rostering.types import ChannelId
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,18 @@ class Rule(ABC):
     @abstractmethod
     def build(self, ctx: RuleContext) -> list[SoftTerm]:
         """Add hard constraints (guarded by ``ctx.guard``) and return soft terms."""
+
+    def requires(self) -> tuple[Rule, ...]:
+        """Rules whose variables this one builds on: they are built before it."""
+        return ()
+
+    def exact_amounts(
+        self, instance: RosterInstance, serving: Mapping[tuple[int, ChannelId], int]
+    ) -> dict[tuple[str, str], int]:
+        """Exact amounts of the soft terms the model bounds from one side only.
+
+        Keyed by ``(rule, where)``, for the agents serving each channel in each
+        slot (``serving``); the objective pulls such terms to their exact value
+        only at optimality, so a roster read back earlier is priced with these.
+        """
+        return {}
