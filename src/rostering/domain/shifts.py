@@ -75,10 +75,6 @@ class ShiftTemplate(BaseModel):
     def _off_floor(self) -> list[MealBreak]:
         return ([self.meal] if self.meal else []) + list(self.breaks)
 
-    def works_on(self, day_type: DayType) -> bool:
-        """True when the shift carries at least one channel on such a day."""
-        return bool(self.channels.get(day_type))
-
     @model_validator(mode="after")
     def _check(self) -> Self:
         start = minutes_of(self.start)

@@ -1,7 +1,11 @@
 """Sizing stage: from demand per interval to required agents and staff, and back to KPIs.
 
-* :mod:`~rostering.sizing.erlang`: exact Erlang B, C and A, vectorised, and the
-  minimum agents meeting every target of a channel;
+* :mod:`~rostering.sizing.erlang_c`: exact Erlang B and Erlang C, vectorised;
+* :mod:`~rostering.sizing.erlang_a`: exact Erlang A (impatient callers), vectorised;
+* :mod:`~rostering.sizing.kpis`: the predicted-performance record and what each measure means;
+* :mod:`~rostering.sizing.queued`: the KPIs of a queued channel, Erlang C or A, with concurrency;
+* :mod:`~rostering.sizing.staffing`: the minimum agents meeting every target of a channel;
+* :mod:`~rostering.sizing.numerics`: argument checks and log-space building blocks they share;
 * :mod:`~rostering.sizing.chat`: chat with several chats per agent;
 * :mod:`~rostering.sizing.workload`: outbound and deferred work, with completion windows;
 * :mod:`~rostering.sizing.requirements`: the demand -> requirements frame contract
@@ -10,23 +14,24 @@
 """
 
 from rostering.sizing.chat import chat_kpis, chat_min_agents
-from rostering.sizing.erlang import (
-    QueueKpis,
+from rostering.sizing.erlang_a import (
     erlang_a_abandon_rate,
     erlang_a_asa,
     erlang_a_kpis,
     erlang_a_occupancy,
     erlang_a_service_level,
     erlang_a_wait_probability,
+)
+from rostering.sizing.erlang_c import (
     erlang_b,
     erlang_c_asa,
     erlang_c_kpis,
     erlang_c_occupancy,
     erlang_c_service_level,
     erlang_c_wait_probability,
-    min_agents,
-    queue_kpis,
 )
+from rostering.sizing.kpis import QueueKpis
+from rostering.sizing.queued import queue_kpis
 from rostering.sizing.requirements import (
     DEMAND_COLUMNS,
     KPI_COLUMNS,
@@ -35,6 +40,7 @@ from rostering.sizing.requirements import (
     size_requirements,
 )
 from rostering.sizing.simulate import Estimate, SimulationResult, simulate_queue
+from rostering.sizing.staffing import min_agents
 from rostering.sizing.workload import size_workload, whole_agents, workload_agents
 
 __all__ = [

@@ -7,7 +7,8 @@ A chat channel with concurrency :math:`k` is sized as a queue with
 any free slot on any agent, and waits first come, first served when every slot
 is taken. With Poisson arrivals and exponential chat durations this is exactly
 M/M/(Nk) (Erlang C) or, with exponential patience, M/M/(Nk)+M (Erlang A), so
-every formula of :mod:`rostering.sizing.erlang` applies to :math:`Nk` servers.
+every formula of :mod:`rostering.sizing.erlang_c` and :mod:`rostering.sizing.erlang_a`
+applies to :math:`Nk` servers.
 
 Assumptions, stated so a planner can judge them:
 
@@ -33,7 +34,10 @@ import numpy.typing as npt
 
 from rostering.domain.channels import ServiceTargets
 from rostering.errors import InputError
-from rostering.sizing.erlang import IntArray, QueueKpis, min_agents, queue_kpis
+from rostering.sizing.kpis import QueueKpis
+from rostering.sizing.numerics import IntArray
+from rostering.sizing.queued import queue_kpis
+from rostering.sizing.staffing import min_agents
 
 
 def _check_concurrency(concurrency: int) -> None:
@@ -81,7 +85,7 @@ def chat_kpis(
     Three agents of three chats each are nine slots:
 
     >>> a = chat_kpis(3, 6.0, concurrency=3, aht_s=600.0, threshold_s=30.0)
-    >>> from rostering.sizing.erlang import erlang_c_kpis
+    >>> from rostering.sizing.erlang_c import erlang_c_kpis
     >>> b = erlang_c_kpis(9, 6.0, aht_s=600.0, threshold_s=30.0)
     >>> bool(a.service_level == b.service_level)
     True
@@ -108,7 +112,7 @@ def chat_min_agents(
     r"""Smallest number of agents :math:`N` whose :math:`N k` slots meet every target.
 
     The search runs over whole agents (each adding :math:`k` slots); see
-    :func:`rostering.sizing.erlang.min_agents`.
+    :func:`rostering.sizing.staffing.min_agents`.
     """
     _check_concurrency(concurrency)
     return min_agents(load, aht_s, targets=targets, patience_s=patience_s, concurrency=concurrency)

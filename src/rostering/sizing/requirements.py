@@ -59,7 +59,8 @@ import pandas as pd
 
 from rostering.domain.channels import Channel
 from rostering.errors import FrameContractError, InputError
-from rostering.sizing.erlang import min_agents, queue_kpis
+from rostering.sizing.queued import queue_kpis
+from rostering.sizing.staffing import min_agents
 from rostering.sizing.workload import size_workload, whole_agents
 from rostering.types import ChannelId
 
@@ -216,7 +217,7 @@ def size_requirements(
     r"""Required agents and staff per interval and channel, with the KPIs they deliver.
 
     Queued channels: the smallest :math:`N` meeting every target of the channel
-    (:func:`rostering.sizing.erlang.min_agents`). Outbound/deferred channels:
+    (:func:`rostering.sizing.staffing.min_agents`). Outbound/deferred channels:
     :math:`\lceil \text{volume} \cdot AHT / (\text{interval} \cdot o) \rceil`
     with a ``window_end``. Then
 

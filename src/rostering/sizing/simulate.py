@@ -1,8 +1,9 @@
 """Discrete-event simulation of M/M/N, M/M/N+M and chat queues, to check the formulas.
 
-The simulator is independent of :mod:`rostering.sizing.erlang`: it draws
-Poisson arrivals, exponential handling times and exponential patience with a
-seeded ``numpy.random.Generator`` and serves contacts first come, first served.
+The simulator is independent of the formulas (:mod:`rostering.sizing.erlang_c`,
+:mod:`rostering.sizing.erlang_a`): it draws Poisson arrivals, exponential
+handling times and exponential patience with a seeded
+``numpy.random.Generator`` and serves contacts first come, first served.
 
 Method
 ------
