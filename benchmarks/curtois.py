@@ -6,8 +6,9 @@ Usage::
                                  [--workers N] [--data DIR] [--synthetic DAYSxEMPxTYPES]
                                  [--search engine|direct] [--subsolvers NAME,NAME|default]
 
-Each instance is read by :mod:`rostering.roster.curtois`, built by the same
-model builder as every scenario (:func:`rostering.roster.model.build_model`)
+Each instance is read by :mod:`rostering.nrp.curtois`, built by the same
+model builder as every scenario (:func:`rostering.roster.model.build_model`, with the
+benchmark's rules of :mod:`rostering.nrp.rules`)
 and solved under a time limit. The objective printed is recomputed by the
 solver-free evaluator, which must agree with the solver; every hard
 constraint is re-checked. Data: ``--data``, else ``ROSTERING_CURTOIS_DIR``,
@@ -36,24 +37,25 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from rostering.domain.shifts import DayType
-from rostering.roster.config import SolverConfig
-from rostering.roster.curtois import (
+from rostering.nrp.curtois import (
     START,
     benchmark_objective,
     benchmark_violations,
     load_instance,
 )
+from rostering.nrp.instance import DayCover, NrpInstance
+from rostering.nrp.rules import nrp_model
+from rostering.nrp.strategy import NRP
+from rostering.roster.config import SolverConfig
 from rostering.roster.facts import SCALE
 from rostering.roster.instance import (
     AgentSpec,
     Contract,
-    DayCover,
     RosterInstance,
     ShiftRequest,
     ShiftType,
     Weights,
 )
-from rostering.roster.model import build_model
 from rostering.roster.solver import solve
 from rostering.types import AgentId, ShiftId
 
@@ -146,7 +148,7 @@ def synthetic(days: int, employees: int, types: int, *, seed: int = 0) -> Roster
         for d in range(days)
         for s in shifts
     ]
-    return RosterInstance(
+    return NrpInstance(
         name=f"synthetic-{days}x{employees}x{types}",
         start=START,
         n_days=days,
@@ -166,7 +168,8 @@ def synthetic(days: int, employees: int, types: int, *, seed: int = 0) -> Roster
 def run(instance: RosterInstance, config: SolverConfig, search: str = "engine") -> dict[str, Any]:
     """Solve one instance; the row of the table.
 
-    ``search``: "engine" runs :func:`rostering.roster.model.solve`, the search
+    ``search``: "engine" runs :func:`rostering.roster.solver.solve` with the
+    benchmark strategy (:data:`rostering.nrp.NRP`) plugged into the search
     every scenario gets (:mod:`rostering.roster.search`: the whole model for
     small models; for large ones a first roster, built agent by agent when
     the constructive one breaks a contract, improved by day-window
@@ -180,7 +183,7 @@ def run(instance: RosterInstance, config: SolverConfig, search: str = "engine") 
     started = time.perf_counter()
     row: dict[str, Any] = {"instance": instance.name}
     if search == "engine":
-        solution = solve(instance, config)
+        solution = solve(instance, config, strategy=NRP)
         row["time"] = time.perf_counter() - started
         row["status"] = solution.status.value.upper()
         if solution.objective is None:
@@ -189,7 +192,7 @@ def run(instance: RosterInstance, config: SolverConfig, search: str = "engine") 
         solver_value = round(solution.objective)
         lower = solution.best_bound
     else:
-        built = build_model(instance)
+        built = nrp_model(instance)
         solver = cp_model.CpSolver()
         config.apply(solver)
         code = solver.solve(built.model)

@@ -18,22 +18,22 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from rostering.domain.shifts import DayType
+from rostering.nrp.cover import DayCoverRule, day_cover_violations
+from rostering.nrp.instance import DayCover, NrpInstance
+from rostering.nrp.rules import nrp_model
 from rostering.roster.facts import SCALE, weekends
 from rostering.roster.instance import (
     AgentSpec,
     Contract,
-    DayCover,
     RosterInstance,
     ShiftRequest,
     ShiftType,
     Weights,
 )
-from rostering.roster.model import build_model
 from rostering.roster.rules.contract import (
     CONTRACT_RULES,
     ConsecutiveDaysOff,
     ConsecutiveWorkingDays,
-    DayCoverRule,
     DaysOff,
     ForbiddenSuccessions,
     RestBetweenShifts,
@@ -42,6 +42,7 @@ from rostering.roster.rules.contract import (
     WeekendLimit,
     WorkloadLimits,
 )
+from rostering.roster.solution import Violation
 from rostering.roster.validation_contract import check_contract_rules
 from rostering.types import AgentId, ShiftId
 
@@ -64,7 +65,7 @@ def make(
     requests: list[ShiftRequest] | None = None,
     counted: bool = False,
     late_cannot_follow: bool = False,
-) -> RosterInstance:
+) -> NrpInstance:
     """Two agents, an early shift (06:00, 8 h) and a late one (16:00, 8 h)."""
     contracts = contracts or {}
     shifts = [
@@ -87,7 +88,7 @@ def make(
         )
         for agent in (A, B)
     ]
-    return RosterInstance(
+    return NrpInstance(
         name="micro",
         start=MONDAY,
         n_days=n_days,
@@ -104,11 +105,18 @@ def make(
     )
 
 
+def rule_violations(
+    instance: RosterInstance, schedule: Mapping[tuple[AgentId, int], ShiftId]
+) -> list[Violation]:
+    """The contract rules' violations, and the day cover's, as the validator finds them."""
+    return check_contract_rules(instance, schedule) + day_cover_violations(instance, schedule)
+
+
 def solve_forced(
     instance: RosterInstance, forced: Forced
 ) -> tuple[bool, dict[tuple[AgentId, int], ShiftId], float]:
     """Solve with some cells forced: (feasible, schedule, objective in cost units)."""
-    built = build_model(instance)
+    built = nrp_model(instance)
     for (agent, day), shift in forced.items():
         if shift is None:
             built.model.add(built.vars.on_day(agent, day) == 0)
@@ -129,18 +137,22 @@ def solve_forced(
 def hard_rules(
     instance: RosterInstance, schedule: Mapping[tuple[AgentId, int], ShiftId]
 ) -> set[str]:
-    return {v.rule for v in check_contract_rules(instance, schedule) if v.hard}
+    return {v.rule for v in rule_violations(instance, schedule) if v.hard}
+
+
+FAMILIES = [*CONTRACT_RULES, ShiftRequests, DayCoverRule]
 
 
 def test_every_rule_family_is_listed_once() -> None:
-    assert len(CONTRACT_RULES) == len(set(CONTRACT_RULES)) == 10
-    for cls in CONTRACT_RULES:
+    assert len(CONTRACT_RULES) == len(set(CONTRACT_RULES)) == 8
+    assert ShiftRequests not in CONTRACT_RULES  # built after a strategy's rules
+    for cls in FAMILIES:
         assert cls.__doc__ and cls.name
 
 
 def test_rules_do_not_apply_to_an_instance_without_limits() -> None:
     inst = make()
-    assert not any(cls().applies(inst) for cls in CONTRACT_RULES)
+    assert not any(cls().applies(inst) for cls in FAMILIES)
 
 
 # --------------------------------------------------------------------------- hard rules
@@ -281,7 +293,7 @@ def test_day_cover_costs_under_and_over() -> None:
     # Forcing one agent off day 0 and one onto L on day 1: 100 + 7.
     feasible, schedule, cost = solve_forced(inst, {(A, 0): OFF, (B, 1): L})
     assert feasible and cost == 107
-    costs = sorted(v.cost for v in check_contract_rules(inst, schedule))
+    costs = sorted(v.cost for v in rule_violations(inst, schedule))
     assert costs == [7, 100]
 
 
@@ -297,13 +309,13 @@ def test_shift_requests_cost_their_weight() -> None:
     assert feasible and cost == 0 and schedule == {(A, 0): E}
     feasible, schedule, cost = solve_forced(inst, {(A, 0): L, (A, 1): L, (B, 1): E})
     assert feasible and cost == 3 + 2 + 5
-    assert sum(v.cost for v in check_contract_rules(inst, schedule)) == 10
+    assert sum(v.cost for v in rule_violations(inst, schedule)) == 10
 
 
 def test_request_unit_scales_request_costs() -> None:
     inst = make(n_days=1, requests=[ShiftRequest(agent=A, day=0, shift=E, want=True, weight=2)])
     inst = inst.model_copy(update={"weights": Weights(request_unit=2.5, labour_cost=0.0)})
-    assert [v.cost for v in check_contract_rules(inst, {})] == [5.0]
+    assert [v.cost for v in rule_violations(inst, {})] == [5.0]
 
 
 # --------------------------------------------------------------------------- model == validator
@@ -353,7 +365,7 @@ def test_model_and_validator_agree_on_random_rosters(
     }
     schedule = {key: s for key, s in forced.items() if s is not None}
     feasible, solved, cost = solve_forced(inst, forced)
-    found = check_contract_rules(inst, schedule)
+    found = rule_violations(inst, schedule)
     assert feasible == (not any(v.hard for v in found))
     if feasible:
         assert solved == schedule
@@ -369,7 +381,7 @@ def test_rules_count_only_the_agents_who_may_work_a_shift_type() -> None:
         update={"shifts": [E], "contract": Contract(max_shifts={L: 1, E: 2})}
     )
     inst = base.model_copy(update={"agents": [early_only, base.agents[1]]})
-    built = build_model(inst)
+    built = nrp_model(inst)
     assert built.vars.eligible(L) == [B]
     assert built.vars.eligible(E) == [A, B]
     feasible, schedule, cost = solve_forced(inst, {})

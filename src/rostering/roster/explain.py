@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
 from rostering.roster.instance import RosterInstance
+from rostering.roster.model import build_model
+from rostering.roster.rules.base import Rule
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +44,20 @@ def _infeasible(
 
 
 def explain_conflicts(
-    instance: RosterInstance, *, time_limit_s: float = 20.0, minimise: bool = True
+    instance: RosterInstance,
+    *,
+    time_limit_s: float = 20.0,
+    minimise: bool = True,
+    extra_rules: Sequence[Rule] = (),
 ) -> list[str]:
     """The named hard rules that cannot all hold, in planner words.
 
     Empty when the hard rules are in fact compatible (or no proof was found
-    within the time limit).
+    within the time limit). ``extra_rules``: a search strategy's rules, as
+    the model was built with.
     """
-    from rostering.roster.model import build_model
-
     deadline = time.perf_counter() + time_limit_s
-    built = build_model(instance, explain=True)
+    built = build_model(instance, explain=True, extra_rules=extra_rules)
     model = built.model
     model.clear_objective()  # type: ignore[no-untyped-call]
     by_index = {a.literal.index: a for a in built.assumptions}

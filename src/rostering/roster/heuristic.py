@@ -286,4 +286,46 @@ def _take(
             residual[(t, best)] = max(0.0, residual[(t, best)] - 1.0)
 
 
-__all__ = ["Roster", "greedy_roster", "working_days"]
+def pattern_hint(instance: RosterInstance) -> dict[tuple[AgentId, int], ShiftId]:
+    """A quick roster that keeps the rotations, to start the search from.
+
+    One-on-one-off agents work their rota days, five-two agents the first
+    allowed days of each week up to the weekly count, fixed days as fixed;
+    each agent's shifts are taken in turn. It ignores coverage and may break
+    contract limits: CP-SAT repairs what it must and improves the rest.
+    """
+    hint: dict[tuple[AgentId, int], ShiftId] = {}
+    for i, agent in enumerate(instance.agents):
+        if not follows_pattern(agent):
+            continue
+        excused = excused_days(instance, agent)
+        days: set[int] = set()
+        if agent.pattern is PatternKind.ONE_ON_ONE_OFF:
+            off_first = one_on_one_off_rota(agent.history) or 0
+            days = {
+                d for d in range(instance.n_days) if (d + off_first) % 2 == 0 and d not in excused
+            }
+        else:
+            allowed = set(agent.days_off_allowed or [])
+            for target in five_two_targets(instance, agent):
+                free = [d for d in target.week.days if d not in excused]
+                free.sort(key=lambda d: (instance.date(d).weekday() in allowed, d))
+                days |= set(free[: max(0, target.most)])
+        for d, fixed in agent.fixed.items():
+            days.discard(d)
+            if fixed is not None and fixed in agent.shifts:
+                hint[(agent.id, d)] = fixed
+        for d in sorted(days):
+            open_shifts = [s for s in agent.shifts if can_work(instance, instance.shift(s), d)]
+            if open_shifts and (agent.id, d) not in hint:
+                hint[(agent.id, d)] = open_shifts[(i + d // 7) % len(open_shifts)]
+    return hint
+
+
+__all__ = [
+    "PEAK_FACTOR",
+    "Roster",
+    "greedy_roster",
+    "pattern_hint",
+    "working_days",
+]

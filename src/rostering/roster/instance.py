@@ -2,7 +2,7 @@
 
 Every source of rostering work compiles to a :class:`RosterInstance`: a
 scenario after sizing (see :func:`rostering.roster.compile.compile_instance`)
-or a public benchmark instance (:mod:`rostering.roster.curtois`). The CP-SAT
+or a public benchmark instance (:mod:`rostering.nrp`). The CP-SAT
 model, the validator and the reports read only this.
 
 Days are indices ``0 .. n_days-1`` from ``start``; interval slots are indices
@@ -119,18 +119,6 @@ class IntervalNeed(BaseModel):
     required: int = Field(ge=0)
 
 
-class DayCover(BaseModel):
-    """Preferred number of agents on a shift type on a day (benchmark-style cover)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    day: int = Field(ge=0)
-    shift: ShiftId
-    required: int = Field(ge=0)
-    weight_under: int = Field(ge=0)
-    weight_over: int = Field(ge=0)
-
-
 class ShiftRequest(BaseModel):
     """A weighted wish: work ``shift`` on ``day`` (want) or not (shift None: whole day)."""
 
@@ -184,7 +172,6 @@ class RosterInstance(BaseModel):
     shifts: list[ShiftType]
     agents: list[AgentSpec]
     needs: list[IntervalNeed] = Field(default_factory=list)
-    day_cover: list[DayCover] = Field(default_factory=list)
     requests: list[ShiftRequest] = Field(default_factory=list)
     weights: Weights = Field(default_factory=Weights)
     pay: PayRules = Field(default_factory=PayRules)
@@ -243,7 +230,4 @@ class RosterInstance(BaseModel):
                 raise ValueError(f"need at slot {n.slot}: unknown channel {n.channel!r}")
             if n.slot >= self.n_slots:
                 raise ValueError(f"need slot {n.slot} beyond the horizon ({self.n_slots} slots)")
-        for c in self.day_cover:
-            if c.shift not in self._shift_by_id or c.day >= self.n_days:
-                raise ValueError(f"cover row day {c.day} shift {c.shift!r} is outside the instance")
         return self

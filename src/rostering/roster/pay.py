@@ -67,4 +67,13 @@ def cost_lines(
     return [lines[a.id] for a in instance.agents]
 
 
-__all__ = ["DayPay", "cost_lines", "shift_pay"]
+LABOUR = "labour cost"
+"""Rule name of the cost terms; they are reported as costs, never as violations."""
+
+
+__all__ = [
+    "LABOUR",
+    "DayPay",
+    "cost_lines",
+    "shift_pay",
+]

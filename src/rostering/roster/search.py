@@ -53,25 +53,18 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.agentwise import (
-    Roster,
-    agentwise_applies,
-    agentwise_roster,
-    improve_by_agents,
-)
+from rostering.roster.config import Progress, ProgressFn, SolverConfig
+from rostering.roster.cpsat import add_hint, fixed_copy, roster_values
+from rostering.roster.extract import extract_solution
 from rostering.roster.facts import SCALE, calendar_weeks, works_count
-from rostering.roster.heuristic import greedy_roster
-from rostering.roster.model import fixed_copy, roster_values
-from rostering.roster.pricing import PricingThread, splits_by_agent
-from rostering.roster.solution import RosterSolution, SolveStatus
+from rostering.roster.heuristic import greedy_roster, pattern_hint
+from rostering.roster.model import BuiltModel
+from rostering.roster.solution import RosterSolution, SolveStatus, relative_gap
+from rostering.roster.strategy import PRODUCT, Improver, Roster, SearchStrategy
 from rostering.types import AgentId, ShiftId
-
-if TYPE_CHECKING:
-    from rostering.roster.model import BuiltModel, ProgressFn, SolverConfig
 
 log = logging.getLogger(__name__)
 
@@ -95,25 +88,8 @@ READ_BACK_SHARE = 0.4
 (2 s of 7.5 s at 364 days x 150 agents): a large search stops that much before the
 time limit."""
 
-PRICING_MAX_WORKS = 12_000
-"""``works`` variables up to which cover pricing runs beside the search. Measured with
-60 s limits on 2 cores: on Curtois & Qu instances 1-10 (up to 5,600) instance 4 is
-proven at 7 s rather than in 40-50 s or not at all, and 7, 8 and 10 get better
-bounds; at 10,584 (84 days, 50 agents, 6 shift types) it is neutral (412 against
-408, the same bound); at 44,226 (182 days, 100 agents, 8 shift types) a pricing round
-takes much of the limit and the CPU it takes costs the search: 3,767 against 2,544."""
-
 WATCH_TICK_S = 0.1
 """How often a search with a give-up or stall time is looked at."""
-
-RESTRICTED_STALL_S = 3.0
-"""The search kept to priced shifts stops when it has found no better roster for this
-long (instance 9's longest wait between better rosters there was 1.7 s)."""
-
-RESTRICTED_S = 10.0
-"""Time limit of the search kept to the shifts of the priced rosters (step 5): on
-Curtois & Qu instances 9 and 10 it finds 439 and 4,631 in about 6 s on 2 workers,
-and on 7 and 8 its best comes within 6 s too (45 s more found nothing better)."""
 
 SUB_LIMIT_S = 5.0
 """Time limit of one neighbourhood's search."""
@@ -197,14 +173,12 @@ class _Tracker:
         with self.lock:
             if self.objective is None:
                 return float("inf")
-            return max(0.0, self.objective - self.bound) / max(abs(self.objective), 1e-9)
+            return relative_gap(self.objective, min(self.bound, self.objective))
 
     def _report(self) -> None:
         if self.progress is None or self.objective is None:
             return
         self.reported_bound = self.bound
-        from rostering.roster.model import Progress
-
         self.progress(
             Progress(
                 objective=self.objective / SCALE,
@@ -321,17 +295,6 @@ def complete(
     if found is None:
         log.info("the constructive roster of %s cannot be completed", built.instance.name)
     return found
-
-
-AGENTWISE_SHARE = 0.3
-"""Share of the time left the agent-by-agent first roster may take."""
-AGENT_LNS_MIN_WORKS = 100_000
-"""``works`` variables from which an agent-by-agent roster is improved by agent
-neighbourhoods rather than by CP-SAT on the whole model. Measured on generated
-benchmark-style instances: at 55,700 (182 days, 120 agents, 16 shift types)
-the whole model ends at 2,618 against 2,933 after 90 s; at 140,500 (364 days,
-150 agents, 32 types) agent neighbourhoods end at 10,346 against 12,019 after
-180 s, in 1.5 GB instead of 2.3 GB."""
 
 
 class _BoundThread(threading.Thread):
@@ -463,42 +426,49 @@ def search(
     progress: ProgressFn | None,
     hint: Mapping[tuple[AgentId, int], ShiftId] | None,
     started: float,
+    strategy: SearchStrategy = PRODUCT,
 ) -> RosterSolution | None:
-    """The best roster found within ``config``'s limits, or None when none was found."""
+    """The best roster found within ``config``'s limits, or None when none was found.
+
+    ``strategy`` may run a search beside this one, and give a first roster and
+    its improver where the constructive roster cannot be completed (see
+    :mod:`rostering.roster.strategy`).
+    """
     deadline = started + config.time_limit_s
     tracker = _Tracker(progress, started)
-    pricing: PricingThread | None = None
-    if works_count(built.instance) < PRICING_MAX_WORKS and splits_by_agent(built):
 
-        def aside(restricted: cp_model.CpModel) -> None:
-            left = deadline - time.perf_counter()
-            found = _run(
-                restricted,
-                config,
-                tracker,
-                time_limit_s=min(RESTRICTED_S, left),
-                workers=config.workers,
-                stall_s=RESTRICTED_STALL_S,
-            )
-            log.info(
-                "search kept to the priced rosters' shifts: %s",
-                None if found is None else found.objective,
-            )
-            if found is not None:
-                with tracker.lock:
-                    if tracker.aside is None or found.objective < tracker.aside.objective:
-                        tracker.aside = found
-
-        pricing = PricingThread(
-            built, deadline, lambda bound: tracker.new_bound(bound, final=True), aside
+    def search_restricted(model: cp_model.CpModel, *, time_limit_s: float, stall_s: float) -> None:
+        found = _run(
+            model,
+            config,
+            tracker,
+            time_limit_s=min(time_limit_s, deadline - time.perf_counter()),
+            workers=config.workers,
+            stall_s=stall_s,
         )
-        pricing.start()
+        log.info(
+            "search of a restricted model beside the search: %s",
+            None if found is None else found.objective,
+        )
+        if found is not None:
+            with tracker.lock:
+                if tracker.aside is None or found.objective < tracker.aside.objective:
+                    tracker.aside = found
+
+    beside = strategy.beside(
+        built,
+        deadline=deadline,
+        on_bound=lambda bound: tracker.new_bound(bound, final=True),
+        search_restricted=search_restricted,
+    )
+    if beside is not None:
+        beside.start()
     try:
-        best, proven = _search(built, config, tracker, hint, deadline, started)
+        best, proven = _search(built, config, tracker, hint, deadline, started, strategy)
     finally:
-        if pricing is not None:
-            tracker.close()  # the search kept to priced shifts, if it runs
-            pricing.finish()
+        if beside is not None:
+            tracker.close()  # the restricted search, if it runs
+            beside.finish()
     return _finish(built, tracker, best, proven)
 
 
@@ -509,9 +479,8 @@ def _search(
     hint: Mapping[tuple[AgentId, int], ShiftId] | None,
     deadline: float,
     started: float,
+    strategy: SearchStrategy,
 ) -> tuple[Incumbent | None, bool]:
-    from rostering.roster.model import add_hint, pattern_hint
-
     inst = built.instance
 
     def left() -> float:
@@ -537,24 +506,21 @@ def _search(
 
     best = first(hint if hint is not None else greedy_roster(inst))
     by_agents: Roster | None = None
-    if best is None and agentwise_applies(inst):
-        # Contract rules the constructive roster does not know (minimum minutes,
-        # runs): build the first roster one agent at a time instead.
-        by_agents = agentwise_roster(
-            inst, config, time_limit_s=left() * AGENTWISE_SHARE, workers=config.workers
-        )
+    if best is None:
+        # Rules the constructive roster does not know: the strategy's first roster.
+        by_agents = strategy.first_roster(built, config, time_limit_s=left())
         if by_agents is not None:
             best = first(by_agents)
+    improver = strategy.improver(built, config) if by_agents is not None else None
     if best is None:
         # No first roster: solve the whole model.
         add_hint(built, hint if hint is not None else pattern_hint(inst))
         best = _run_whole(built, config, tracker, left())
         proven = best is not None and best.optimal
-    elif by_agents is not None and n_works >= AGENT_LNS_MIN_WORKS:
-        best, proven = _agent_lns(built, config, tracker, best, by_agents, deadline)
+    elif by_agents is not None and improver is not None:
+        best, proven = _improve(built, config, tracker, best, by_agents, deadline, improver)
     elif by_agents is not None:
-        # Mid-sized: CP-SAT's own search on the whole model, from that roster,
-        # does better than agent neighbourhoods (see AGENT_LNS_MIN_WORKS).
+        # CP-SAT's own search on the whole model, from that roster.
         add_hint(built, by_agents)
         whole = _run_whole(built, config, tracker, left())
         proven = whole is not None and whole.optimal
@@ -583,8 +549,6 @@ def _search_small(
     constructive roster completed (the roster a time limit returns), and the
     whole model searched again from it for the time left.
     """
-    from rostering.roster.model import add_hint, pattern_hint
-
     inst = built.instance
 
     def left() -> float:
@@ -649,8 +613,6 @@ def _run_whole(
 def _finish(
     built: BuiltModel, tracker: _Tracker, best: Incumbent | None, proven: bool
 ) -> RosterSolution | None:
-    from rostering.roster.model import extract_solution
-
     aside = tracker.aside
     if aside is not None and (best is None or aside.objective < best.objective):
         best, proven = aside, False
@@ -714,19 +676,20 @@ def _lns(
     return best, proven
 
 
-def _agent_lns(
+def _improve(
     built: BuiltModel,
     config: SolverConfig,
     tracker: _Tracker,
     best: Incumbent,
     roster: Roster,
     deadline: float,
+    improver: Improver,
 ) -> tuple[Incumbent, bool]:
-    """Improve ``best`` (the completion of ``roster``) by agent neighbourhoods.
+    """Improve ``best`` (the completion of ``roster``) by the strategy's ``improver``.
 
-    The neighbourhoods are small models of a few agents each
-    (:func:`rostering.roster.agentwise.improve_by_agents`), so the full model
-    is never copied while they run; a thread bounds the full model meanwhile.
+    The improver searches models of its own (agent neighbourhoods, say), so
+    the full model is never copied while it runs; a thread bounds the full
+    model meanwhile.
     The improved roster is completed on the full model at the end, in the
     time its first completion took (and a half again) kept back for it.
     """
@@ -737,9 +700,7 @@ def _agent_lns(
     bound.start()
     first = best.objective
     try:
-        roster, saved = improve_by_agents(
-            inst,
-            config,
+        roster, saved = improver(
             roster,
             deadline=deadline - reserve,
             workers=max(1, config.workers - 1),
@@ -755,7 +716,7 @@ def _agent_lns(
         final = complete(built, roster, config, tracker, time_limit_s=reserve)
         if final is not None and final.objective != first - saved:
             log.warning(
-                "agent neighbourhoods of %s: completed objective %d, expected %d",
+                "improved roster of %s: completed objective %d, expected %d",
                 inst.name,
                 final.objective,
                 first - saved,
@@ -770,7 +731,15 @@ def _agent_lns(
 
 
 __all__ = [
+    "COMPLETION_MIN_S",
+    "COMPLETION_SHARE",
     "LNS_MIN_WORKS",
+    "OPTIMAL_OR_FEASIBLE",
+    "PROBE_MIN_S",
+    "PROBE_SHARE",
+    "READ_BACK_SHARE",
+    "SUB_LIMIT_S",
+    "WATCH_TICK_S",
     "Incumbent",
     "complete",
     "search",

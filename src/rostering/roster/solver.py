@@ -14,11 +14,13 @@ from collections.abc import Mapping
 from ortools.sat.python import cp_model
 
 from rostering.roster.config import ProgressFn, SolverConfig
+from rostering.roster.cpsat import solver_status
 from rostering.roster.explain import explain_conflicts
 from rostering.roster.instance import RosterInstance
-from rostering.roster.model import BuiltModel, build_model, solver_status
+from rostering.roster.model import BuiltModel, build_model
 from rostering.roster.search import search
 from rostering.roster.solution import RosterSolution, SolveStatus
+from rostering.roster.strategy import PRODUCT, SearchStrategy
 from rostering.types import AgentId, ShiftId
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ def solve(
     *,
     progress: ProgressFn | None = None,
     hint: Mapping[tuple[AgentId, int], ShiftId] | None = None,
+    strategy: SearchStrategy = PRODUCT,
 ) -> RosterSolution:
     """Solve ``instance``: the best roster found within the limits, or the conflicts.
 
@@ -40,14 +43,17 @@ def solve(
     large-neighbourhood search while the full model supplies the bound. A time
     limit returns the best roster found so far (status FEASIBLE). When the hard
     rules cannot all hold, the solution has status INFEASIBLE and ``conflicts``
-    names the rules that clash, in planner words.
+    names the rules that clash, in planner words. ``strategy`` adds rules and
+    searches to the product's (see :mod:`rostering.roster.strategy`).
     """
     config = config or SolverConfig()
     started = time.perf_counter()
-    built = build_model(instance)
-    solution = search(built, config, progress=progress, hint=hint, started=started)
+    built = build_model(instance, extra_rules=strategy.rules(instance, redundant=True))
+    solution = search(
+        built, config, progress=progress, hint=hint, started=started, strategy=strategy
+    )
     if solution is None:
-        solution = _no_roster(built, config)
+        solution = _no_roster(built, config, strategy)
     solution.wall_time_s = time.perf_counter() - started
     log.info(
         "roster %s: %s in %.2fs (objective %s, bound %s)",
@@ -60,7 +66,7 @@ def solve(
     return solution
 
 
-def _no_roster(built: BuiltModel, config: SolverConfig) -> RosterSolution:
+def _no_roster(built: BuiltModel, config: SolverConfig, strategy: SearchStrategy) -> RosterSolution:
     """No roster within the limits: prove infeasibility and explain it, or say unknown."""
     instance = built.instance
     solver = cp_model.CpSolver()
@@ -74,7 +80,11 @@ def _no_roster(built: BuiltModel, config: SolverConfig) -> RosterSolution:
     return RosterSolution(
         instance=instance.name,
         status=SolveStatus.INFEASIBLE,
-        conflicts=explain_conflicts(instance, time_limit_s=min(config.time_limit_s, 30.0)),
+        conflicts=explain_conflicts(
+            instance,
+            time_limit_s=min(config.time_limit_s, 30.0),
+            extra_rules=strategy.rules(instance, redundant=False),
+        ),
     )
 
 

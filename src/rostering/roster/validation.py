@@ -14,6 +14,7 @@ roster from the solver validates to exactly the solver's objective.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -380,11 +381,28 @@ class _Checker:
         return sum(line.total for line in lines)
 
 
-def validate(instance: RosterInstance, solution: RosterSolution) -> ValidationReport:
-    """Every rule re-checked on ``solution``, with the cost and objective recomputed."""
+Check = Callable[[RosterInstance, Mapping[tuple[AgentId, int], ShiftId]], list[Violation]]
+"""A check of rules the product's own do not cover: (instance, schedule) -> violations.
+
+``schedule`` maps (agent, day) to the shift worked. Hard violations carry
+``hard=True``; soft ones the cost the model puts on them.
+"""
+
+
+def validate(
+    instance: RosterInstance, solution: RosterSolution, *, checks: Sequence[Check] = ()
+) -> ValidationReport:
+    """Every rule re-checked on ``solution``, with the cost and objective recomputed.
+
+    ``checks`` add the rules of a model built with extra rules (see
+    :class:`rostering.roster.strategy.SearchStrategy`).
+    """
     check = _Checker(instance, solution)
     check.assignments()
-    for v in check_contract_rules(instance, check.schedule):
+    found = check_contract_rules(instance, check.schedule)
+    for extra in checks:
+        found += extra(instance, check.schedule)
+    for v in found:
         if v.hard:
             check.hard.append(v)
         else:
@@ -406,4 +424,4 @@ def validate(instance: RosterInstance, solution: RosterSolution) -> ValidationRe
     )
 
 
-__all__ = ["ValidationReport", "validate"]
+__all__ = ["Check", "ValidationReport", "validate"]

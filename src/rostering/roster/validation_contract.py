@@ -14,7 +14,6 @@ from collections.abc import Mapping
 
 from rostering.roster.facts import calendar_weeks, forbidden_pairs_by_rest, history_run, weekends
 from rostering.roster.instance import AgentSpec, RosterInstance
-from rostering.roster.rules.contract import DayCoverRule
 from rostering.roster.solution import Violation
 from rostering.types import AgentId, ShiftId
 
@@ -182,33 +181,6 @@ def check_contract_rules(
     out: list[Violation] = []
     for agent in instance.agents:
         out += _check_agent(instance, agent, by_agent.get(agent.id, {}))
-
-    staffed: dict[tuple[int, ShiftId], int] = defaultdict(int)
-    for (_, day), shift_id in schedule.items():
-        staffed[(day, shift_id)] += 1
-    for row in instance.day_cover:
-        n = staffed[(row.day, row.shift)]
-        where = DayCoverRule.where(row.day, row.shift)
-        if n < row.required and row.weight_under:
-            short = row.required - n
-            out.append(
-                Violation(
-                    rule=DayCoverRule.UNDER,
-                    where=where,
-                    amount=short,
-                    cost=float(short * row.weight_under),
-                )
-            )
-        if n > row.required and row.weight_over:
-            extra = n - row.required
-            out.append(
-                Violation(
-                    rule=DayCoverRule.OVER,
-                    where=where,
-                    amount=extra,
-                    cost=float(extra * row.weight_over),
-                )
-            )
 
     unit = instance.weights.request_unit
     for req in instance.requests:

@@ -413,53 +413,6 @@ class DaysOff(Rule):
         return []
 
 
-class DayCoverRule(Rule):
-    """Each shift type is staffed by the preferred number of agents each day.
-
-    "Three on the early shift on Monday": every agent missing costs the
-    under-cover weight, every agent too many the over-cover weight.
-    """
-
-    name = "day cover"
-    UNDER = "day cover under"
-    OVER = "day cover over"
-
-    @staticmethod
-    def where(day: int, shift: ShiftId) -> str:
-        """Where a row's soft terms say they are: ``day 3 shift E``."""
-        return f"day {day} shift {shift}"
-
-    def applies(self, instance: RosterInstance) -> bool:
-        return bool(instance.day_cover)
-
-    def build(self, ctx: RuleContext) -> list[SoftTerm]:
-        inst, v, m = ctx.instance, ctx.vars, ctx.model
-        terms: list[SoftTerm] = []
-        # hard: none
-        # soft
-        for row in inst.day_cover:
-            eligible = v.eligible(row.shift)
-            staff = [x for a in eligible if (x := v.works(a, row.day, row.shift)) is not None]
-            where = self.where(row.day, row.shift)
-            under = m.new_int_var(0, row.required, f"under_cover(day={row.day}, shift={row.shift})")
-            over = m.new_int_var(
-                0,
-                max(0, len(staff) - row.required),
-                f"over_cover(day={row.day}, shift={row.shift})",
-            )
-            m.add(sum(staff) + under - over == row.required)
-            if row.required > 0 and len(staff) > row.required:
-                # Never both short and over: the slacks measure exactly the deviation.
-                short = m.new_bool_var(f"is_short(day={row.day}, shift={row.shift})")
-                m.add(over == 0).only_enforce_if(short)
-                m.add(under == 0).only_enforce_if(short.Not())
-            if row.weight_under and row.required:
-                terms.append(SoftTerm(self.UNDER, where, under, float(row.weight_under)))
-            if row.weight_over and len(staff) > row.required:
-                terms.append(SoftTerm(self.OVER, where, over, float(row.weight_over)))
-        return terms
-
-
 class ShiftRequests(Rule):
     """Agents' wishes to work, or not to work, a shift or a whole day.
 
@@ -507,17 +460,15 @@ CONTRACT_RULES: list[type[Rule]] = [
     WeekendLimit,
     RestBetweenShifts,
     ForbiddenSuccessions,
-    DayCoverRule,
-    ShiftRequests,
 ]
-"""Every contract rule family, in the order the model builds them."""
+"""Every contract rule family that binds one agent alone, in the order the model builds
+them (shift requests, also one agent's, are built after a strategy's rules)."""
 
 
 __all__ = [
     "CONTRACT_RULES",
     "ConsecutiveDaysOff",
     "ConsecutiveWorkingDays",
-    "DayCoverRule",
     "DaysOff",
     "ForbiddenSuccessions",
     "RestBetweenShifts",

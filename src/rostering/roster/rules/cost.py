@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from rostering.roster.facts import day_label
 from rostering.roster.instance import RosterInstance
-from rostering.roster.pay import shift_pay
+from rostering.roster.pay import LABOUR, shift_pay
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.standby import SupervisorStandby
-
-LABOUR = "labour cost"
-"""Rule name of the cost terms; they are reported as costs, never as violations."""
 
 
 class LabourCost(Rule):
@@ -49,4 +46,6 @@ class LabourCost(Rule):
         return terms
 
 
-__all__ = ["LABOUR", "LabourCost"]
+__all__ = [
+    "LabourCost",
+]

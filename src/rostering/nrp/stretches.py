@@ -195,4 +195,11 @@ class WorkStretches(Rule):
         return []
 
 
-__all__ = ["STRETCH_MAX_WORKS", "Arc", "RunLimits", "WorkStretches", "stretch_arcs"]
+__all__ = [
+    "STRETCH_MAX_WORKS",
+    "Arc",
+    "Node",
+    "RunLimits",
+    "WorkStretches",
+    "stretch_arcs",
+]

@@ -7,28 +7,31 @@ import time
 import pytest
 from ortools.sat.python import cp_model
 
-from rostering.roster import search as search_module
-from rostering.roster.config import SolverConfig
-from rostering.roster.curtois import (
+from rostering.nrp import strategy as strategy_module
+from rostering.nrp.curtois import (
     benchmark_objective,
     benchmark_violations,
     load_instance,
     parse_instance,
 )
+from rostering.nrp.pricing import CoverPricing, NoBoundError, PricingThread, splits_by_agent
+from rostering.nrp.rules import nrp_model, nrp_rules
+from rostering.nrp.strategy import NRP
+from rostering.roster import search as search_module
+from rostering.roster.config import SolverConfig
 from rostering.roster.facts import SCALE
 from rostering.roster.model import build_model
-from rostering.roster.pricing import CoverPricing, PricingThread, splits_by_agent
 from rostering.roster.search import _Tracker
 from rostering.roster.solution import SolveStatus
 from rostering.roster.solver import solve
+from tests.roster.factories import reference_instance
 
-from .factories import reference_instance
 from .test_curtois import DATA, TINY, generated_text, needs_data
 
 
 def optimum(text: str) -> int:
     """The proven optimum of a small benchmark file, in model units."""
-    built = build_model(parse_instance(text, name="small"))
+    built = nrp_model(parse_instance(text, name="small"))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 2
     solver.parameters.max_time_in_seconds = 60
@@ -37,7 +40,7 @@ def optimum(text: str) -> int:
 
 
 def pricing_bound(text: str) -> tuple[int | None, list[int]]:
-    built = build_model(parse_instance(text, name="small"))
+    built = nrp_model(parse_instance(text, name="small"))
     assert splits_by_agent(built)
     seen: list[int] = []
     bound = CoverPricing(built).run(deadline=time.perf_counter() + 60, on_bound=seen.append)
@@ -67,27 +70,29 @@ def test_bound_never_exceeds_the_optimum_and_only_rises(text: str) -> None:
 def test_bound_of_instances_1_3_and_4(n: int, best: int) -> None:
     # The optima of 3 and 4 are their Dantzig-Wolfe bound (CP-SAT's own bound on 4
     # often ends near 1,646 after 60 s); on 1 (optimum 607) the bound is weaker.
-    built = build_model(load_instance(DATA / f"Instance{n}.txt"))
+    built = nrp_model(load_instance(DATA / f"Instance{n}.txt"))
     pricing = CoverPricing(built)
     bound = pricing.run(deadline=time.perf_counter() + 120, on_bound=lambda _: None)
     assert bound == best * SCALE
 
 
 def test_only_instances_joined_by_the_day_cover_alone_are_priced() -> None:
-    assert splits_by_agent(build_model(parse_instance(generated_text(14, 5), name="g")))
+    assert splits_by_agent(nrp_model(parse_instance(generated_text(14, 5), name="g")))
     # Interval needs, standby and rotations bind agents together.
-    assert not splits_by_agent(build_model(reference_instance()))
+    assert not splits_by_agent(nrp_model(reference_instance()))
     # No cover: nothing to price.
     no_cover = parse_instance(generated_text(14, 5), name="g").model_copy(update={"day_cover": []})
-    assert not splits_by_agent(build_model(no_cover))
+    assert not splits_by_agent(
+        build_model(no_cover, extra_rules=nrp_rules(no_cover, redundant=True))
+    )
 
 
 def test_an_agent_without_a_roster_gives_no_bound() -> None:
     text = generated_text(14, 3).replace(
         "SECTION_DAYS_OFF\r\n", "SECTION_DAYS_OFF\r\nP1," + ",".join(map(str, range(14))) + "\r\n"
     )
-    built = build_model(parse_instance(text, name="no-days-left"))
-    with pytest.raises(ValueError, match="no feasible roster"):
+    built = nrp_model(parse_instance(text, name="no-days-left"))
+    with pytest.raises(NoBoundError, match="no feasible roster"):
         CoverPricing(built).run(deadline=time.perf_counter() + 30, on_bound=lambda _: None)
     thread = PricingThread(built, time.perf_counter() + 30, lambda _: None)
     thread.start()
@@ -138,10 +143,10 @@ def test_the_pricing_bound_proves_the_roster_the_search_finds(
 
             super().__init__(built, deadline, record, *rest)
 
-    monkeypatch.setattr(search_module, "PricingThread", Spy)
+    monkeypatch.setattr(strategy_module, "PricingThread", Spy)
     inst = parse_instance(text, name="small")
     config = SolverConfig(time_limit_s=30, workers=2, subsolvers=["no_lp", "quick_restart_no_lp"])
-    solution = solve(inst, config)
+    solution = solve(inst, config, strategy=NRP)
     assert solution.status is SolveStatus.OPTIMAL
     assert solution.objective == 1500
     assert max(bounds) == 1500 * SCALE
@@ -152,7 +157,7 @@ def test_the_search_kept_to_priced_shifts_finds_a_real_roster_at_the_bound() -> 
     # an optimal roster (1,503, the bound): read back, it breaks no rule and costs
     # what the model says.
     inst = parse_instance(generated_text(14, 6, seed=2), name="small")
-    built = build_model(inst)
+    built = build_model(inst, extra_rules=nrp_rules(inst, redundant=True))
     pricing = CoverPricing(built)
     assert pricing.restricted_model() is None  # no master solved yet
     bound = pricing.run(deadline=time.perf_counter() + 60, on_bound=lambda _: None)
@@ -180,7 +185,7 @@ def test_each_roster_the_pricing_search_finds_is_a_column() -> None:
     # roster of its agent's own model, counted in the cover rows it works, at its
     # own cost (the agent's objective, without cover prices).
     inst = parse_instance(generated_text(14, 5, seed=1), name="small")
-    built = build_model(inst)
+    built = build_model(inst, extra_rules=nrp_rules(inst, redundant=True))
     pricing = CoverPricing(built)
     pricing.run(deadline=time.perf_counter() + 60, on_bound=lambda _: None)
     columns = pricing.master.columns
@@ -217,7 +222,7 @@ def test_the_search_keeps_the_priced_roster_when_it_is_better(
 
             super().__init__(built, deadline, on_bound, record)
 
-    monkeypatch.setattr(search_module, "PricingThread", Spy)
+    monkeypatch.setattr(strategy_module, "PricingThread", Spy)
 
     def finds_nothing(built, config, tracker, time_limit_s, **kwargs):  # type: ignore[no-untyped-def]
         # A whole-model search that finds no roster: it waits for the time limit,
@@ -228,7 +233,7 @@ def test_the_search_keeps_the_priced_roster_when_it_is_better(
 
     monkeypatch.setattr(search_module, "_run_whole", finds_nothing)
     inst = parse_instance(generated_text(14, 6, seed=2), name="small")
-    solution = solve(inst, SolverConfig(time_limit_s=20, workers=2))
+    solution = solve(inst, SolverConfig(time_limit_s=20, workers=2), strategy=NRP)
     assert len(searched) == 1
     assert solution.status is SolveStatus.OPTIMAL
     assert solution.objective == 1503
@@ -240,6 +245,6 @@ def test_a_search_beside_an_ended_search_stops_and_none_starts() -> None:
     tracker, running = tracker_with_a_search()
     tracker.close()
     assert running.stopped == 1
-    built = build_model(parse_instance(TINY, name="tiny"))
+    built = nrp_model(parse_instance(TINY, name="tiny"))
     config = SolverConfig(time_limit_s=5, workers=1)
     assert search_module._run(built.model, config, tracker, time_limit_s=5, workers=1) is None

@@ -9,20 +9,22 @@ from pathlib import Path
 import pytest
 
 from rostering.errors import ScenarioError
-from rostering.roster import search as search_module
-from rostering.roster.agentwise import (
+from rostering.nrp import strategy as strategy_module
+from rostering.nrp.agentwise import (
     agents_instance,
     agentwise_applies,
     agentwise_roster,
     improve_by_agents,
 )
-from rostering.roster.config import SolverConfig
-from rostering.roster.curtois import (
+from rostering.nrp.curtois import (
     benchmark_objective,
     benchmark_violations,
     load_instance,
     parse_instance,
 )
+from rostering.nrp.strategy import NRP
+from rostering.roster import search as search_module
+from rostering.roster.config import SolverConfig
 from rostering.roster.facts import SCALE
 from rostering.roster.solution import SolveStatus
 from rostering.roster.solver import solve
@@ -175,7 +177,7 @@ def test_instances_1_to_10_read_with_the_published_sizes(n: int) -> None:
 @needs_data
 def test_instance1_solves_to_the_proven_optimum() -> None:
     inst = load_instance(DATA / "Instance1.txt")
-    solution = solve(inst, SolverConfig(time_limit_s=30, workers=2))
+    solution = solve(inst, SolverConfig(time_limit_s=30, workers=2), strategy=NRP)
     assert solution.status is SolveStatus.OPTIMAL
     schedule = {(x.agent, x.day): x.shift for x in solution.assignments}
     assert benchmark_violations(inst, schedule) == []
@@ -252,17 +254,17 @@ def test_large_search_starts_from_the_agentwise_roster(
     # the minimum minutes; the agent-by-agent roster is the first roster instead. It is
     # then improved by agent neighbourhoods, or by the whole model from it.
     monkeypatch.setattr(search_module, "LNS_MIN_WORKS", 1)
-    monkeypatch.setattr(search_module, "AGENT_LNS_MIN_WORKS", agent_lns_from)
+    monkeypatch.setattr(strategy_module, "AGENT_LNS_MIN_WORKS", agent_lns_from)
     calls: list[str] = []
-    original = search_module.agentwise_roster
+    original = strategy_module.agentwise_roster
 
     def spy(*args: object, **kwargs: object) -> object:
         calls.append("agentwise")
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(search_module, "agentwise_roster", spy)
+    monkeypatch.setattr(strategy_module, "agentwise_roster", spy)
     inst = parse_instance(generated_text(28, 9), name="generated")
-    solution = solve(inst, SolverConfig(time_limit_s=8, workers=2))
+    solution = solve(inst, SolverConfig(time_limit_s=8, workers=2), strategy=NRP)
     assert calls == ["agentwise"]
     assert solution.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
     schedule = {(x.agent, x.day): x.shift for x in solution.assignments}

@@ -25,20 +25,21 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from rostering.nrp.instance import NrpInstance
+from rostering.nrp.rules import nrp_rules
+from rostering.roster.config import SolverConfig
+from rostering.roster.cpsat import add_hint, fixed_copy, roster_values
 from rostering.roster.facts import follows_pattern
 from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.model import BuiltModel, build_model
+from rostering.roster.strategy import Roster
 from rostering.types import AgentId, ShiftId
-
-if TYPE_CHECKING:
-    from rostering.roster.model import BuiltModel, SolverConfig
 
 log = logging.getLogger(__name__)
 
-Roster = dict[tuple[AgentId, int], ShiftId]
 
 AGENTWISE_MIN_S = 0.2
 """Least time one agent's own model gets in the agent-by-agent first roster."""
@@ -71,14 +72,14 @@ def cover_counts(roster: Mapping[tuple[AgentId, int], ShiftId]) -> Counter[tuple
 
 
 def agents_instance(
-    instance: RosterInstance,
+    instance: NrpInstance,
     agents: list[AgentSpec],
     others: Mapping[tuple[int, ShiftId], int],
-) -> RosterInstance:
+) -> NrpInstance:
     """``instance`` cut down to ``agents``: their requests, and the cover ``others`` leave open."""
     ids = {a.id for a in agents}
     shifts = {s for a in agents for s in a.shifts}
-    return RosterInstance(
+    return NrpInstance(
         **{
             **dict(instance),
             "name": f"{instance.name}/{'+'.join(sorted(ids))}",
@@ -100,6 +101,11 @@ def agents_instance(
             ],
         }
     )
+
+
+def _agents_model(instance: NrpInstance) -> BuiltModel:
+    """The model of a few agents, without the formulations that only tighten the bound."""
+    return build_model(instance, extra_rules=nrp_rules(instance, redundant=False))
 
 
 def _solve(
@@ -127,7 +133,7 @@ def _own_roster(
 
 
 def agentwise_roster(
-    instance: RosterInstance,
+    instance: NrpInstance,
     config: SolverConfig,
     *,
     time_limit_s: float,
@@ -145,8 +151,6 @@ def agentwise_roster(
     rosters together meet every hard rule. None when an agent's rules cannot
     all hold or no roster was found for them.
     """
-    from rostering.roster.model import build_model
-
     started = time.perf_counter()
     deadline = started + time_limit_s
     order = sorted(instance.agents, key=lambda a: len(a.shifts))
@@ -175,7 +179,7 @@ def agentwise_roster(
                     return
                 i, agent = taken
                 others = Counter(covered)
-            built = build_model(agents_instance(instance, [agent], others), redundant=False)
+            built = _agents_model(agents_instance(instance, [agent], others))
             # Agents not yet started share the time left with this one, `workers` at once.
             rounds = 1 + (len(order) - i - 1) // workers
             share = max(AGENTWISE_MIN_S, (deadline - time.perf_counter()) / rounds)
@@ -209,7 +213,7 @@ def agentwise_roster(
 
 
 def _sub_cost(
-    instance: RosterInstance,
+    instance: NrpInstance,
     agents: list[AgentSpec],
     others: Mapping[tuple[int, ShiftId], int],
     roster: Roster,
@@ -219,9 +223,7 @@ def _sub_cost(
     workers: int,
 ) -> tuple[int, int | None, Roster | None, bool]:
     """(cost of the agents' current roster, best cost found, its roster, proven) on their model."""
-    from rostering.roster.model import add_hint, build_model, fixed_copy, roster_values
-
-    built = build_model(agents_instance(instance, agents, others), redundant=False)
+    built = _agents_model(agents_instance(instance, agents, others))
     current = _of(roster, agents)
     # The current roster's cost on this model: every works variable fixed.
     fixed = fixed_copy(built, roster_values(built, current))
@@ -244,7 +246,7 @@ def _sub_cost(
 
 
 def improve_by_agents(
-    instance: RosterInstance,
+    instance: NrpInstance,
     config: SolverConfig,
     roster: Roster,
     *,
@@ -310,6 +312,10 @@ def _of(roster: Roster, agents: Iterable[AgentSpec]) -> Roster:
 
 
 __all__ = [
+    "AGENTWISE_MIN_S",
+    "AGENTWISE_RULES_S",
+    "MAX_FREE_AGENTS",
+    "NEIGHBOURHOOD_S",
     "agents_instance",
     "agentwise_applies",
     "agentwise_roster",

@@ -31,10 +31,11 @@ from pathlib import Path
 
 from rostering.domain.shifts import DayType
 from rostering.errors import Problem, ScenarioError
+from rostering.nrp.cover import day_cover_violations
+from rostering.nrp.instance import DayCover, NrpInstance
 from rostering.roster.instance import (
     AgentSpec,
     Contract,
-    DayCover,
     RosterInstance,
     ShiftRequest,
     ShiftType,
@@ -127,7 +128,7 @@ def _sections(text: str, reader: _Reader) -> dict[str, list[_Line]]:
     return found
 
 
-def parse_instance(text: str, *, name: str, file: str | None = None) -> RosterInstance:
+def parse_instance(text: str, *, name: str, file: str | None = None) -> NrpInstance:
     """Read one benchmark instance from its text.
 
     Raises :class:`ScenarioError` listing every malformed line (with its
@@ -263,7 +264,7 @@ def parse_instance(text: str, *, name: str, file: str | None = None) -> RosterIn
         DayType.WEEKEND if (START + dt.timedelta(days=d)).weekday() >= 5 else DayType.WORKDAY
         for d in range(n_days)
     ]
-    instance = RosterInstance(
+    instance = NrpInstance(
         name=name,
         start=START,
         n_days=n_days,
@@ -334,7 +335,7 @@ def _staff(reader: _Reader, line: _Line, lengths: Mapping[ShiftId, int]) -> Agen
     )
 
 
-def load_instance(path: str | Path) -> RosterInstance:
+def load_instance(path: str | Path) -> NrpInstance:
     """Read one benchmark file (``InstanceN.txt``); the instance is named after the file."""
     path = Path(path)
     try:
@@ -342,6 +343,13 @@ def load_instance(path: str | Path) -> RosterInstance:
     except OSError as exc:
         raise ScenarioError([Problem(str(path), "", f"cannot read the file: {exc}")]) from exc
     return parse_instance(text, name=path.stem, file=str(path))
+
+
+def _rule_violations(
+    instance: RosterInstance, schedule: Mapping[tuple[AgentId, int], ShiftId]
+) -> list[Violation]:
+    """The contract rules' and the day cover's violations of ``schedule``."""
+    return check_contract_rules(instance, schedule) + day_cover_violations(instance, schedule)
 
 
 def benchmark_violations(
@@ -364,21 +372,24 @@ def benchmark_violations(
             found.append(Violation(rule="horizon", where=f"{agent} day {day}", amount=1, hard=True))
     if found:
         return found
-    return [v for v in check_contract_rules(instance, schedule) if v.hard]
+    return [v for v in _rule_violations(instance, schedule) if v.hard]
 
 
 def benchmark_objective(
     instance: RosterInstance, schedule: Mapping[tuple[AgentId, int], ShiftId]
 ) -> int:
     """The benchmark objective of ``schedule``: request penalties plus cover penalties."""
-    total = sum(v.cost for v in check_contract_rules(instance, schedule) if not v.hard)
+    total = sum(v.cost for v in _rule_violations(instance, schedule) if not v.hard)
     return round(total)
 
 
 __all__ = [
+    "SECTIONS",
+    "STAFF_FIELDS",
     "START",
     "benchmark_objective",
     "benchmark_violations",
     "load_instance",
+    "logger",
     "parse_instance",
 ]

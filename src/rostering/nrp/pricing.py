@@ -47,22 +47,23 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 from ortools.sat.python import cp_model
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 
-from rostering.roster.agentwise import Roster, agents_instance, agentwise_applies
+from rostering.nrp.agentwise import agents_instance, agentwise_applies
+from rostering.nrp.cover import DayCoverRule
+from rostering.nrp.instance import DayCover, NrpInstance
+from rostering.nrp.rules import nrp_rules
+from rostering.nrp.stretches import WorkStretches
+from rostering.roster.cpsat import fixed_copy, roster_values
 from rostering.roster.facts import int_weight
-from rostering.roster.rules.contract import CONTRACT_RULES, DayCoverRule
-from rostering.roster.rules.stretches import WorkStretches
-
-if TYPE_CHECKING:
-    from rostering.roster.instance import DayCover
-    from rostering.roster.model import BuiltModel
-    from rostering.types import AgentId, ShiftId
+from rostering.roster.model import BuiltModel, build_model
+from rostering.roster.rules.contract import CONTRACT_RULES, ShiftRequests
+from rostering.roster.strategy import Roster
+from rostering.types import AgentId, ShiftId
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ with this limit the bound converges to the same 406 at 24 s rather than 36 s."""
 WEIGHT_EPS = 1e-6
 """Columns of at most this weight in the master's solution count as unused."""
 
-_SPLITTABLE = {*CONTRACT_RULES, WorkStretches}
+_SPLITTABLE = {*CONTRACT_RULES, ShiftRequests, DayCoverRule, WorkStretches}
 """Rule families of one agent each, and the day cover that joins them."""
 
 
@@ -198,9 +199,14 @@ def splits_by_agent(built: BuiltModel) -> bool:
     price.
     """
     inst = built.instance
-    if not inst.day_cover or not agentwise_applies(inst):
+    if not isinstance(inst, NrpInstance) or not inst.day_cover or not agentwise_applies(inst):
         return False
     return all(type(rule) in _SPLITTABLE or not rule.applies(inst) for rule in built.rules)
+
+
+class NoBoundError(Exception):
+    """Pricing cannot bound this model: its objective does not split by agent, or
+    an agent has no roster of their own."""
 
 
 class CoverPricing:
@@ -212,15 +218,15 @@ class CoverPricing:
     """
 
     def __init__(self, built: BuiltModel) -> None:
-        from rostering.roster.model import build_model
-
         inst = built.instance
+        if not isinstance(inst, NrpInstance):
+            raise NoBoundError(f"{inst.name}: no day cover to price")
         self.rows = {(row.day, row.shift): r for r, row in enumerate(inst.day_cover)}
         self.agents: list[_Agent] = []
         own_terms: Counter[tuple[str, str, float]] = Counter()
         for agent in inst.agents:
             own = agents_instance(inst, [agent], {}).model_copy(update={"day_cover": []})
-            sub = build_model(own, redundant=False)
+            sub = build_model(own, extra_rules=nrp_rules(own, redundant=False))
             objective = sub.model.proto.objective
             rows = [
                 (var.index, self.rows[(day, shift)])
@@ -235,7 +241,7 @@ class CoverPricing:
             (t.rule, t.where, t.weight) for t in built.terms if t.rule not in cover_rules
         )
         if own_terms != full_terms:
-            raise ValueError(f"{inst.name}: the objective does not split by agent")
+            raise NoBoundError(f"{inst.name}: the objective does not split by agent")
         staff = Counter((day, shift) for (_, day, shift), _ in built.vars.items())
         cover = inst.day_cover
         # The cost of a missing or extra agent is read from the day-cover rule's own
@@ -316,7 +322,7 @@ class CoverPricing:
         found = _Rosters(self, a)
         status = solver.solve(model, found)
         if status == cp_model.INFEASIBLE:
-            raise ValueError(f"agent {agent.built.instance.agents[0].id} has no feasible roster")
+            raise NoBoundError(f"agent {agent.built.instance.agents[0].id} has no feasible roster")
         offset = agent.offset * PRICE_STEPS
         if status == cp_model.OPTIMAL:
             least = round(solver.objective_value) + offset
@@ -333,8 +339,6 @@ class CoverPricing:
         whole roster of their own, so the model has a roster. None before the
         master has been solved.
         """
-        from rostering.roster.model import fixed_copy, roster_values
-
         if self.solution is None:
             return None
         weights = self.solution.weights
@@ -466,7 +470,7 @@ class PricingThread(threading.Thread):
                 and (model := self.pricing.restricted_model()) is not None
             ):
                 self.on_converged(model)
-        except ValueError as exc:
+        except NoBoundError as exc:
             log.info("no cover-pricing bound: %s", exc)
         except BaseException as exc:  # handed to the searching thread
             self.error = exc
@@ -479,3 +483,15 @@ class PricingThread(threading.Thread):
         self.join()
         if self.error is not None:
             raise self.error
+
+
+__all__ = [
+    "PRICE_STEPS",
+    "PRICING_S",
+    "SMOOTHING",
+    "WEIGHT_EPS",
+    "CoverPricing",
+    "NoBoundError",
+    "PricingThread",
+    "splits_by_agent",
+]

@@ -16,16 +16,17 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from rostering.domain.shifts import DayType
-from rostering.roster.instance import AgentSpec, Contract, RosterInstance, ShiftType, Weights
-from rostering.roster.model import build_model
-from rostering.roster.rules.base import Rule, RuleContext
-from rostering.roster.rules.contract import ConsecutiveDaysOff, ConsecutiveWorkingDays
-from rostering.roster.rules.stretches import (
+from rostering.nrp.rules import nrp_rules
+from rostering.nrp.stretches import (
     STRETCH_MAX_WORKS,
     RunLimits,
     WorkStretches,
     stretch_arcs,
 )
+from rostering.roster.instance import AgentSpec, Contract, RosterInstance, ShiftType, Weights
+from rostering.roster.model import build_model
+from rostering.roster.rules.base import Rule, RuleContext
+from rostering.roster.rules.contract import ConsecutiveDaysOff, ConsecutiveWorkingDays
 from rostering.roster.variables import RosterVars
 from rostering.types import AgentId, ShiftId
 
@@ -132,8 +133,8 @@ def test_stretches_are_left_out_of_large_models_and_explanations() -> None:
     assert not WorkStretches().applies(large)
     assert not WorkStretches().applies(one_agent(28, Contract(max_consecutive_days=5)))
 
-    plain = build_model(small)
-    explained = build_model(small, explain=True)
+    plain = build_model(small, extra_rules=nrp_rules(small, redundant=True))
+    explained = build_model(small, explain=True, extra_rules=nrp_rules(small, redundant=True))
     stretch_vars = [v for v in plain.model.proto.variables if v.name.startswith("stretch(")]
     assert stretch_vars
     assert not any(v.name.startswith("stretch(") for v in explained.model.proto.variables)
