@@ -28,3 +28,21 @@ def test_import_is_light() -> None:
     code = "import sys, rostering; print('ortools' in sys.modules, 'pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def _loaded_after(module: str) -> set[str]:
+    """The rostering modules a fresh interpreter holds after importing ``module``."""
+    code = (
+        f"import sys, {module}; "
+        "print(' '.join(m for m in sys.modules if m.startswith('rostering')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_results_and_reports_sit_below_whatif_and_the_pipeline() -> None:
+    higher = {"rostering.pipeline", "rostering.whatif", "rostering.cli"}
+    results = _loaded_after("rostering.results")
+    assert not results & (higher | {"rostering.reports"})
+    assert not _loaded_after("rostering.reports") & higher
+    assert not _loaded_after("rostering.whatif") & {"rostering.pipeline", "rostering.cli"}

@@ -23,10 +23,10 @@ _WHERE = {
     "RosterInstance": "rostering.roster.instance",
     "RosterSolution": "rostering.roster.solution",
     "RosteringError": "rostering.errors",
-    "RunResult": "rostering.pipeline",
+    "RunResult": "rostering.results",
     "Scenario": "rostering.domain.scenario",
     "ScenarioError": "rostering.errors",
-    "SolverConfig": "rostering.roster.model",
+    "SolverConfig": "rostering.roster.config",
     "WhatIf": "rostering.whatif",
     "apply_whatif": "rostering.whatif",
     "check_adherence": "rostering.pipeline",
@@ -49,12 +49,12 @@ if TYPE_CHECKING:
     )
     from rostering.io import load_scenario
     from rostering.pipeline import (
-        RunResult,
         check_adherence,
         run_scenario,
         size_scenario,
         write_outputs,
     )
+    from rostering.results import RunResult
     from rostering.roster.config import SolverConfig
     from rostering.roster.instance import RosterInstance
     from rostering.roster.solution import RosterSolution

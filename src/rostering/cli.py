@@ -4,19 +4,26 @@ Exit codes: 0 success, 1 unexpected failure, 2 bad input (scenario, events),
 3 the hard rules cannot all hold.
 """
 
+# Each command imports the stages it runs inside its own body, so that
+# `rostering --help` and the light commands start without loading pandas,
+# plotly or OR-Tools.
+
 from __future__ import annotations
 
 import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioError
+
+if TYPE_CHECKING:
+    from rostering.results import RunResult
 
 app = typer.Typer(
     add_completion=False,
@@ -86,6 +93,7 @@ def solve(
     from rostering.io import load_scenario
     from rostering.pipeline import run_scenario, write_outputs
     from rostering.roster.config import Progress, SolverConfig
+    from rostering.roster.solution import relative_gap
 
     try:
         scenario = load_scenario(scenario_dir)
@@ -93,7 +101,7 @@ def solve(
         raise _fail_scenario(exc) from None
 
     def show(p: Progress) -> None:
-        gap = f"{abs(p.objective - p.bound) / max(abs(p.objective), 1e-9):6.2%}"
+        gap = f"{relative_gap(p.objective, p.bound):6.2%}"
         err.print(
             f"  {p.elapsed_s:7.1f} s  solution {p.solutions:3d}  objective {p.objective:14,.2f}"
             f"  bound {p.bound:14,.2f}  gap {gap}",
@@ -125,10 +133,7 @@ def solve(
         raise typer.Exit(1)
 
 
-def _summary(result: object) -> None:
-    from rostering.pipeline import RunResult
-
-    assert isinstance(result, RunResult)
+def _summary(result: RunResult) -> None:
     k = result.kpis
     table = Table(title=f"{k.scenario}: {k.status.value}, labour {k.labour_cost:,.2f} yuan")
     for col in (

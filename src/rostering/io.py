@@ -16,14 +16,13 @@ first data row is row 2.
 from __future__ import annotations
 
 import csv
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from rostering.domain.scenario import Scenario
 from rostering.errors import Problem, ScenarioError
@@ -211,6 +210,10 @@ def scenario_json_schema() -> dict[str, Any]:
     return schema
 
 
-def dump_model(model: BaseModel) -> str:
-    """JSON text of a model, for output files."""
-    return json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False)
+__all__ = [
+    "SCENARIO_FILE",
+    "load_scenario",
+    "problems_from_validation",
+    "scenario_from_data",
+    "scenario_json_schema",
+]

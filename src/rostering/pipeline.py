@@ -2,6 +2,7 @@
 
 The CLI, the HTTP API and the notebooks call only this module (and
 :mod:`rostering.reports` for figures), so every front end runs the same path.
+What a run produced is described in :mod:`rostering.results`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, Field
 
 from rostering.adherence import (
     OUTPUT_FILES as ADHERENCE_FILES,
@@ -29,84 +28,24 @@ from rostering.adherence import (
 )
 from rostering.demand import DEMAND_COLUMNS, build_demand
 from rostering.domain.scenario import Scenario
+from rostering.reports.adherence import adherence_html
+from rostering.reports.html import write_run_report
+from rostering.results import (
+    REQUIREMENT_COLUMNS,
+    ChannelKpis,
+    RunKpis,
+    RunResult,
+    roster_table,
+)
 from rostering.roster.compile import compile_instance
 from rostering.roster.config import Progress, SolverConfig
 from rostering.roster.instance import RosterInstance
-from rostering.roster.solution import ROSTER_COLUMNS, RosterSolution, SolveStatus
+from rostering.roster.solution import ROSTER_COLUMNS, RosterSolution
 from rostering.roster.solver import solve
-from rostering.roster.validation import ValidationReport, validate
+from rostering.roster.validation import validate
 from rostering.sizing import predict_kpis, size_requirements
 
 log = logging.getLogger(__name__)
-
-#: Columns of ``requirements.csv`` and of :attr:`RunResult.requirements`.
-REQUIREMENT_COLUMNS = (
-    "interval_start",
-    "channel",
-    "volume",
-    "aht_s",
-    "required_agents",
-    "required",
-    "scheduled",
-    "shortfall",
-    "surplus",
-    "service_level",
-    "asa_s",
-    "abandon_rate",
-    "occupancy",
-)
-
-
-class ChannelKpis(BaseModel):
-    """Predicted service of one channel over the horizon, given the roster."""
-
-    channel: str
-    volume: float
-    required_agent_hours: float
-    scheduled_agent_hours: float
-    coverage: float = Field(description="Share of required agent-hours staffed (capped per slot).")
-    service_level: float | None = Field(description="Volume-weighted predicted SL (queued).")
-    asa_s: float | None = Field(
-        None,
-        description="Volume-weighted ASA of contacts arriving while the queue is stable; "
-        "contacts arriving with no agent (or too few) are counted in unserved_volume_share.",
-    )
-    abandon_rate: float | None = None
-    occupancy: float | None = None
-    unserved_volume_share: float | None = Field(
-        None,
-        description="Queued channels: share of volume arriving in intervals whose staffing "
-        "cannot keep the queue stable (no agent, or load above capacity).",
-    )
-
-
-class RunKpis(BaseModel):
-    """The headline numbers of a run: service, cost and solver outcome."""
-
-    scenario: str
-    status: SolveStatus
-    objective: float | None
-    best_bound: float | None
-    gap: float | None
-    wall_time_s: float
-    labour_cost: float
-    valid: bool
-    hard_violations: int
-    soft_violations: int
-    channels: list[ChannelKpis]
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """Everything one run produced, for writing, plotting or comparing."""
-
-    scenario: Scenario
-    demand: pd.DataFrame
-    requirements: pd.DataFrame
-    instance: RosterInstance
-    solution: RosterSolution
-    validation: ValidationReport
-    kpis: RunKpis
 
 
 def size_scenario(scenario: Scenario) -> pd.DataFrame:
@@ -237,47 +176,6 @@ def run_scenario(
     )
 
 
-def roster_table(result: RunResult) -> pd.DataFrame:
-    """One row per agent and day worked or on standby (the ``roster.csv`` columns)."""
-    people = {a.id: a for a in result.scenario.agents}
-    rows: dict[tuple[str, str], dict[str, object]] = {}
-    for a in result.solution.assignments:
-        rows[(a.agent, a.date.isoformat())] = {
-            "agent": a.agent,
-            "agent_name": people[a.agent].name,
-            "role": people[a.agent].role.value,
-            "date": a.date.isoformat(),
-            "shift": a.shift,
-            "start": a.start.isoformat(),
-            "end": a.end.isoformat(),
-            "meal_start": a.meal_start.isoformat() if a.meal_start else "",
-            "meal_end": a.meal_end.isoformat() if a.meal_end else "",
-            "channels": "|".join(a.channels),
-            "standby": "",
-        }
-    for duty in result.solution.standby:
-        key = (duty.agent, duty.date.isoformat())
-        row = rows.setdefault(
-            key,
-            {
-                "agent": duty.agent,
-                "agent_name": people[duty.agent].name,
-                "role": people[duty.agent].role.value,
-                "date": duty.date.isoformat(),
-                "shift": "",
-                "start": "",
-                "end": "",
-                "meal_start": "",
-                "meal_end": "",
-                "channels": "",
-                "standby": "",
-            },
-        )
-        row["standby"] = duty.kind
-    frame = pd.DataFrame(list(rows.values()), columns=list(ROSTER_COLUMNS))
-    return frame.sort_values(["date", "agent"], kind="stable").reset_index(drop=True)
-
-
 def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     """Minutes to 2 decimals, ratios to 4, timestamps as ISO 8601 text, for CSV files."""
     out = frame.copy()
@@ -307,8 +205,6 @@ def check_adherence(
     ``adherence.html``) all or nothing: every file goes to a temporary folder
     inside ``out_dir`` and is moved into place only when all are written.
     """
-    from rostering.reports.adherence import adherence_html
-
     result = run_adherence(roster, events, config=config, mapping=mapping, timezone=timezone)
     if out_dir is None:
         return result
@@ -336,8 +232,6 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
     Files are written to a temporary folder beside ``out_dir`` and moved into
     place only when every one of them is complete.
     """
-    from rostering.reports.html import write_run_report
-
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     names = ["roster.csv", "requirements.csv", "kpis.json", "report.html", "violations.csv"]
@@ -363,3 +257,15 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
             written.append(target)
     log.info("wrote %s", ", ".join(p.name for p in written))
     return written
+
+
+# roster_table (rostering.results) and ROSTER_COLUMNS (rostering.roster.solution)
+# stay importable from here for callers that still import them from the pipeline.
+__all__ = [
+    "ROSTER_COLUMNS",
+    "check_adherence",
+    "roster_table",
+    "run_scenario",
+    "size_scenario",
+    "write_outputs",
+]

@@ -6,17 +6,18 @@ import datetime as dt
 
 import pytest
 
-from rostering.pipeline import ChannelKpis, RunKpis
 from rostering.reports import theme
 from rostering.reports.compare import comparison_figure, judge, variants_figure
-from rostering.roster.solution import SolveStatus
-from rostering.whatif import (
+from rostering.results import (
     AssignmentChange,
+    ChannelKpis,
     Comparison,
     CostDelta,
     CoverageDelta,
     KpiDelta,
+    RunKpis,
 )
+from rostering.roster.solution import SolveStatus
 
 
 def _trace(fig, name):  # type: ignore[no-untyped-def]

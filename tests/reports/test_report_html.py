@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from rostering.io import load_scenario
-from rostering.pipeline import ChannelKpis, RunKpis, RunResult
 from rostering.reports.html import render_page, table_block, write_run_report
+from rostering.results import ChannelKpis, RunKpis, RunResult
 from rostering.roster.instance import RosterInstance
 from rostering.roster.solution import RosterSolution, Violation
 from rostering.roster.validation import ValidationReport

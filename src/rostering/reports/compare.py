@@ -1,6 +1,6 @@
 """What-if comparison: two runs side by side, and several runs' headline KPIs.
 
-:func:`comparison_figure` draws a :class:`rostering.whatif.Comparison` (run B
+:func:`comparison_figure` draws a :class:`rostering.results.Comparison` (run B
 against run A): the KPI deltas, pay per person in both runs, the change in
 short agent-hours per day and channel, and the assignments that changed.
 :func:`variants_figure` puts the headline KPIs of any number of runs next to
@@ -15,9 +15,8 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rostering.pipeline import RunKpis
 from rostering.reports import theme
-from rostering.whatif import Comparison, KpiDelta
+from rostering.results import Comparison, KpiDelta, RunKpis
 
 #: KPIs that are better when higher; those in :data:`LOWER_IS_BETTER` when lower.
 HIGHER_IS_BETTER = frozenset({"service_level", "coverage"})

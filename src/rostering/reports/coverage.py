@@ -1,7 +1,7 @@
 """Coverage: required against scheduled staff, and predicted service level.
 
 Both figures read the requirements frame of a run
-(:data:`rostering.pipeline.REQUIREMENT_COLUMNS`): one row per interval and
+(:data:`rostering.results.REQUIREMENT_COLUMNS`): one row per interval and
 channel with ``interval_start`` (time-zone aware or naive local), ``channel``,
 ``required``, ``scheduled``, ``shortfall``, ``surplus`` and, for the service
 figure, ``service_level``.

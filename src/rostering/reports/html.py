@@ -14,7 +14,6 @@ import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -29,9 +28,7 @@ from rostering.reports.coverage import (
     service_targets,
 )
 from rostering.reports.gantt import agent_label, roster_gantt
-
-if TYPE_CHECKING:
-    from rostering.pipeline import RunResult
+from rostering.results import RunResult
 
 log = logging.getLogger(__name__)
 

@@ -51,9 +51,6 @@ REQUIRED = "#222222"
 """Line colour of required staff and of service-level targets."""
 SHORTFALL = "#d62728"
 SURPLUS = "#9ecae1"
-WORSE = "#d62728"
-"""A change for the worse in a comparison (more cost, less service)."""
-BETTER = "#2ca02c"
 
 #: Colours of the pay components in cost charts.
 COST_COLOURS: Mapping[str, str] = {
@@ -95,7 +92,6 @@ def colour_of(activity: str, colours: Mapping[str, str]) -> str:
 
 __all__ = [
     "ACTIVITY_COLOURS",
-    "BETTER",
     "BREAK",
     "CALL_IN",
     "CHANNEL_PALETTE",
@@ -109,7 +105,6 @@ __all__ = [
     "SURPLUS",
     "TEMPLATE",
     "WORK",
-    "WORSE",
     "activity_colours",
     "channel_colours",
     "colour_of",

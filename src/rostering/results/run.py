@@ -1,0 +1,85 @@
+"""One run in memory: the scenario, its demand and requirements, the roster and its KPIs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from rostering.domain.scenario import Scenario
+from rostering.roster.instance import RosterInstance
+from rostering.roster.solution import RosterSolution, SolveStatus
+from rostering.roster.validation import ValidationReport
+
+#: Columns of ``requirements.csv`` and of :attr:`RunResult.requirements`.
+REQUIREMENT_COLUMNS = (
+    "interval_start",
+    "channel",
+    "volume",
+    "aht_s",
+    "required_agents",
+    "required",
+    "scheduled",
+    "shortfall",
+    "surplus",
+    "service_level",
+    "asa_s",
+    "abandon_rate",
+    "occupancy",
+)
+
+
+class ChannelKpis(BaseModel):
+    """Predicted service of one channel over the horizon, given the roster."""
+
+    channel: str
+    volume: float
+    required_agent_hours: float
+    scheduled_agent_hours: float
+    coverage: float = Field(description="Share of required agent-hours staffed (capped per slot).")
+    service_level: float | None = Field(description="Volume-weighted predicted SL (queued).")
+    asa_s: float | None = Field(
+        None,
+        description="Volume-weighted ASA of contacts arriving while the queue is stable; "
+        "contacts arriving with no agent (or too few) are counted in unserved_volume_share.",
+    )
+    abandon_rate: float | None = None
+    occupancy: float | None = None
+    unserved_volume_share: float | None = Field(
+        None,
+        description="Queued channels: share of volume arriving in intervals whose staffing "
+        "cannot keep the queue stable (no agent, or load above capacity).",
+    )
+
+
+class RunKpis(BaseModel):
+    """The headline numbers of a run: service, cost and solver outcome."""
+
+    scenario: str
+    status: SolveStatus
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    wall_time_s: float
+    labour_cost: float
+    valid: bool
+    hard_violations: int
+    soft_violations: int
+    channels: list[ChannelKpis]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one run produced, for writing, plotting or comparing."""
+
+    scenario: Scenario
+    demand: pd.DataFrame
+    requirements: pd.DataFrame
+    instance: RosterInstance
+    solution: RosterSolution
+    validation: ValidationReport
+    kpis: RunKpis
+
+
+__all__ = ["REQUIREMENT_COLUMNS", "ChannelKpis", "RunKpis", "RunResult"]

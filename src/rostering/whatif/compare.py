@@ -1,0 +1,166 @@
+"""Side-by-side comparison of two runs: every delta is run B minus run A.
+
+:func:`compare_runs` works on :class:`~rostering.results.RunOutcome`, the
+serialisable part of a run (KPIs, roster rows, requirement rows, costs,
+violations), so runs stored by the HTTP API compare exactly like runs held in
+memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Literal
+
+from rostering.results.comparison import (
+    AssignmentChange,
+    Comparison,
+    CostDelta,
+    CoverageDelta,
+    KpiDelta,
+)
+from rostering.results.outcome import RosterRow, RunOutcome, finite_or_none
+
+_COMPARED_ROSTER_FIELDS = ("shift", "start", "end", "channels", "standby")
+_HEADLINE = ("labour_cost", "objective", "hard_violations", "soft_violations", "wall_time_s")
+_PER_CHANNEL = (
+    "volume",
+    "required_agent_hours",
+    "scheduled_agent_hours",
+    "coverage",
+    "service_level",
+    "asa_s",
+    "abandon_rate",
+    "occupancy",
+)
+
+
+def _delta(name: str, a: float | None, *, b: float | None, channel: str | None = None) -> KpiDelta:
+    a, b = finite_or_none(a), finite_or_none(b)
+    delta = b - a if a is not None and b is not None else None
+    return KpiDelta(name=name, channel=channel, a=a, b=b, delta=delta)
+
+
+def _duty(row: RosterRow | None) -> str:
+    if row is None:
+        return ""
+    parts = []
+    if row.shift:
+        parts.append(f"{row.shift} {row.start[11:16]}-{row.end[11:16]}")
+        if row.channels:
+            parts.append(row.channels)
+    if row.standby:
+        parts.append(f"standby {row.standby}")
+    return " ".join(parts)
+
+
+def _coverage_by_day(outcome: RunOutcome) -> dict[tuple[dt.date, str], tuple[float, float, float]]:
+    hours = outcome.interval_minutes / 60
+    totals: dict[tuple[dt.date, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for r in outcome.requirements:
+        t = totals[(r.interval_start.date(), r.channel)]
+        t[0] += r.required * hours
+        t[1] += r.scheduled * hours
+        t[2] += r.shortfall * hours
+    return {k: (v[0], v[1], v[2]) for k, v in totals.items()}
+
+
+def compare_runs(
+    a: RunOutcome, b: RunOutcome, *, label_a: str = "A", label_b: str = "B"
+) -> Comparison:
+    """Run ``b`` against run ``a``: every delta is B minus A.
+
+    KPIs: the headline numbers, then each channel's service numbers (a channel
+    present in one run only shows ``None`` on the other side). Costs: per
+    person and in total. Coverage: required, scheduled and short agent-hours
+    per day and channel. Assignments: every person-day whose shift, times,
+    channels or standby differ, sorted by date then person.
+    """
+    kpis = [_delta(n, getattr(a.kpis, n), b=getattr(b.kpis, n)) for n in _HEADLINE]
+    chan_a = {c.channel: c for c in a.kpis.channels}
+    chan_b = {c.channel: c for c in b.kpis.channels}
+    for channel in [*chan_a, *(c for c in chan_b if c not in chan_a)]:
+        ca, cb = chan_a.get(channel), chan_b.get(channel)
+        for name in _PER_CHANNEL:
+            kpis.append(
+                _delta(
+                    name,
+                    getattr(ca, name) if ca else None,
+                    b=getattr(cb, name) if cb else None,
+                    channel=channel,
+                )
+            )
+
+    pay_a = {str(c.agent): c.total for c in a.costs}
+    pay_b = {str(c.agent): c.total for c in b.costs}
+    people = sorted(set(pay_a) | set(pay_b))
+    costs = [
+        CostDelta(
+            agent=p,
+            a=pay_a.get(p, 0.0),
+            b=pay_b.get(p, 0.0),
+            delta=pay_b.get(p, 0.0) - pay_a.get(p, 0.0),
+        )
+        for p in people
+    ]
+    total_a, total_b = sum(pay_a.values()), sum(pay_b.values())
+    costs.append(CostDelta(agent="TOTAL", a=total_a, b=total_b, delta=total_b - total_a))
+
+    cov_a, cov_b = _coverage_by_day(a), _coverage_by_day(b)
+    coverage = []
+    for key in sorted(set(cov_a) | set(cov_b)):
+        ra, sa, fa = cov_a.get(key, (0.0, 0.0, 0.0))
+        rb, sb, fb = cov_b.get(key, (0.0, 0.0, 0.0))
+        coverage.append(
+            CoverageDelta(
+                date=key[0],
+                channel=key[1],
+                required_a=ra,
+                required_b=rb,
+                scheduled_a=sa,
+                scheduled_b=sb,
+                shortfall_a=fa,
+                shortfall_b=fb,
+                shortfall_delta=fb - fa,
+            )
+        )
+
+    rows_a = {(r.agent, r.date): r for r in a.roster}
+    rows_b = {(r.agent, r.date): r for r in b.roster}
+    changes: list[AssignmentChange] = []
+    for person_day in sorted(set(rows_a) | set(rows_b), key=lambda k: (k[1], k[0])):
+        ra_row, rb_row = rows_a.get(person_day), rows_b.get(person_day)
+        if ra_row is None or rb_row is None:
+            change: Literal["added", "removed", "changed"] = (
+                "added" if ra_row is None else "removed"
+            )
+            fields = list(_COMPARED_ROSTER_FIELDS)
+        else:
+            fields = [
+                f for f in _COMPARED_ROSTER_FIELDS if getattr(ra_row, f) != getattr(rb_row, f)
+            ]
+            if not fields:
+                continue
+            change = "changed"
+        changes.append(
+            AssignmentChange(
+                agent=person_day[0],
+                date=person_day[1],
+                change=change,
+                before=_duty(ra_row),
+                after=_duty(rb_row),
+                fields=fields,
+            )
+        )
+    return Comparison(
+        label_a=label_a,
+        label_b=label_b,
+        kpis=kpis,
+        costs=costs,
+        coverage=coverage,
+        assignments=changes,
+        assignments_changed=len(changes),
+    )
+
+
+__all__ = ["compare_runs"]
