@@ -10,7 +10,11 @@ from ortools.sat.python import cp_model
 import rostering.roster as roster
 from rostering.domain.shifts import DayType
 from rostering.roster.config import Progress, SolverConfig
-from rostering.roster.model import build_model
+from rostering.roster.model import build_model, in_dependency_order
+from rostering.roster.rules.coverage import IntervalCoverage
+from rostering.roster.rules.coverage_floor import CoverageFloor
+from rostering.roster.rules.deferred import DeferredWork
+from rostering.roster.rules.floor import Floor
 from rostering.roster.solution import SolveStatus
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate
@@ -107,3 +111,17 @@ def test_time_limit_returns_best_roster_so_far() -> None:
     assert solution.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
     assert solution.assignments
     assert validate(inst, solution).ok
+
+
+def test_rules_are_built_after_the_rules_they_build_on() -> None:
+    inst = reference_instance()
+    built = build_model(inst)
+    cover = IntervalCoverage(built.floor)
+    floor, deferred = CoverageFloor(cover), DeferredWork(cover)
+    # listed first, the dependants still come after the rule they build on
+    assert in_dependency_order([floor, deferred, cover]) == [cover, floor, deferred]
+    # an order that already holds is kept
+    assert in_dependency_order([cover, deferred, floor]) == [cover, deferred, floor]
+    with pytest.raises(ValueError, match="needs rule 'coverage'"):
+        in_dependency_order([floor])
+    assert isinstance(built.floor, Floor)
