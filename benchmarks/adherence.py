@@ -22,19 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rostering.adherence.events import (
-    OFFLINE_CODE,
-    SCHEDULED_CODES,
-    Schedule,
-    ScheduledActivity,
-    StateMapping,
-    Timeline,
-    build_timeline,
-    parse_timestamps,
-    read_events,
-    read_roster,
-)
-from rostering.adherence.metrics import AdherenceConfig, measure
+from rostering.adherence.config import AdherenceConfig
+from rostering.adherence.metrics import measure
+from rostering.adherence.readers import read_events
+from rostering.adherence.schedule import Schedule, read_roster
 from rostering.adherence.simulate import (
     SimulationConfig,
     format_timestamps,
@@ -42,6 +33,14 @@ from rostering.adherence.simulate import (
     synthetic_roster,
     write_events_csv,
 )
+from rostering.adherence.states import (
+    OFFLINE_CODE,
+    SCHEDULED_CODES,
+    ScheduledActivity,
+    StateMapping,
+)
+from rostering.adherence.timeline import Timeline, build_timeline
+from rostering.adherence.timestamps import parse_timestamps
 
 TIMEZONE = "Asia/Shanghai"
 START = dt.date(2026, 9, 1)

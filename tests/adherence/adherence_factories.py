@@ -1,10 +1,28 @@
-"""Tiny rosters and event frames written by hand for the adherence tests."""
+"""Tiny rosters and event frames written by hand for the adherence tests, and a day cut up."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from rostering.adherence.events import ROSTER_COLUMNS
+from rostering.adherence.config import AdherenceConfig
+from rostering.adherence.in_adherence import GraceWindows, grace_windows
+from rostering.adherence.packed_keys import KeyPacking
+from rostering.adherence.pieces import (
+    Pieces,
+    ShiftArrays,
+    cut_pieces,
+    scheduled_segments,
+    time_line_packing,
+)
+from rostering.adherence.readers import EventData, read_events
+from rostering.adherence.schedule import Schedule, read_roster
+from rostering.adherence.states import StateMapping
+from rostering.adherence.timeline import build_timeline
+from rostering.roster.solution import ROSTER_COLUMNS
 
 TZ = "Asia/Shanghai"
 
@@ -61,3 +79,38 @@ def day_shift(agent: str = "A1", *, meal: bool = False) -> dict[str, str]:
         "2026-09-28T18:00:00+08:00",
         meal=("2026-09-28T12:00:00+08:00", "2026-09-28T13:00:00+08:00") if meal else None,
     )
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A measured day taken apart: what the named steps of ``measure`` work on."""
+
+    schedule: Schedule
+    data: EventData
+    shifts: ShiftArrays
+    keys: KeyPacking
+    windows: GraceWindows
+    pieces: Pieces
+
+
+def cut(
+    roster_frame: pd.DataFrame, event_frame: pd.DataFrame, *, config: AdherenceConfig | None = None
+) -> Cut:
+    """Read, build the timeline and cut the pieces as ``measure`` does."""
+    schedule = read_roster(roster_frame, timezone=TZ)
+    data = read_events(event_frame, mapping=StateMapping(), timezone=TZ, agents=schedule.agent_ids)
+    timeline = build_timeline(data, schedule)
+    shifts = ShiftArrays.of(schedule.shifts)
+    keys = time_line_packing(shifts, timeline, n_agents=len(schedule.agents))
+    assert keys is not None
+    windows = grace_windows(shifts, config=config or AdherenceConfig())
+    pieces = cut_pieces(
+        scheduled_segments(schedule.shifts), timeline, keys=keys, cuts=windows.inner_edges()
+    )
+    return Cut(schedule, data, shifts, keys, windows, pieces)
+
+
+def clock(t: npt.ArrayLike) -> list[str]:
+    """Epoch seconds as ``HH:MM`` in :data:`TZ`."""
+    stamps = pd.to_datetime(np.asarray(t, dtype=np.int64), unit="s", utc=True).tz_convert(TZ)
+    return [s.strftime("%H:%M") for s in stamps]

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rostering.adherence import AdherenceConfig, run_adherence
-from rostering.adherence.metrics import ADHERENCE_KINDS
+from rostering.adherence.exceptions import ADHERENCE_KINDS
 
 STATES = ["login", "logout", "available", "on_call", "not_ready", "break", "meal", "training"]
 SHIFT_START = pd.Timestamp("2026-09-28T09:00:00+08:00")

@@ -11,6 +11,7 @@ import pytest
 from adherence_factories import TZ
 
 import rostering.adherence as adherence
+from rostering import pipeline
 from rostering.adherence import (
     AdherenceSummary,
     SimulationConfig,
@@ -21,7 +22,6 @@ from rostering.adherence import (
 from rostering.adherence.report import OUTPUT_FILES
 from rostering.adherence.simulate import write_events_csv
 from rostering.pipeline import check_adherence
-from rostering.reports import adherence as adherence_figures
 from rostering.reports.adherence import adherence_gantt, adherence_heatmap
 
 
@@ -66,7 +66,7 @@ def test_a_failed_write_leaves_the_folder_untouched(
     def boom(_: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(adherence_figures, "adherence_html", boom)
+    monkeypatch.setattr(pipeline, "adherence_html", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         check_adherence(*files, out_dir=tmp_path, timezone=TZ)
     assert [p.name for p in tmp_path.iterdir()] == ["roster.csv"]

@@ -21,8 +21,8 @@ from rostering.adherence import (
     simulate_events,
     synthetic_roster,
 )
-from rostering.adherence.events import parse_timestamps
 from rostering.adherence.simulate import format_timestamps
+from rostering.adherence.timestamps import parse_timestamps
 
 TZ = "Asia/Shanghai"
 CLEAN = SimulationConfig(

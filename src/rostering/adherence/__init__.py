@@ -6,18 +6,11 @@ exceptions by agent, day and interval. :func:`rostering.pipeline.check_adherence
 also writes the output files. :func:`simulate_events` makes realistic test data.
 """
 
-from rostering.adherence.events import (
-    Activity,
-    IssueReason,
-    ReadReport,
-    Schedule,
-    ScheduledActivity,
-    StateMapping,
-    build_timeline,
-    read_events,
-    read_roster,
-)
-from rostering.adherence.metrics import AdherenceConfig, ExceptionKind, Measures, measure
+from rostering.adherence.config import AdherenceConfig
+from rostering.adherence.exceptions import ExceptionKind
+from rostering.adherence.issues import IssueReason, ReadReport
+from rostering.adherence.metrics import Measures, measure
+from rostering.adherence.readers import read_events
 from rostering.adherence.report import (
     OUTPUT_FILES,
     AdherenceResult,
@@ -25,12 +18,15 @@ from rostering.adherence.report import (
     RateVsTarget,
     run_adherence,
 )
+from rostering.adherence.schedule import Schedule, read_roster
 from rostering.adherence.simulate import (
     SimulatedEvents,
     SimulationConfig,
     simulate_events,
     synthetic_roster,
 )
+from rostering.adherence.states import Activity, ScheduledActivity, StateMapping
+from rostering.adherence.timeline import build_timeline
 
 __all__ = [
     "OUTPUT_FILES",

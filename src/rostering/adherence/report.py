@@ -26,14 +26,13 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from rostering.adherence.events import (
-    ReadReport,
-    StateMapping,
-    build_timeline,
-    read_events,
-    read_roster,
-)
-from rostering.adherence.metrics import AdherenceConfig, Measures, measure
+from rostering.adherence.config import AdherenceConfig
+from rostering.adherence.issues import ReadReport
+from rostering.adherence.metrics import Measures, measure
+from rostering.adherence.readers import read_events
+from rostering.adherence.schedule import read_roster
+from rostering.adherence.states import StateMapping
+from rostering.adherence.timeline import build_timeline
 
 logger = logging.getLogger(__name__)
 

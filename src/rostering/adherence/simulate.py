@@ -26,7 +26,8 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from rostering.adherence.events import day_to_date, local_wall_seconds, read_roster
+from rostering.adherence.schedule import read_roster
+from rostering.adherence.timestamps import day_to_date, local_wall_seconds
 from rostering.errors import InputError
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,132 @@
+"""Event rows that were flagged while reading, and the count of them.
+
+Every event row is either used or reported in an issues frame with its row
+number and reason. Rows are numbered from 1 for the first data row, i.e. the
+line after the CSV header is row 1 (for a DataFrame: its first row is row 1,
+whatever its index). A row can be used *and* flagged (re-sorted, missing
+logout); ``used`` tells which. :class:`IssueLog` collects the issues of one
+read; :class:`ReadReport` counts them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+ISSUE_COLUMNS: tuple[str, ...] = ("row", "agent", "reason", "detail", "used")
+"""Columns of every issues frame."""
+
+ROW_CONVENTION = "1-based data row: the first row after the CSV header (or of the frame) is row 1"
+
+
+class IssueReason(StrEnum):
+    """Why an event row was flagged."""
+
+    EMPTY_AGENT = "empty_agent"
+    BAD_TIMESTAMP = "bad_timestamp"
+    AMBIGUOUS_LOCAL_TIME = "ambiguous_local_time"
+    NONEXISTENT_LOCAL_TIME = "nonexistent_local_time"
+    EMPTY_STATE = "empty_state"
+    UNKNOWN_STATE = "unknown_state"
+    AGENT_NOT_ON_ROSTER = "agent_not_on_roster"
+    DUPLICATE = "duplicate"
+    OUT_OF_ORDER = "out_of_order"
+    LOGOUT_NOT_AFTER_LOGIN = "logout_not_after_login"
+    OVERLAPPING_SESSION = "overlapping_session"
+    MISSING_LOGOUT = "missing_logout"
+
+
+def _issues(
+    rows: npt.ArrayLike, agents: npt.ArrayLike, *, reason: IssueReason, detail: object, used: bool
+) -> pd.DataFrame:
+    """An issues frame of ``rows`` with their agents, one reason, and details."""
+    r = np.asarray(rows, dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "row": r,
+            "agent": np.asarray(agents, dtype=object),
+            "reason": np.full(len(r), reason.value, dtype=object),
+            "detail": np.asarray(detail, dtype=object)
+            if isinstance(detail, np.ndarray | pd.Series | list)
+            else np.full(len(r), detail, dtype=object),
+            "used": np.full(len(r), used, dtype=bool),
+        }
+    )
+
+
+def empty_issues() -> pd.DataFrame:
+    """An issues frame with no rows."""
+    return _issues([], [], reason=IssueReason.DUPLICATE, detail="", used=True)
+
+
+class IssueLog:
+    """The issues found so far in one read, gathered into one frame at the end."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def flag(
+        self,
+        rows: npt.ArrayLike,
+        agents: npt.ArrayLike,
+        *,
+        reason: IssueReason,
+        detail: object,
+        used: bool,
+    ) -> None:
+        """Note ``rows`` and their agents for ``reason``; ``detail``: one text, or one per row."""
+        if len(np.asarray(rows)):
+            self.parts.append(_issues(rows, agents, reason=reason, detail=detail, used=used))
+
+    def frame(self) -> pd.DataFrame:
+        """Every issue noted, in row order (the columns of :data:`ISSUE_COLUMNS`)."""
+        if not self.parts:
+            return empty_issues()
+        return pd.concat(self.parts, ignore_index=True).sort_values("row", kind="stable")
+
+
+class ReadReport(BaseModel):
+    """How many event rows were read, used and flagged, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["states", "sessions"]
+    rows_read: int = Field(ge=0)
+    rows_used: int = Field(ge=0, description="Rows that took part in the measurement.")
+    rows_dropped: int = Field(ge=0, description="Rows reported and left out.")
+    rows_flagged: int = Field(ge=0, description="Distinct rows with at least one issue.")
+    by_reason: dict[str, int] = Field(
+        default_factory=dict, description="Issue reason -> rows with that issue."
+    )
+    row_convention: str = ROW_CONVENTION
+
+    @classmethod
+    def from_issues(
+        cls, *, kind: Literal["states", "sessions"], rows_read: int, issues: pd.DataFrame
+    ) -> ReadReport:
+        """Count the issues of a read of ``rows_read`` rows."""
+        dropped = int(issues.loc[~issues["used"].astype(bool), "row"].nunique())
+        counts = issues.groupby("reason")["row"].nunique()
+        return cls(
+            kind=kind,
+            rows_read=rows_read,
+            rows_used=rows_read - dropped,
+            rows_dropped=dropped,
+            rows_flagged=int(issues["row"].nunique()),
+            by_reason={str(k): int(v) for k, v in sorted(counts.items())},
+        )
+
+
+__all__ = [
+    "ISSUE_COLUMNS",
+    "ROW_CONVENTION",
+    "IssueLog",
+    "IssueReason",
+    "ReadReport",
+    "empty_issues",
+]

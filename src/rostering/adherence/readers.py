@@ -1,0 +1,434 @@
+"""Reading the phone system's export: agent state events, or login/logout sessions.
+
+:func:`read_events` reads either form (told apart by its columns) into
+:class:`EventData`: the usable events as codes, sorted by agent, time and row,
+and every row that was dropped or flagged on the way, with its reason (see
+:mod:`rostering.adherence.issues` for how rows are numbered). Sessions become a
+login event and a logout event each; overlapping sessions are merged first.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from rostering.adherence.issues import IssueLog, IssueReason
+from rostering.adherence.packed_keys import KeyPacking
+from rostering.adherence.sources import read_csv_text
+from rostering.adherence.states import ACTIVITY_CODES, Activity, StateMapping, normalise_state
+from rostering.adherence.timestamps import TimeStatus, check_timezone, parse_timestamps
+from rostering.errors import FrameContractError, InputError
+
+logger = logging.getLogger(__name__)
+
+I64 = npt.NDArray[np.int64]
+
+
+EVENT_COLUMNS: tuple[str, ...] = ("agent", "timestamp", "state")
+"""Required columns of a state-event export; other columns are ignored."""
+
+SESSION_COLUMNS: tuple[str, ...] = ("agent", "login", "logout")
+"""Required columns of a plain session export; other columns are ignored."""
+
+
+@dataclass(frozen=True)
+class EventData:
+    """Cleaned events and the rows flagged while reading.
+
+    ``events``: ``row`` (int, see
+    :data:`~rostering.adherence.issues.ROW_CONVENTION`), ``agent_code`` (int,
+    position in ``agents``), ``t`` (epoch seconds), ``state`` (int, position in
+    ``states``), sorted by agent code, time, then row. ``issues``: the columns
+    of :data:`~rostering.adherence.issues.ISSUE_COLUMNS`.
+    """
+
+    events: pd.DataFrame
+    issues: pd.DataFrame
+    agents: list[str]
+    states: list[str]
+    state_activity: npt.NDArray[np.int64]
+    state_neutral: npt.NDArray[np.bool_]
+    state_login: npt.NDArray[np.bool_]
+    rows_read: int
+    kind: Literal["states", "sessions"]
+
+
+def read_events(
+    source: Path | pd.DataFrame,
+    *,
+    mapping: StateMapping,
+    timezone: str,
+    agents: list[str] | None = None,
+) -> EventData:
+    """Read state events (agent, timestamp, state) or sessions (agent, login, logout).
+
+    The format is told by the columns: ``timestamp`` and ``state`` mean state
+    events, ``login`` and ``logout`` mean sessions (each becomes a ``login``
+    event and a ``logout`` event of the first login state and the ``logout``
+    state). With ``agents`` (the roster's ids), rows of anyone else are flagged
+    and not used.
+
+    Dropped and flagged rows are listed in ``issues``: empty agent, unreadable
+    or unplaceable timestamp, empty or unknown state, agent not on the roster,
+    duplicate (same agent, time and state), out of file order (kept, re-sorted),
+    a session whose logout is not after its login, overlapping sessions (merged).
+
+    Raises :class:`AdherenceInputError` when the file cannot be read and
+    :class:`FrameContractError` when neither column set is present.
+    """
+    check_timezone(timezone)
+    what = str(source) if isinstance(source, Path) else "events frame"
+    raw = (
+        read_csv_text(source, "events", categorical=("agent", "state"))
+        if isinstance(source, Path)
+        else source
+    )
+    cols = set(map(str, raw.columns))
+    if {"timestamp", "state"} <= cols and "agent" in cols:
+        return _read_states(raw, mapping=mapping, timezone=timezone, agents=agents)
+    if {"login", "logout"} <= cols and "agent" in cols:
+        return _read_sessions(raw, mapping=mapping, timezone=timezone, agents=agents)
+    raise FrameContractError(
+        f"{what}: expected columns {sorted(EVENT_COLUMNS)} or {sorted(SESSION_COLUMNS)}, "
+        f"got {sorted(cols)}"
+    )
+
+
+def _factor(series: pd.Series) -> tuple[I64, npt.NDArray[np.object_]]:
+    """Codes and trimmed text categories of a column; a missing value is the last, ``""``."""
+    cat = (
+        series.cat
+        if isinstance(series.dtype, pd.CategoricalDtype)
+        else pd.Series(pd.Categorical(series.to_numpy(dtype=object))).cat
+    )
+    cats = [("" if pd.isna(c) else str(c)).strip() for c in cat.categories]
+    codes = cat.codes.to_numpy().astype(np.int64)
+    codes = np.where(codes < 0, len(cats), codes)
+    return codes, np.asarray([*cats, ""], dtype=object)
+
+
+def _text(raw: pd.DataFrame, col: str) -> npt.NDArray[np.object_]:
+    """The trimmed text of every cell of column ``col`` (``""`` where missing)."""
+    codes, cats = _factor(raw[col])
+    out: npt.NDArray[np.object_] = cats[codes]
+    return out
+
+
+def _agents_and_times(
+    rd: IssueLog,
+    raw: pd.DataFrame,
+    *,
+    column: str,
+    timezone: str,
+    roster_agents: list[str] | None,
+) -> tuple[npt.NDArray[np.bool_], I64, I64, npt.NDArray[np.object_], list[str]]:
+    """Flag empty agents, bad times and agents off the roster.
+
+    Returns the keep mask, agent codes (into the returned id list), times,
+    the trimmed agent text of every row, and the id list.
+    """
+    n = len(raw)
+    row = np.arange(1, n + 1, dtype=np.int64)
+    a_codes, a_cats = _factor(raw["agent"])
+    agent_text = a_cats[a_codes]
+    ids = (
+        list(roster_agents)
+        if roster_agents is not None
+        else sorted({str(c) for c in a_cats if c != ""})
+    )
+    code_of = {a: i for i, a in enumerate(ids)}
+    cat_to_code = np.asarray([code_of.get(str(c), -1) for c in a_cats], dtype=np.int64)
+    agent_code = cat_to_code[a_codes]
+    keep = (a_cats != "")[a_codes]
+    rd.flag(
+        row[~keep],
+        agent_text[~keep],
+        reason=IssueReason.EMPTY_AGENT,
+        detail="agent id is empty",
+        used=False,
+    )
+    stamp = raw[column].reset_index(drop=True)
+    t, status = parse_timestamps(stamp, timezone)
+    for code, reason, text in (
+        (TimeStatus.BAD, IssueReason.BAD_TIMESTAMP, "is not an ISO 8601 time"),
+        (TimeStatus.AMBIGUOUS, IssueReason.AMBIGUOUS_LOCAL_TIME, "occurs twice in " + timezone),
+        (
+            TimeStatus.NONEXISTENT,
+            IssueReason.NONEXISTENT_LOCAL_TIME,
+            "does not exist in " + timezone,
+        ),
+    ):
+        m = keep & (status == code)
+        if m.any():
+            shown = stamp.to_numpy(dtype=object)[m]
+            detail = np.array([f"{column} {v!r} {text}" for v in shown], dtype=object)
+            rd.flag(row[m], agent_text[m], reason=reason, detail=detail, used=False)
+            keep &= ~m
+    off = keep & (agent_code < 0)
+    rd.flag(
+        row[off],
+        agent_text[off],
+        reason=IssueReason.AGENT_NOT_ON_ROSTER,
+        detail="not on roster",
+        used=False,
+    )
+    keep &= ~off
+    return keep, agent_code, t, agent_text, ids
+
+
+def _state_tables(
+    mapping: StateMapping, extra: list[str]
+) -> tuple[list[str], I64, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Every state name with its activity code, and whether it is neutral or opens a session.
+
+    The names are the mapped states, then those of ``extra`` not among them.
+    """
+    names = list(mapping.states) + [s for s in extra if s not in mapping.states]
+    unknown = mapping.unknown_as or Activity.OTHER
+    act = np.array(
+        [ACTIVITY_CODES.index(mapping.states.get(s, unknown)) for s in names], dtype=np.int64
+    )
+    neutral = np.array([s in mapping.neutral for s in names], dtype=bool)
+    login = np.array([s in mapping.login_states for s in names], dtype=bool)
+    return names, act, neutral, login
+
+
+def _finish(
+    rd: IssueLog,
+    *,
+    row: I64,
+    agent_code: I64,
+    t: I64,
+    state: I64,
+    names: list[str],
+    mapping: StateMapping,
+    ids: list[str],
+    rows_read: int,
+    kind: Literal["states", "sessions"],
+) -> EventData:
+    """Duplicates, the file-order check and the final sort of the kept events."""
+    _, act, neutral, login = _state_tables(mapping, names[len(mapping.states) :])
+    id_arr = np.asarray(ids, dtype=object)
+    if len(t):
+        base = int(t.min())
+        key = KeyPacking(base=base, span=int(t.max()) - base + 1).pack(agent_code, t)
+    else:
+        key = np.zeros(0, dtype=np.int64)
+    # rows arrive in row order, so a stable sort by key orders by (agent, time, row)
+    order = np.argsort(key, kind="stable")
+    row, agent_code, t, state, key = (
+        row[order],
+        agent_code[order],
+        t[order],
+        state[order],
+        key[order],
+    )
+    if kind == "states" and len(t):
+        tie = np.zeros(len(t), dtype=bool)
+        same = key[1:] == key[:-1]
+        tie[1:] |= same
+        tie[:-1] |= same
+        tied = np.flatnonzero(tie)
+        dup = np.zeros(len(t), dtype=bool)
+        dup[tied] = (
+            pd.DataFrame({"k": key[tied], "s": state[tied]}).duplicated(keep="first").to_numpy()
+        )
+        rd.flag(
+            row[dup],
+            id_arr[agent_code[dup]],
+            reason=IssueReason.DUPLICATE,
+            detail="same agent, time and state as an earlier row",
+            used=False,
+        )
+        keep = ~dup
+        row, agent_code, t, state = row[keep], agent_code[keep], t[keep], state[keep]
+        # out of file order: a later time of the same agent sits on an earlier row
+        by_row = KeyPacking(base=0, span=int(row.max()) + 1 if len(row) else 1)
+        tagged = by_row.pack(agent_code, row)
+        later_min = np.minimum.accumulate(tagged[::-1])[::-1]
+        after = np.r_[later_min[1:], np.iinfo(np.int64).max]
+        late = after < tagged
+        rd.flag(
+            row[late],
+            id_arr[agent_code[late]],
+            reason=IssueReason.OUT_OF_ORDER,
+            detail="earlier than a previous row of the agent; re-sorted",
+            used=True,
+        )
+    ev = pd.DataFrame({"row": row, "agent_code": agent_code, "t": t, "state": state})
+    logger.debug("read %d event rows, kept %d", rows_read, len(ev))
+    return EventData(
+        events=ev,
+        issues=rd.frame(),
+        agents=ids,
+        states=names,
+        state_activity=act,
+        state_neutral=neutral,
+        state_login=login,
+        rows_read=rows_read,
+        kind=kind,
+    )
+
+
+def _read_states(
+    raw: pd.DataFrame, *, mapping: StateMapping, timezone: str, agents: list[str] | None
+) -> EventData:
+    """Read an export of state events: flag empty and unknown states, then finish."""
+    n = len(raw)
+    row = np.arange(1, n + 1, dtype=np.int64)
+    rd = IssueLog()
+    keep, agent_code, t, agent_text, ids = _agents_and_times(
+        rd, raw, column="timestamp", timezone=timezone, roster_agents=agents
+    )
+    s_codes, s_cats = _factor(raw["state"])
+    norm = np.asarray([normalise_state(str(c)) for c in s_cats], dtype=object)
+    known_names = list(mapping.states)
+    extra = sorted({str(c) for c in norm if c and c not in mapping.states})
+    names = known_names + extra
+    index_of = {name: i for i, name in enumerate(names)}
+    cat_to_state = np.asarray([index_of.get(str(c), -1) for c in norm], dtype=np.int64)
+    state = cat_to_state[s_codes]
+    empty = keep & (state < 0)
+    rd.flag(
+        row[empty],
+        agent_text[empty],
+        reason=IssueReason.EMPTY_STATE,
+        detail="state is empty",
+        used=False,
+    )
+    keep &= ~empty
+    unknown = keep & (state >= len(known_names))
+    if unknown.any():
+        shown = np.asarray(names, dtype=object)[state[unknown]]
+        if mapping.unknown_as is None:
+            detail = [f"state {s!r} is not mapped; row dropped" for s in shown]
+        else:
+            detail = [f"state {s!r} is not mapped; read as {mapping.unknown_as}" for s in shown]
+        rd.flag(
+            row[unknown],
+            agent_text[unknown],
+            reason=IssueReason.UNKNOWN_STATE,
+            detail=np.asarray(detail, dtype=object),
+            used=mapping.unknown_as is not None,
+        )
+        if mapping.unknown_as is None:
+            keep &= ~unknown
+    return _finish(
+        rd,
+        row=row[keep],
+        agent_code=agent_code[keep],
+        t=t[keep],
+        state=state[keep],
+        names=names,
+        mapping=mapping,
+        ids=ids,
+        rows_read=n,
+        kind="states",
+    )
+
+
+def _read_sessions(
+    raw: pd.DataFrame, *, mapping: StateMapping, timezone: str, agents: list[str] | None
+) -> EventData:
+    """Read an export of sessions: merge overlapping ones into login and logout events."""
+    n = len(raw)
+    row = np.arange(1, n + 1, dtype=np.int64)
+    rd = IssueLog()
+    keep, agent_code, t_in, agent_text, ids = _agents_and_times(
+        rd, raw, column="login", timezone=timezone, roster_agents=agents
+    )
+    logout_text = _text(raw, "logout")
+    has_out = logout_text != ""
+    t_out, status = parse_timestamps(pd.Series(logout_text, dtype=object), timezone)
+    bad_out = keep & has_out & (status != 0)
+    rd.flag(
+        row[bad_out],
+        agent_text[bad_out],
+        reason=IssueReason.BAD_TIMESTAMP,
+        detail=np.array(
+            [f"logout {v!r} cannot be placed" for v in logout_text[bad_out]], dtype=object
+        ),
+        used=False,
+    )
+    keep &= ~bad_out
+    backwards = keep & has_out & (t_out <= t_in)
+    rd.flag(
+        row[backwards],
+        agent_text[backwards],
+        reason=IssueReason.LOGOUT_NOT_AFTER_LOGIN,
+        detail="logout is not after login",
+        used=False,
+    )
+    keep &= ~backwards
+
+    # Merge overlapping closed sessions of an agent into their union.
+    s = pd.DataFrame(
+        {
+            "row": row[keep],
+            "agent": agent_code[keep],
+            "t_in": t_in[keep],
+            "t_out": t_out[keep],
+            "closed": has_out[keep],
+        }
+    ).sort_values(["agent", "t_in", "row"], kind="stable")
+    closed = s.loc[s["closed"]].copy()
+    run_max = closed.groupby("agent", sort=False)["t_out"].cummax()
+    prev_max = run_max.groupby(closed["agent"], sort=False).shift(1)
+    overlaps = (closed["t_in"] < prev_max).to_numpy()
+    closed["group"] = np.cumsum(~overlaps)
+    first_row = closed.groupby("group")["row"].transform("first").to_numpy()
+    id_arr = np.asarray(ids, dtype=object)
+    rd.flag(
+        closed["row"].to_numpy()[overlaps],
+        id_arr[closed["agent"].to_numpy()[overlaps]],
+        reason=IssueReason.OVERLAPPING_SESSION,
+        detail=np.array(
+            [f"overlaps the session of row {r}; merged" for r in first_row[overlaps]],
+            dtype=object,
+        ),
+        used=True,
+    )
+    merged = closed.groupby("group", sort=False).agg(
+        row=("row", "first"),
+        agent=("agent", "first"),
+        t_in=("t_in", "first"),
+        t_out=("t_out", "max"),
+    )
+    open_ = s.loc[~s["closed"]]
+    offline_states = [k for k, v in mapping.states.items() if v is Activity.OFFLINE]
+    if not offline_states:
+        raise InputError("reading sessions needs a state mapped to offline")
+    logout_state = "logout" if "logout" in offline_states else offline_states[0]
+    names = list(mapping.states)
+    login_code = names.index(mapping.login_states[0])
+    logout_code = names.index(logout_state)
+    m_row, m_agent = merged["row"].to_numpy(), merged["agent"].to_numpy()
+    return _finish(
+        rd,
+        row=np.concatenate([m_row, m_row, open_["row"].to_numpy()]).astype(np.int64),
+        agent_code=np.concatenate([m_agent, m_agent, open_["agent"].to_numpy()]).astype(np.int64),
+        t=np.concatenate(
+            [merged["t_in"].to_numpy(), merged["t_out"].to_numpy(), open_["t_in"].to_numpy()]
+        ).astype(np.int64),
+        state=np.concatenate(
+            [
+                np.full(len(merged), login_code),
+                np.full(len(merged), logout_code),
+                np.full(len(open_), login_code),
+            ]
+        ).astype(np.int64),
+        names=names,
+        mapping=mapping,
+        ids=ids,
+        rows_read=n,
+        kind="sessions",
+    )
+
+
+__all__ = ["EVENT_COLUMNS", "SESSION_COLUMNS", "EventData", "read_events"]
