@@ -3,10 +3,12 @@
 ``DATABASE_URL`` (or ``ROSTERING_DATABASE_URL``) names the database: a
 SQLAlchemy URL such as ``postgresql+psycopg://user:pass@host/db``, or a plain
 file path for SQLite. The default is the SQLite file ``runs/rostering.sqlite``.
+:data:`VERSION` is the version the API reports (the installed package's).
 """
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Self
 
@@ -14,6 +16,11 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE = "runs/rostering.sqlite"
+
+try:
+    VERSION = version("rostering")
+except PackageNotFoundError:  # running from a source tree
+    VERSION = "0+source"
 
 
 class Settings(BaseSettings):
@@ -63,3 +70,6 @@ class Settings(BaseSettings):
         if self.default_time_limit_s > self.max_time_limit_s:
             raise ValueError("default_time_limit_s exceeds max_time_limit_s")
         return self
+
+
+__all__ = ["DEFAULT_DATABASE", "VERSION", "Settings"]

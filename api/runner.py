@@ -1,4 +1,4 @@
-"""Runs solved outside the web process, in a small pool of worker processes.
+"""The web-process side of runs: admission, and a small pool of worker processes.
 
 ::
 
@@ -9,16 +9,16 @@
 
 Each slot is a one-process :class:`~concurrent.futures.ProcessPoolExecutor`
 (``spawn`` context, so no web-server state leaks into the worker), warmed up
-by importing the pipeline once. A cancelled run stops itself: its progress
-callback reads the cancel flag and raises, which ends the CP-SAT search. One
-process per slot means a worker can also be stopped from outside without
-harming the run in the other slot: the dispatcher stops a worker whose run was
-cancelled and did not stop by itself within ``cancel_grace_s`` (no new
-solution came), or that overran its time limit by ``kill_grace_s``; the slot
-then gets a fresh process.
+by importing the pipeline once; the worker side is :mod:`api.worker`. A
+cancelled run stops itself: its progress callback (:mod:`api.progress`) reads
+the cancel flag and raises, which ends the CP-SAT search. One process per slot
+means a worker can also be stopped from outside without harming the run in the
+other slot: the dispatcher stops a worker whose run was cancelled and did not
+stop by itself within ``cancel_grace_s`` (no new solution came), or that
+overran its time limit by ``kill_grace_s``; the slot then gets a fresh process.
 
 Admission is bounded: when ``max_queue`` runs are queued or running,
-:meth:`Runner.admit` refuses (the route answers 429 with Retry-After).
+:meth:`Runner.has_room` says no (the route answers 429 with Retry-After).
 
 On start, runs left ``running`` by a previous server are marked
 ``interrupted``; ``queued`` runs stay queued and are solved.
@@ -27,9 +27,7 @@ On start, runs left ``running`` by a previous server are marked
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import math
 import multiprocessing
 import os
 import signal
@@ -44,244 +42,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.store import RunRecord, RunStatus, Store, count_active, recover_after_restart, utcnow
-from rostering.domain.scenario import Scenario
-from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioError
-from rostering.pipeline import RunResult, run_scenario
-from rostering.reports.gantt import roster_gantt
-from rostering.roster.config import Progress, SolverConfig
-from rostering.whatif import outcome_of
+from api.crud import cancel_requested, count_active, recover_after_restart
+from api.db import Store
+from api.models import RunRecord, utcnow
+from api.run_status import RunStatus
+from api.worker import execute_run, warm_up
 
 log = logging.getLogger(__name__)
-
-
-# ---------------------------------------------------------------------------
-# the worker side (runs in a worker process)
-
-_STORES: dict[str, Store] = {}
-
-
-def _worker_store(url: str) -> Store:
-    store = _STORES.get(url)
-    if store is None:
-        store = _STORES[url] = Store(url)
-    return store
-
-
-def warm_up() -> None:
-    """Initializer of a worker process.
-
-    Unpickling it imports this module, and with it the whole pipeline, once,
-    before the first run arrives.
-    """
-    log.debug("worker process %d ready", os.getpid())
-
-
-def _finite(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def _jsonable(model: Any) -> Any:
-    """JSON-ready data of a pydantic model (NaN and infinity become null)."""
-    return json.loads(model.model_dump_json())
-
-
-class RunCancelledError(Exception):
-    """Raised from the progress callback to stop the search of a cancelled run."""
-
-
-class _ProgressWriter:
-    """The solver's progress callback: writes progress, and stops a cancelled run.
-
-    CP-SAT ends the search when its solution callback raises, and the
-    exception leaves ``solve``; the worker then records the run as cancelled.
-    """
-
-    def __init__(self, store: Store, run_id: str, *, interval_s: float) -> None:
-        self.store = store
-        self.run_id = run_id
-        self.interval_s = interval_s
-        self.last_write = 0.0
-        self.latest: dict[str, Any] = {}
-
-    def _write(self, stage: str) -> bool:
-        """Store the latest progress under ``stage``; True if cancel was asked."""
-        data = {**self.latest, "stage": stage, "updated_at": utcnow().isoformat()}
-        with self.store.session() as s:
-            s.execute(update(RunRecord).where(RunRecord.id == self.run_id).values(progress=data))
-            flag = s.scalar(select(RunRecord.cancel_requested).where(RunRecord.id == self.run_id))
-            s.commit()
-        return bool(flag)
-
-    def stage(self, stage: str) -> None:
-        """Record that the run entered a stage ('sizing', 'solving', 'saving')."""
-        self._write(stage)
-
-    def __call__(self, progress: Progress) -> None:
-        objective = _finite(progress.objective)
-        bound = _finite(progress.bound)
-        gap = None
-        if objective is not None and bound is not None:
-            gap = abs(objective - bound) / max(abs(objective), 1e-9)
-        self.latest = {
-            "objective": objective,
-            "bound": bound,
-            "gap": gap,
-            "elapsed_s": _finite(progress.elapsed_s) or 0.0,
-            "solutions": progress.solutions,
-        }
-        now = time.monotonic()
-        if now - self.last_write < self.interval_s:
-            return
-        self.last_write = now
-        if self._write("solving"):
-            raise RunCancelledError(self.run_id)
-
-
-def _finish(
-    store: Store,
-    run_id: str,
-    *,
-    status: RunStatus,
-    error: dict[str, Any] | None = None,
-    kpis: Any = None,
-    outcome: Any = None,
-    gantt: Any = None,
-) -> None:
-    with store.session() as s:
-        run = s.get(RunRecord, run_id)
-        if run is None or run.status != RunStatus.RUNNING.value:
-            return
-        if status is RunStatus.SUCCEEDED and run.cancel_requested:
-            status = RunStatus.CANCELLED
-        run.status = status.value
-        run.finished_at = utcnow()
-        run.error = error
-        run.kpis = kpis
-        run.outcome = outcome
-        run.gantt = gantt
-        progress = dict(run.progress or {})
-        progress["stage"] = "done"
-        run.progress = progress
-        s.commit()
-
-
-def execute_run(database_url: str, run_id: str, *, progress_interval_s: float) -> str:
-    """Solve one claimed run and store its outcome; returns the final status.
-
-    Runs in a worker process. Every outcome, including a crash of the
-    pipeline, ends as a stored status: ``succeeded``, ``failed`` or ``cancelled``.
-    """
-    store = _worker_store(database_url)
-    with store.session() as s:
-        run = s.get(RunRecord, run_id)
-        if run is None or run.status != RunStatus.RUNNING.value:
-            return run.status if run is not None else "missing"
-        inputs = run.inputs
-        seed, time_limit, threads = run.seed, run.time_limit_s, run.solver_threads
-        cancelled = run.cancel_requested
-        run.worker_pid = os.getpid()
-        s.commit()
-    if cancelled:
-        _finish(
-            store, run_id, status=RunStatus.CANCELLED, error={"message": "cancelled before start"}
-        )
-        return RunStatus.CANCELLED.value
-
-    writer = _ProgressWriter(store, run_id, interval_s=progress_interval_s)
-    writer.stage("sizing")
-    try:
-        scenario = Scenario.model_validate(inputs)
-        config = SolverConfig(time_limit_s=time_limit, workers=threads, seed=seed)
-        result = run_scenario(scenario, solver=config, progress=writer)
-    except RunCancelledError:
-        _finish(
-            store, run_id, status=RunStatus.CANCELLED, error={"message": "cancelled while solving"}
-        )
-        return RunStatus.CANCELLED.value
-    except ScenarioError as exc:
-        problems = [
-            {"file": p.file, "location": p.location, "message": p.message, "value": p.value}
-            for p in exc.problems
-        ]
-        _finish(
-            store,
-            run_id,
-            status=RunStatus.FAILED,
-            error={"message": "the scenario cannot be run", "problems": problems},
-        )
-        return RunStatus.FAILED.value
-    except InfeasibleRosterError as exc:
-        _finish(
-            store,
-            run_id,
-            status=RunStatus.FAILED,
-            error={"message": "the hard rules cannot all hold", "conflicts": exc.conflicts},
-        )
-        return RunStatus.FAILED.value
-    except RosteringError as exc:
-        _finish(store, run_id, status=RunStatus.FAILED, error={"message": str(exc)})
-        return RunStatus.FAILED.value
-    except Exception as exc:
-        log.exception("run %s crashed", run_id)
-        _finish(
-            store,
-            run_id,
-            status=RunStatus.FAILED,
-            error={"message": f"internal error: {type(exc).__name__}: {exc}"},
-        )
-        return RunStatus.FAILED.value
-
-    solution = result.solution
-    writer.latest = {
-        **writer.latest,
-        "objective": _finite(solution.objective),
-        "bound": _finite(solution.best_bound),
-        "gap": _finite(solution.gap),
-        "elapsed_s": solution.wall_time_s,
-    }
-    writer.stage("saving")
-    outcome = outcome_of(result)
-    gantt = _gantt(result)
-    error = None
-    status = RunStatus.SUCCEEDED
-    if not result.solution.assignments and result.solution.conflicts:
-        status = RunStatus.FAILED
-        error = {
-            "message": "the hard rules cannot all hold",
-            "conflicts": list(result.solution.conflicts),
-        }
-    elif not result.solution.assignments and not result.solution.standby:
-        status = RunStatus.FAILED
-        error = {"message": f"no roster found ({result.solution.status.value})"}
-    _finish(
-        store,
-        run_id,
-        status=status,
-        error=error,
-        kpis=_jsonable(result.kpis),
-        outcome=_jsonable(outcome),
-        gantt=gantt,
-    )
-    return status.value
-
-
-def _gantt(result: RunResult) -> dict[str, Any] | None:
-    """The roster Gantt as plotly JSON, or None when it cannot be drawn."""
-    try:
-        figure = roster_gantt(result.instance, result.solution, title=result.scenario.name)
-        data: dict[str, Any] = json.loads(figure.to_json())
-    except Exception:
-        log.exception("gantt figure failed")
-        return None
-    return data
-
-
-# ---------------------------------------------------------------------------
-# the web side
 
 
 @dataclass
@@ -494,7 +261,7 @@ class Runner:
         if slot.killed_for is not None:
             return
         with self.store.session() as s:
-            flag = s.scalar(select(RunRecord.cancel_requested).where(RunRecord.id == slot.run_id))
+            flag = cancel_requested(s, slot.run_id)
         if flag:
             if slot.cancel_seen is None:
                 slot.cancel_seen = now
@@ -537,4 +304,4 @@ class Runner:
             s.commit()
 
 
-__all__ = ["RunCancelledError", "Runner", "execute_run", "warm_up"]
+__all__ = ["Runner"]

@@ -3,19 +3,23 @@
 The scenario itself is the body that creates a scenario (the same fields as
 ``scenario.yaml``, with agents and demand as inline lists); a what-if is a
 :class:`rostering.whatif.WhatIf`. Every error answers :class:`ErrorBody`.
+
+These are plain pydantic models, free of the database: the routes build them
+from stored rows (:mod:`api.models` is not imported here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.store import RunStatus
+from api.run_status import RunStatus
+from rostering.adherence import AdherenceConfig, AdherenceSummary
 from rostering.domain.scenario import Scenario
 from rostering.errors import Problem
-from rostering.pipeline import RunKpis
+from rostering.results import RunKpis
 from rostering.roster.solution import Violation
 from rostering.whatif import WhatIf
 
@@ -179,6 +183,64 @@ class Figure(BaseModel):
     layout: dict[str, Any]
 
 
+# ---------------------------------------------------------------------------
+# adherence
+
+
+class StateEvent(BaseModel):
+    """One ACD state change: from ``timestamp`` on, ``agent`` is in ``state``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent: str = Field(min_length=1, max_length=100)
+    timestamp: str = Field(
+        min_length=1,
+        max_length=40,
+        description="ISO time; without an offset it is the site's wall-clock time.",
+    )
+    state: str = Field(min_length=1, max_length=60, description="e.g. login, ready, talk, meal.")
+
+
+class Session(BaseModel):
+    """One logged-in session of an agent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent: str = Field(min_length=1, max_length=100)
+    login: str = Field(min_length=1, max_length=40)
+    logout: str = Field("", max_length=40, description="Empty when the logout is missing.")
+
+
+class AdherenceCreate(BaseModel):
+    """Agent activity to measure: state events or sessions (one of the two)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    events: list[StateEvent] = Field(default_factory=list, max_length=500_000)
+    sessions: list[Session] = Field(default_factory=list, max_length=100_000)
+    config: AdherenceConfig | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        if bool(self.events) == bool(self.sessions):
+            raise ValueError("give either events or sessions, not both and not neither")
+        return self
+
+
+class AdherenceReport(BaseModel):
+    """The adherence of a run's roster: the summary and the detail tables as rows."""
+
+    summary: AdherenceSummary
+    by_agent: list[dict[str, Any]] = Field(description="One row per agent, the whole period.")
+    by_agent_day: list[dict[str, Any]] = Field(description="One row per agent and day.")
+    exceptions: list[dict[str, Any]] = Field(description="Deviations and call-ins.")
+    issues: list[dict[str, Any]] = Field(description="Event rows flagged while reading.")
+
+
+# ---------------------------------------------------------------------------
+# health
+
+
 class Health(BaseModel):
     """The server is up; how busy it is."""
 
@@ -192,6 +254,8 @@ class Health(BaseModel):
 
 __all__ = [
     "MAX_SEED",
+    "AdherenceCreate",
+    "AdherenceReport",
     "CostLineOut",
     "CostReport",
     "ErrorBody",
@@ -205,5 +269,7 @@ __all__ = [
     "RunPublic",
     "ScenarioPublic",
     "ScenarioSummary",
+    "Session",
+    "StateEvent",
     "ViolationsReport",
 ]

@@ -28,7 +28,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from api.store import Store, create_api_key  # noqa: E402
+from api.crud import create_api_key  # noqa: E402
+from api.db import Store  # noqa: E402
 
 REFERENCE = ROOT / "scenarios" / "reference-online"
 SCENARIO_FILES = ("scenario.yaml", "agents.csv", "daily.csv", "profile.csv")

@@ -1,76 +1,31 @@
-"""Adherence: what agents did (ACD events or login sessions) against a run's roster."""
+"""Adherence: what agents did (ACD events or login sessions) against a run's roster.
+
+The run is looked up in each handler rather than as a dependency, so an
+invalid body answers 422 before a missing run answers 404.
+"""
 
 from __future__ import annotations
 
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, File, UploadFile, status
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, TenantDep
-from api.routes import ProblemsError, errors
-from api.routes.runs import get_outcome, get_run
-from rostering.adherence import AdherenceConfig, AdherenceResult, AdherenceSummary, run_adherence
+from api.deps import SessionDep, TenantDep, require_outcome, require_run
+from api.errors import ProblemsError, errors
+from api.models import Tenant
+from api.schemas import AdherenceCreate, AdherenceReport
+from rostering.adherence import AdherenceConfig, AdherenceResult, run_adherence
 from rostering.errors import Problem, RosteringError
 from rostering.roster.solution import ROSTER_COLUMNS
 
 router = APIRouter(prefix="/runs", tags=["adherence"])
 
 _CHUNK = 64 * 1024
-
-
-class StateEvent(BaseModel):
-    """One ACD state change: from ``timestamp`` on, ``agent`` is in ``state``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    agent: str = Field(min_length=1, max_length=100)
-    timestamp: str = Field(
-        min_length=1,
-        max_length=40,
-        description="ISO time; without an offset it is the site's wall-clock time.",
-    )
-    state: str = Field(min_length=1, max_length=60, description="e.g. login, ready, talk, meal.")
-
-
-class Session(BaseModel):
-    """One logged-in session of an agent."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    agent: str = Field(min_length=1, max_length=100)
-    login: str = Field(min_length=1, max_length=40)
-    logout: str = Field("", max_length=40, description="Empty when the logout is missing.")
-
-
-class AdherenceCreate(BaseModel):
-    """Agent activity to measure: state events or sessions (one of the two)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    events: list[StateEvent] = Field(default_factory=list, max_length=500_000)
-    sessions: list[Session] = Field(default_factory=list, max_length=100_000)
-    config: AdherenceConfig | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> Self:
-        if bool(self.events) == bool(self.sessions):
-            raise ValueError("give either events or sessions, not both and not neither")
-        return self
-
-
-class AdherenceReport(BaseModel):
-    """The adherence of a run's roster: the summary and the detail tables as rows."""
-
-    summary: AdherenceSummary
-    by_agent: list[dict[str, Any]] = Field(description="One row per agent, the whole period.")
-    by_agent_day: list[dict[str, Any]] = Field(description="One row per agent and day.")
-    exceptions: list[dict[str, Any]] = Field(description="Deviations and call-ins.")
-    issues: list[dict[str, Any]] = Field(description="Event rows flagged while reading.")
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -91,16 +46,16 @@ def _report(result: AdherenceResult) -> AdherenceReport:
 
 
 def _measure(
-    session: SessionDep,
+    session: Session,
     run_id: str,
     events: Path | pd.DataFrame,
     *,
-    tenant: TenantDep,
+    tenant: Tenant,
     config: AdherenceConfig | None,
     file: str,
 ) -> AdherenceReport:
-    outcome = get_outcome(session, run_id, tenant=tenant)
-    run = get_run(session, run_id, tenant=tenant, load=("inputs",))
+    outcome = require_outcome(session, run_id, tenant=tenant)
+    run = require_run(session, run_id, tenant=tenant, load=("inputs",))
     timezone = str(run.inputs["site"]["timezone"])
     roster = pd.DataFrame(
         [row.model_dump(mode="json") for row in outcome.roster], columns=list(ROSTER_COLUMNS)
@@ -149,7 +104,7 @@ def adherence_upload(
 ) -> AdherenceReport:
     """Measure an ACD export, as uploaded, against the roster of a finished run.
     Unreadable rows are reported in ``issues`` with their row number."""
-    get_outcome(session, run_id, tenant=tenant)
+    require_outcome(session, run_id, tenant=tenant)
     name = Path((events.filename or "events.csv").replace("\\", "/")).name or "events.csv"
     with tempfile.TemporaryDirectory(prefix="rostering-events-") as tmp:
         path = Path(tmp) / "events.csv"

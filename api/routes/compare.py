@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep, TenantDep
-from api.routes import errors
-from api.routes.runs import get_outcome, get_run
-from rostering.whatif import Comparison, compare_runs
+from api.deps import SessionDep, TenantDep, require_outcome, require_run
+from api.errors import errors
+from rostering.results import Comparison
+from rostering.whatif import compare_runs
 
 router = APIRouter(prefix="/compare", tags=["compare"])
 
@@ -25,10 +25,10 @@ def compare(
     """Run ``b`` against run ``a`` (deltas are B minus A): headline and per-channel KPIs,
     pay per person, short agent-hours per day and channel, and the changed assignments.
     Both runs need results (409 otherwise)."""
-    run_a = get_run(session, a, tenant=tenant)
-    run_b = get_run(session, b, tenant=tenant)
-    outcome_a = get_outcome(session, a, tenant=tenant)
-    outcome_b = get_outcome(session, b, tenant=tenant)
+    run_a = require_run(session, a, tenant=tenant)
+    run_b = require_run(session, b, tenant=tenant)
+    outcome_a = require_outcome(session, a, tenant=tenant)
+    outcome_b = require_outcome(session, b, tenant=tenant)
     return compare_runs(
         outcome_a,
         outcome_b,

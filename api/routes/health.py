@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from fastapi import APIRouter
 from sqlalchemy import func, select
 
+from api.config import VERSION
 from api.deps import SessionDep, SettingsDep
+from api.models import RunRecord
+from api.run_status import RunStatus
 from api.schemas import Health
-from api.store import RunRecord, RunStatus
 
 router = APIRouter(tags=["health"])
-
-try:
-    VERSION = version("rostering")
-except PackageNotFoundError:  # running from a source tree
-    VERSION = "0+source"
 
 
 @router.get("/health", summary="Server health")

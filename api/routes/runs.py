@@ -8,11 +8,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session
 
-from api.deps import RunnerDep, SessionDep, SettingsDep, TenantDep
-from api.routes import ProblemsError, errors, not_found
-from api.routes.scenarios import get_record
+from api.deps import (
+    OutcomeDep,
+    RunDep,
+    RunnerDep,
+    SessionDep,
+    SettingsDep,
+    TenantDep,
+    require_outcome,
+    require_run,
+    require_scenario,
+)
+from api.errors import ProblemsError, errors
+from api.models import RunRecord, utcnow
+from api.run_status import RunStatus
 from api.schemas import (
     CostLineOut,
     CostReport,
@@ -25,19 +36,11 @@ from api.schemas import (
     RunPublic,
     ViolationsReport,
 )
-from api.store import RunRecord, RunStatus, Tenant, utcnow
 from rostering.domain.scenario import Scenario
 from rostering.errors import Problem, ScenarioError
-from rostering.pipeline import RunKpis
+from rostering.results import RequirementRow, RosterRow, RunKpis
 from rostering.roster.solution import ROSTER_COLUMNS
-from rostering.whatif import (
-    WHATIF_FILE,
-    RequirementRow,
-    RosterRow,
-    RunOutcome,
-    WhatIf,
-    apply_whatif,
-)
+from rostering.whatif import WHATIF_FILE, WhatIf, apply_whatif
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -84,33 +87,6 @@ def run_public(session: Session, run: RunRecord) -> RunPublic:
     )
 
 
-def get_run(
-    session: Session, run_id: str, *, tenant: Tenant, load: tuple[str, ...] = ()
-) -> RunRecord:
-    """The tenant's run (with the named deferred columns loaded), or 404."""
-    query = select(RunRecord).where(RunRecord.id == run_id, RunRecord.tenant_id == tenant.id)
-    for column in load:
-        query = query.options(undefer(getattr(RunRecord, column)))
-    run = session.scalar(query)
-    if run is None:
-        raise not_found("run", run_id)
-    return run
-
-
-def get_outcome(session: Session, run_id: str, *, tenant: Tenant) -> RunOutcome:
-    """The stored results of the tenant's run; 409 while it has none."""
-    run = get_run(session, run_id, tenant=tenant, load=("outcome",))
-    if run.outcome is None:
-        state = "is " + run.status
-        if run.error:
-            state += f" ({run.error.get('message', '')})"
-        raise HTTPException(
-            status_code=status.HTTP_409_CONFLICT,
-            detail=f"run {run_id} {state}: it has no results",
-        )
-    return RunOutcome.model_validate(run.outcome)
-
-
 def _whatif_problem(p: Problem) -> Problem:
     """A what-if problem located in the request body."""
     if p.file == WHATIF_FILE:
@@ -139,7 +115,8 @@ def create_run(
     scenario after the what-if, the seed and the solver settings, so it can be
     reproduced (``GET /v1/runs/{id}/inputs``).
     """
-    record = get_record(session, body.scenario_id, tenant=tenant)
+    # Looked up here, not as a dependency, so an invalid body answers 422 before any 404.
+    record = require_scenario(session, body.scenario_id, tenant=tenant)
     time_limit = body.whatif.time_limit_s or settings.default_time_limit_s
     if time_limit > settings.max_time_limit_s:
         raise ProblemsError(
@@ -206,9 +183,9 @@ def list_runs(
 
 
 @router.get("/{run_id}", responses=errors(401, 404), summary="Status and progress of a run")
-def read_run(run_id: str, session: SessionDep, *, tenant: TenantDep) -> RunPublic:
+def read_run(run: RunDep, session: SessionDep) -> RunPublic:
     """Status, live progress (objective, bound, gap, elapsed) and, once done, the KPIs."""
-    return run_public(session, get_run(session, run_id, tenant=tenant))
+    return run_public(session, run)
 
 
 @router.delete(
@@ -217,15 +194,12 @@ def read_run(run_id: str, session: SessionDep, *, tenant: TenantDep) -> RunPubli
     responses=errors(401, 404, 409),
     summary="Cancel a run",
 )
-def cancel_run(
-    run_id: str, session: SessionDep, *, tenant: TenantDep, runner: RunnerDep
-) -> RunPublic:
+def cancel_run(run_id: str, run: RunDep, session: SessionDep, *, runner: RunnerDep) -> RunPublic:
     """Cancel a queued run at once, or ask a running one to stop (202).
 
     A running run stops at its next solver report, or is stopped within a few
     seconds; poll until its status is ``cancelled``. 409 once it has finished.
     """
-    run = get_run(session, run_id, tenant=tenant)
     if not RunStatus(run.status).active:
         raise HTTPException(
             status_code=status.HTTP_409_CONFLICT,
@@ -253,9 +227,9 @@ def cancel_run(
 
 
 @router.get("/{run_id}/inputs", responses=errors(401, 404), summary="Exact inputs of a run")
-def read_inputs(run_id: str, session: SessionDep, *, tenant: TenantDep) -> RunInputs:
+def read_inputs(run: RunDep) -> RunInputs:
     """The scenario after the what-if, the what-if, seed and solver settings."""
-    run = get_run(session, run_id, tenant=tenant, load=("inputs",))
+    # ``inputs`` is a deferred column: reading it loads it in the request's session.
     return RunInputs(
         scenario=Scenario.model_validate(run.inputs),
         whatif=WhatIf.model_validate(run.whatif),
@@ -266,9 +240,9 @@ def read_inputs(run_id: str, session: SessionDep, *, tenant: TenantDep) -> RunIn
 
 
 @router.get("/{run_id}/roster", responses=errors(401, 404, 409), summary="Roster as JSON")
-def read_roster(run_id: str, session: SessionDep, *, tenant: TenantDep) -> list[RosterRow]:
+def read_roster(outcome: OutcomeDep) -> list[RosterRow]:
     """One row per person and day worked or on standby (the ``roster.csv`` columns)."""
-    return get_outcome(session, run_id, tenant=tenant).roster
+    return outcome.roster
 
 
 @router.get(
@@ -280,9 +254,8 @@ def read_roster(run_id: str, session: SessionDep, *, tenant: TenantDep) -> list[
     },
     summary="Roster as CSV",
 )
-def read_roster_csv(run_id: str, session: SessionDep, *, tenant: TenantDep) -> Response:
+def read_roster_csv(run_id: str, outcome: OutcomeDep) -> Response:
     """The roster as ``roster.csv``."""
-    outcome = get_outcome(session, run_id, tenant=tenant)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(ROSTER_COLUMNS), lineterminator="\n")
     writer.writeheader()
@@ -308,20 +281,20 @@ def read_requirements(
     channel: Annotated[str | None, Query(max_length=100)] = None,
 ) -> list[RequirementRow]:
     """Per interval and channel: volume, AHT, required and scheduled staff, predicted service."""
-    rows = get_outcome(session, run_id, tenant=tenant).requirements
+    # Looked up here, not as a dependency, so an invalid query answers 422 before any 404.
+    rows = require_outcome(session, run_id, tenant=tenant).requirements
     return [r for r in rows if channel is None or r.channel == channel]
 
 
 @router.get("/{run_id}/kpis", responses=errors(401, 404, 409), summary="KPIs of a run")
-def read_kpis(run_id: str, session: SessionDep, *, tenant: TenantDep) -> RunKpis:
+def read_kpis(outcome: OutcomeDep) -> RunKpis:
     """Service per channel, labour cost and the solver's outcome."""
-    return get_outcome(session, run_id, tenant=tenant).kpis
+    return outcome.kpis
 
 
 @router.get("/{run_id}/cost", responses=errors(401, 404, 409), summary="Labour cost")
-def read_cost(run_id: str, session: SessionDep, *, tenant: TenantDep) -> CostReport:
+def read_cost(outcome: OutcomeDep) -> CostReport:
     """Pay per person by component (base, overtime, holiday premium, standby), and in total."""
-    outcome = get_outcome(session, run_id, tenant=tenant)
     lines = [
         CostLineOut(
             agent=str(c.agent),
@@ -338,9 +311,8 @@ def read_cost(run_id: str, session: SessionDep, *, tenant: TenantDep) -> CostRep
 
 
 @router.get("/{run_id}/violations", responses=errors(401, 404, 409), summary="Rule violations")
-def read_violations(run_id: str, session: SessionDep, *, tenant: TenantDep) -> ViolationsReport:
+def read_violations(outcome: OutcomeDep) -> ViolationsReport:
     """Soft rules the roster does not meet, with where, how much and what it costs."""
-    outcome = get_outcome(session, run_id, tenant=tenant)
     return ViolationsReport(
         valid=outcome.kpis.valid,
         hard_violations=outcome.kpis.hard_violations,
@@ -350,10 +322,12 @@ def read_violations(run_id: str, session: SessionDep, *, tenant: TenantDep) -> V
 
 
 @router.get("/{run_id}/gantt", responses=errors(401, 404, 409), summary="Roster Gantt figure")
-def read_gantt(run_id: str, session: SessionDep, *, tenant: TenantDep) -> Figure:
+def read_gantt(
+    run_id: str, _outcome: OutcomeDep, session: SessionDep, *, tenant: TenantDep
+) -> Figure:
     """The roster Gantt chart as plotly JSON: ``Plotly.newPlot(el, fig.data, fig.layout)``."""
-    get_outcome(session, run_id, tenant=tenant)
-    run = get_run(session, run_id, tenant=tenant, load=("gantt",))
+    # The outcome dependency answers 404 or 409 first; the figure is a column of its own.
+    run = require_run(session, run_id, tenant=tenant, load=("gantt",))
     if run.gantt is None:
         raise HTTPException(
             status_code=status.HTTP_404_NOT_FOUND,

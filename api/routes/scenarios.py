@@ -11,10 +11,11 @@ from fastapi import APIRouter, File, HTTPException, Query, Response, UploadFile,
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, TenantDep
-from api.routes import ProblemsError, errors, not_found
+from api.deps import ScenarioDep, SessionDep, TenantDep
+from api.errors import ProblemsError, errors
+from api.models import RunRecord, ScenarioRecord, Tenant
+from api.run_status import ACTIVE
 from api.schemas import ScenarioPublic, ScenarioSummary
-from api.store import ACTIVE, RunRecord, ScenarioRecord, Tenant
 from rostering.demand import build_demand
 from rostering.domain.scenario import Scenario
 from rostering.errors import Problem, RosteringError, ScenarioError
@@ -63,18 +64,6 @@ def _save(session: Session, scenario: Scenario, *, tenant: Tenant, source: str) 
     session.add(record)
     session.commit()
     return _public(record)
-
-
-def get_record(session: Session, scenario_id: str, *, tenant: Tenant) -> ScenarioRecord:
-    """The tenant's scenario, or 404."""
-    record = session.scalar(
-        select(ScenarioRecord).where(
-            ScenarioRecord.id == scenario_id, ScenarioRecord.tenant_id == tenant.id
-        )
-    )
-    if record is None:
-        raise not_found("scenario", scenario_id)
-    return record
 
 
 @router.post(
@@ -168,9 +157,9 @@ def list_scenarios(
 
 
 @router.get("/{scenario_id}", responses=errors(401, 404), summary="Get a scenario")
-def get_scenario(scenario_id: str, session: SessionDep, *, tenant: TenantDep) -> ScenarioPublic:
+def get_scenario(record: ScenarioDep) -> ScenarioPublic:
     """A scenario with its validated contents."""
-    return _public(get_record(session, scenario_id, tenant=tenant))
+    return _public(record)
 
 
 @router.delete(
@@ -180,10 +169,9 @@ def get_scenario(scenario_id: str, session: SessionDep, *, tenant: TenantDep) ->
     responses=errors(401, 404, 409),
     summary="Delete a scenario",
 )
-def delete_scenario(scenario_id: str, session: SessionDep, *, tenant: TenantDep) -> None:
+def delete_scenario(record: ScenarioDep, session: SessionDep) -> None:
     """Delete a scenario. Its finished runs stay (they keep their own inputs);
     refused with 409 while one of its runs is queued or running."""
-    record = get_record(session, scenario_id, tenant=tenant)
     active = session.scalar(
         select(func.count()).where(RunRecord.scenario_id == record.id, RunRecord.status.in_(ACTIVE))
     )

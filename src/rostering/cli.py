@@ -296,7 +296,8 @@ def keys_create(
     database: DatabaseOption = None,
 ) -> None:
     """Create an API key for a tenant and print it (it is shown only once)."""
-    from api.store import Store, create_api_key
+    from api.crud import create_api_key
+    from api.db import Store
 
     store = Store(_database_url(database))
     store.create_all()
@@ -315,7 +316,8 @@ def keys_list(
     database: DatabaseOption = None,
 ) -> None:
     """List API keys (ids, tenants, labels; never the keys themselves)."""
-    from api.store import Store, list_api_keys
+    from api.crud import list_api_keys
+    from api.db import Store
 
     store = Store(_database_url(database))
     store.create_all()
@@ -341,7 +343,8 @@ def keys_revoke(
     database: DatabaseOption = None,
 ) -> None:
     """Revoke an API key; requests with it answer 401 from then on."""
-    from api.store import Store, revoke_api_key
+    from api.crud import revoke_api_key
+    from api.db import Store
 
     store = Store(_database_url(database))
     store.create_all()

@@ -10,10 +10,14 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import func, select
 from starlette.exceptions import StarletteDeprecationWarning
 
-from api.runner import execute_run
-from api.store import RunRecord, RunStatus, Store, create_api_key, utcnow
+from api.crud import create_api_key
+from api.db import Store
+from api.models import RunRecord, ScenarioRecord, utcnow
+from api.run_status import RunStatus
+from api.worker import execute_run
 
 with warnings.catch_warnings():
     # The test client prefers httpx2; httpx works the same for these tests.
@@ -90,6 +94,12 @@ def finished(run: dict[str, Any]) -> bool:
     return run["status"] not in ("queued", "running")
 
 
+def scenario_count(app: FastAPI) -> int:
+    """How many scenarios the app's database holds, over every tenant."""
+    with app.state.store.session() as s:
+        return int(s.scalar(select(func.count()).select_from(ScenarioRecord)) or 0)
+
+
 def solve_in_process(app: FastAPI, run_id: str) -> str:
     """Claim a queued run and solve it with the worker function, in this process."""
     store: Store = app.state.store
@@ -110,6 +120,7 @@ __all__ = [
     "headers",
     "new_key",
     "reference_files",
+    "scenario_count",
     "solve_in_process",
     "submit",
     "upload_reference",

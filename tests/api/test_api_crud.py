@@ -1,4 +1,5 @@
-"""API keys: stored hashed, checked in constant time, managed with `rostering keys`."""
+"""API keys in the database: stored hashed, checked in constant time, managed with
+`rostering keys`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from api.store import ApiKey, Store, authenticate, create_api_key, revoke_api_key
+from api.crud import authenticate, create_api_key, revoke_api_key
+from api.db import Store
+from api.models import ApiKey
 from rostering.cli import app as cli
 
 

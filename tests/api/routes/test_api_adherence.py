@@ -75,7 +75,7 @@ def test_unreadable_events_answer_422_and_unfinished_runs_409(
     )
     assert response.status_code == 422
     assert response.json()["problems"][0]["file"] == "acd.csv"
-    both = {"events": [], "sessions": []}
+    both: dict[str, list[object]] = {"events": [], "sessions": []}
     response = client.post(f"/v1/runs/{solved_run}/adherence", json=both, headers=headers(key))
     assert response.status_code == 422
     queued = submit(client, key, scenario_id)

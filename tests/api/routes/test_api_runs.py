@@ -1,5 +1,5 @@
 """Runs over HTTP without worker processes: admission, bad what-ifs, cancelling a queued
-run, results of a run solved in-process, comparison, tenants and restart recovery."""
+run, results of a run solved in-process, and tenants kept apart."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import io
 from collections.abc import Callable
 
 import pytest
-from api_helpers import QUICK, TestClient, headers, new_key, solve_in_process, submit
+from api_helpers import QUICK, TestClient, headers, new_key, submit, upload_reference
 from fastapi import FastAPI
 
-from api.store import RunRecord, RunStatus
 from rostering.pipeline import ROSTER_COLUMNS
 
 RESULTS = ("roster", "roster.csv", "requirements", "kpis", "cost", "violations", "gantt")
@@ -100,8 +99,6 @@ def test_a_full_queue_answers_429_with_retry_after(make_app: Callable[..., FastA
     app = make_app(max_queue=2, retry_after_s=7)
     key = new_key(app, "acme")
     with TestClient(app) as client:
-        from api_helpers import upload_reference
-
         scenario_id = upload_reference(client, key)
         first = submit(client, key, scenario_id)
         submit(client, key, scenario_id)
@@ -174,33 +171,6 @@ def test_every_result_of_a_finished_run(client: TestClient, key: str, solved_run
     assert client.delete(f"/v1/runs/{solved_run}", headers=headers(key)).status_code == 409
 
 
-def test_compare_shows_the_absent_agents_day(
-    app: FastAPI, client: TestClient, key: str, scenario_id: str, solved_run: str
-) -> None:
-    roster = client.get(f"/v1/runs/{solved_run}/roster", headers=headers(key)).json()
-    a2_day = next(r["date"] for r in roster if r["agent"] == "A2")
-    variant = submit(client, key, scenario_id, {"absences": [{"agent": "A2", "dates": [a2_day]}]})
-    assert solve_in_process(app, variant["id"]) == "succeeded"
-    response = client.get(f"/v1/compare?a={solved_run}&b={variant['id']}", headers=headers(key))
-    assert response.status_code == 200
-    comparison = response.json()
-    changes = {(c["agent"], c["date"]): c for c in comparison["assignments"]}
-    assert changes[("A2", a2_day)]["change"] == "removed"
-    assert comparison["assignments_changed"] == len(comparison["assignments"])
-    total = comparison["costs"][-1]
-    assert total["agent"] == "TOTAL"
-    assert total["delta"] == pytest.approx(total["b"] - total["a"])
-    # Compared with itself, a run shows no change.
-    same = client.get(f"/v1/compare?a={solved_run}&b={solved_run}", headers=headers(key)).json()
-    assert same["assignments"] == [] and all(k["delta"] in (0, None) for k in same["kpis"])
-    # A run without results cannot be compared.
-    queued = submit(client, key, scenario_id)
-    assert (
-        client.get(f"/v1/compare?a={solved_run}&b={queued['id']}", headers=headers(key)).status_code
-        == 409
-    )
-
-
 def test_other_tenants_see_nothing(
     client: TestClient, key: str, other_key: str, scenario_id: str, solved_run: str
 ) -> None:
@@ -232,35 +202,3 @@ def test_a_scenario_with_active_runs_cannot_be_deleted_but_finished_runs_survive
     run = client.get(f"/v1/runs/{solved_run}", headers=headers(key)).json()
     assert run["scenario_id"] is None and run["scenario_name"] == "reference-online"
     assert client.get(f"/v1/runs/{solved_run}/roster", headers=headers(key)).status_code == 200
-
-
-def test_restart_marks_running_runs_interrupted_and_keeps_the_rest(
-    make_app: Callable[..., FastAPI],
-) -> None:
-    first = make_app()
-    key = new_key(first, "acme")
-    with TestClient(first) as client:
-        from api_helpers import upload_reference
-
-        scenario_id = upload_reference(client, key)
-        done = submit(client, key, scenario_id)
-        assert solve_in_process(first, done["id"]) == "succeeded"
-        in_flight = submit(client, key, scenario_id)
-        waiting = submit(client, key, scenario_id)
-    # The server died while in_flight was solving.
-    with first.state.store.session() as s:
-        row = s.get(RunRecord, in_flight["id"])
-        assert row is not None
-        row.status = RunStatus.RUNNING.value
-        s.commit()
-
-    second = make_app()  # same database file
-    with TestClient(second) as client:
-        get = client.get
-        interrupted = get(f"/v1/runs/{in_flight['id']}", headers=headers(key)).json()
-        assert interrupted["status"] == "interrupted"
-        assert interrupted["finished_at"] is not None
-        assert "server stopped" in interrupted["error"]["message"]
-        assert get(f"/v1/runs/{waiting['id']}", headers=headers(key)).json()["status"] == "queued"
-        assert get(f"/v1/runs/{done['id']}", headers=headers(key)).json()["status"] == "succeeded"
-        assert get(f"/v1/runs/{done['id']}/roster", headers=headers(key)).status_code == 200

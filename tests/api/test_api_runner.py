@@ -1,20 +1,32 @@
 """Runs solved by the worker processes behind a live app: progress, results, time limits,
-cancellation of a running solve, and a worker replaced after it was stopped."""
+cancellation of a running solve, and a worker replaced after it was stopped; and runs a
+stopped server left running, marked interrupted by the next one."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import TestClient, finished, headers, new_key, submit, upload_reference, wait_for
+from api_helpers import (
+    TestClient,
+    finished,
+    headers,
+    new_key,
+    solve_in_process,
+    submit,
+    upload_reference,
+    wait_for,
+)
 from fastapi import FastAPI
 
 from api.config import Settings
 from api.main import create_app
+from api.models import RunRecord
+from api.run_status import RunStatus
 
 #: A what-if much larger than the reference (113 people, 25 times the volume, uneven
 #: weekdays): CP-SAT finds rosters early and is still searching at short time limits.
@@ -148,3 +160,33 @@ def test_a_silent_solve_is_stopped_from_outside_and_its_slot_recovers(
     after = [submit(client, key, scenario) for _ in range(2)]
     for a in after:
         assert wait_for(client, key, a["id"], finished)["status"] == "succeeded"
+
+
+def test_restart_marks_running_runs_interrupted_and_keeps_the_rest(
+    make_app: Callable[..., FastAPI],
+) -> None:
+    first = make_app()
+    key = new_key(first, "acme")
+    with TestClient(first) as client:
+        scenario_id = upload_reference(client, key)
+        done = submit(client, key, scenario_id)
+        assert solve_in_process(first, done["id"]) == "succeeded"
+        in_flight = submit(client, key, scenario_id)
+        waiting = submit(client, key, scenario_id)
+    # The server died while in_flight was solving.
+    with first.state.store.session() as s:
+        row = s.get(RunRecord, in_flight["id"])
+        assert row is not None
+        row.status = RunStatus.RUNNING.value
+        s.commit()
+
+    second = make_app()  # same database file
+    with TestClient(second) as client:
+        get = client.get
+        interrupted = get(f"/v1/runs/{in_flight['id']}", headers=headers(key)).json()
+        assert interrupted["status"] == "interrupted"
+        assert interrupted["finished_at"] is not None
+        assert "server stopped" in interrupted["error"]["message"]
+        assert get(f"/v1/runs/{waiting['id']}", headers=headers(key)).json()["status"] == "queued"
+        assert get(f"/v1/runs/{done['id']}", headers=headers(key)).json()["status"] == "succeeded"
+        assert get(f"/v1/runs/{done['id']}/roster", headers=headers(key)).status_code == 200
