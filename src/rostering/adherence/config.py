@@ -6,6 +6,9 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+MINUTES_PER_DAY = 24 * 60
+"""The longest grace or window a setting may give: one day."""
+
 
 class AdherenceConfig(BaseModel):
     """Grace, thresholds and targets of the adherence measurement."""
@@ -13,22 +16,34 @@ class AdherenceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     late_login_grace_minutes: float = Field(
-        2.0, ge=0, description="Offline time forgiven at the start of a shift."
+        2.0, ge=0, le=MINUTES_PER_DAY, description="Offline time forgiven at the start of a shift."
     )
     early_logout_grace_minutes: float = Field(
-        2.0, ge=0, description="Offline time forgiven at the end of a shift."
+        2.0, ge=0, le=MINUTES_PER_DAY, description="Offline time forgiven at the end of a shift."
     )
     break_overrun_grace_minutes: float = Field(
-        2.0, ge=0, description="Meal-equivalent time forgiven right after the meal ends."
+        2.0,
+        ge=0,
+        le=MINUTES_PER_DAY,
+        description="Meal-equivalent time forgiven right after the meal ends.",
     )
     min_exception_minutes: float = Field(
-        1.0, ge=0, description="Out-of-adherence runs shorter than this are ignored."
+        1.0,
+        ge=0,
+        le=MINUTES_PER_DAY,
+        description="Out-of-adherence runs shorter than this are ignored.",
     )
     unscheduled_min_minutes: float = Field(
-        15.0, ge=0, description="Logged-in runs outside shifts shorter than this are not listed."
+        15.0,
+        ge=0,
+        le=MINUTES_PER_DAY,
+        description="Logged-in runs outside shifts shorter than this are not listed.",
     )
     attribution_window_minutes: int = Field(
-        240, ge=0, description="Unscheduled time this close to a shift belongs to its day."
+        240,
+        ge=0,
+        le=MINUTES_PER_DAY,
+        description="Unscheduled time this close to a shift belongs to its day.",
     )
     adherence_threshold: float = Field(
         0.95, ge=0, le=1, description="An agent kept to the schedule when adherence >= this."
@@ -57,4 +72,7 @@ class AdherenceConfig(BaseModel):
         return self
 
 
-__all__ = ["AdherenceConfig"]
+__all__ = [
+    "MINUTES_PER_DAY",
+    "AdherenceConfig",
+]
