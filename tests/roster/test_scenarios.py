@@ -64,3 +64,49 @@ def test_regional_site_gives_a_valid_roster() -> None:
     report = validate(inst, solution)
     assert report.ok, report.hard
     assert report.objective == pytest.approx(solution.objective)
+
+
+def test_a_scenario_pattern_states_every_contract_limit() -> None:
+    """Run minimums, weekend and per-shift caps and a minimum of hours reach the engine."""
+    scenario = load_scenario(SCENARIOS / "reference-online")
+    limits = {
+        "min_hours_per_period": 8.0,
+        "min_consecutive_days": 2,
+        "min_consecutive_days_off": 2,
+        "max_weekends": 1,
+        "max_shifts": {"B": 9},
+    }
+    patterns = [p.model_copy(update=limits) if p.id == "five-two" else p for p in scenario.patterns]
+    scenario = scenario.model_copy(update={"patterns": patterns})
+    demand = build_demand(scenario)
+    requirements = size_requirements(
+        demand, scenario.channels, interval_minutes=scenario.horizon.interval_minutes
+    )
+    inst = compile_instance(scenario, requirements)
+    b_agents = [a for a in inst.agents if "B" in a.shifts and a.pattern.value == "five_on_two_off"]
+    assert b_agents
+    for agent in b_agents:
+        c = agent.contract
+        assert (c.min_total_minutes, c.min_consecutive_days, c.min_consecutive_days_off) == (
+            480,
+            2,
+            2,
+        )
+        assert c.max_weekends == 1 and c.max_shifts == {"B": 9}
+    solution = solve(inst, SolverConfig(time_limit_s=20, workers=2))
+    assert solution.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    report = validate(inst, solution)
+    assert report.ok, report.hard
+    for agent in b_agents:
+        worked = [a for a in solution.assignments if a.agent == agent.id and a.shift == "B"]
+        assert len(worked) <= 9
+
+
+def test_a_pattern_capping_an_unknown_shift_is_refused() -> None:
+    scenario = load_scenario(SCENARIOS / "reference-online")
+    data = scenario.model_dump()
+    for p in data["patterns"]:
+        if p["id"] == "five-two":
+            p["max_shifts"] = {"Z": 3}
+    with pytest.raises(ValueError, match="max_shifts names unknown shift 'Z'"):
+        type(scenario).model_validate(data)

@@ -49,12 +49,30 @@ class Pattern(BaseModel):
     )
     max_hours_per_week: float | None = Field(None, gt=0, description="Paid hours per week cap.")
     max_hours_per_period: float | None = Field(None, gt=0, description="Paid hours cap.")
+    min_hours_per_period: float | None = Field(
+        None, gt=0, description="Hours each agent works at least over the horizon."
+    )
+    min_consecutive_days: int | None = Field(
+        None, ge=1, description="Shortest run of working days (runs at the horizon's end exempt)."
+    )
+    min_consecutive_days_off: int | None = Field(
+        None, ge=1, description="Shortest run of days off (runs at the horizon's end exempt)."
+    )
+    max_weekends: int | None = Field(
+        None, ge=0, description="Most calendar weekends (Saturday or Sunday) worked in the horizon."
+    )
+    max_shifts: dict[str, int] = Field(
+        default_factory=dict,
+        description="Most shifts of each named shift over the horizon, e.g. {A: 12}.",
+    )
     off_on_public_holidays: bool = Field(
         False, description="Agents on this pattern are off on statutory public holidays."
     )
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        if any(n < 0 for n in self.max_shifts.values()):
+            raise ValueError("max_shifts: a shift's limit cannot be negative")
         if self.days_off_allowed is not None and self.kind is PatternKind.FIVE_ON_TWO_OFF:
             free = len(set(self.days_off_allowed))
             if free < 7 - self.working_days_per_week:

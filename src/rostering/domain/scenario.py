@@ -169,6 +169,10 @@ class Scenario(BaseModel):
                         problems.append(
                             f"shift {s.id!r} carries unknown channel {c!r} on {day_type.value}"
                         )
+        for p in self.patterns:
+            for s_id in p.max_shifts:
+                if s_id not in shift_ids:
+                    problems.append(f"pattern {p.id!r}: max_shifts names unknown shift {s_id!r}")
         for a in self.agents:
             if a.pattern not in pattern_ids:
                 problems.append(f"agent {a.id!r}: unknown pattern {a.pattern!r}")

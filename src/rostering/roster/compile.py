@@ -42,7 +42,7 @@ from rostering.roster.instance import (
     ShiftType,
     Weights,
 )
-from rostering.types import ChannelId
+from rostering.types import ChannelId, ShiftId
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,13 @@ def _contract(pattern: Pattern) -> Contract:
         max_total_minutes=None
         if pattern.max_hours_per_period is None
         else round(pattern.max_hours_per_period * 60),
+        min_total_minutes=None
+        if pattern.min_hours_per_period is None
+        else round(pattern.min_hours_per_period * 60),
+        min_consecutive_days=pattern.min_consecutive_days,
+        min_consecutive_days_off=pattern.min_consecutive_days_off,
+        max_weekends=pattern.max_weekends,
+        max_shifts={ShiftId(s): n for s, n in pattern.max_shifts.items()},
     )
 
 
