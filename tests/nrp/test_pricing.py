@@ -20,8 +20,8 @@ from rostering.nrp.strategy import NRP
 from rostering.roster import search as search_module
 from rostering.roster.config import SolverConfig
 from rostering.roster.facts import SCALE
+from rostering.roster.incumbent import Tracker, run_search
 from rostering.roster.model import build_model
-from rostering.roster.search import _Tracker
 from rostering.roster.solution import SolveStatus
 from rostering.roster.solver import solve
 from tests.roster.factories import reference_instance
@@ -110,8 +110,8 @@ class _Search:
         self.stopped += 1
 
 
-def tracker_with_a_search() -> tuple[_Tracker, _Search]:
-    tracker = _Tracker(None, time.perf_counter())
+def tracker_with_a_search() -> tuple[Tracker, _Search]:
+    tracker = Tracker(None, time.perf_counter())
     running = _Search()
     tracker.running.add(running)  # type: ignore[arg-type]
     return tracker, running
@@ -247,4 +247,4 @@ def test_a_search_beside_an_ended_search_stops_and_none_starts() -> None:
     assert running.stopped == 1
     built = nrp_model(parse_instance(TINY, name="tiny"))
     config = SolverConfig(time_limit_s=5, workers=1)
-    assert search_module._run(built.model, config, tracker, time_limit_s=5, workers=1) is None
+    assert run_search(built.model, config, tracker, time_limit_s=5, workers=1) is None

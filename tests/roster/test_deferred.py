@@ -8,11 +8,12 @@ import pytest
 from ortools.sat.python import cp_model
 
 from rostering.roster.config import SolverConfig
-from rostering.roster.cover import LATE, SURPLUS, deferred_amounts
+from rostering.roster.cover import deferred_amounts
 from rostering.roster.extract import extract_solution
 from rostering.roster.facts import SCALE
 from rostering.roster.instance import ChannelSpec, IntervalNeed, RosterInstance, Weights
 from rostering.roster.model import build_model
+from rostering.roster.rule_names import LATE, SURPLUS
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rostering.domain.patterns import PatternKind
+from rostering.roster import incumbent as incumbent_module
 from rostering.roster import search as search_module
 from rostering.roster.config import Progress, SolverConfig
 from rostering.roster.facts import five_two_targets
 from rostering.roster.heuristic import greedy_roster, working_days
 from rostering.roster.instance import RosterInstance, Weights
 from rostering.roster.model import build_model
-from rostering.roster.search import variable_days
 from rostering.roster.solution import SolveStatus
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate
@@ -67,11 +69,19 @@ def test_time_limit_always_returns_the_constructive_roster() -> None:
 def test_variables_are_tied_to_their_days() -> None:
     inst = reference_instance(n_days=3)
     built = build_model(inst)
-    days = variable_days(built)
+    days = built.vars.day_of
     for (_, day, _), var in built.vars.items():
         assert days[var.index] == day
     for (t, _), var in built.coverage.serving.items():
         assert days[var.index] == t // inst.slots_per_day
+    # every variable named after a day or a slot was recorded on that day, and no other
+    named: dict[int, int] = {}
+    for index, proto in enumerate(built.model.proto.variables):
+        if (m := re.search(r"\bday=(\d+)", proto.name)) is not None:
+            named[index] = int(m.group(1))
+        elif (m := re.search(r"\bslot=(\d+)", proto.name)) is not None:
+            named[index] = int(m.group(1)) // inst.slots_per_day
+    assert days == named
 
 
 def lns_instance() -> RosterInstance:
@@ -188,10 +198,12 @@ def test_a_search_with_a_stall_time_stops_when_it_finds_nothing_better() -> None
             model.add(hole[i] != hole[j]).only_enforce_if([placed[i], placed[j]])
     model.minimize(holes + 1 - sum(placed))
     config = SolverConfig(time_limit_s=30, workers=2)
-    tracker = search_module._Tracker(None, time.perf_counter())
-    unproven = search_module._run(model, config, tracker, time_limit_s=1, workers=2)
+    tracker = incumbent_module.Tracker(None, time.perf_counter())
+    unproven = incumbent_module.run_search(model, config, tracker, time_limit_s=1, workers=2)
     assert unproven is not None and unproven.objective == 1 and not unproven.optimal
     started = time.perf_counter()
-    found = search_module._run(model, config, tracker, time_limit_s=30, workers=2, stall_s=0.5)
+    found = incumbent_module.run_search(
+        model, config, tracker, time_limit_s=30, workers=2, stall_s=0.5
+    )
     assert found is not None and found.objective == 1
     assert time.perf_counter() - started < 10  # stopped by the stall, not the 30 s limit

@@ -46,16 +46,19 @@ class DayCoverRule(Rule):
             eligible = v.eligible(row.shift)
             staff = [x for a in eligible if (x := v.works(a, row.day, row.shift)) is not None]
             where = self.where(row.day, row.shift)
-            under = m.new_int_var(0, row.required, f"under_cover(day={row.day}, shift={row.shift})")
-            over = m.new_int_var(
+            under = v.new_int(
+                0, row.required, f"under_cover(day={row.day}, shift={row.shift})", day=row.day
+            )
+            over = v.new_int(
                 0,
                 max(0, len(staff) - row.required),
                 f"over_cover(day={row.day}, shift={row.shift})",
+                day=row.day,
             )
             m.add(sum(staff) + under - over == row.required)
             if row.required > 0 and len(staff) > row.required:
                 # Never both short and over: the slacks measure exactly the deviation.
-                short = m.new_bool_var(f"is_short(day={row.day}, shift={row.shift})")
+                short = v.new_bool(f"is_short(day={row.day}, shift={row.shift})", day=row.day)
                 m.add(over == 0).only_enforce_if(short)
                 m.add(under == 0).only_enforce_if(short.Not())
             if row.weight_under and row.required:

@@ -178,8 +178,9 @@ class WorkStretches(Rule):
             flow: dict[Node, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
             for arc in graphs[limits]:
                 kind = "work" if arc.worked else "off"
-                x = m.new_bool_var(
-                    f"stretch(agent={agent.id}, {kind}, day={arc.first}, days={arc.length})"
+                x = v.new_bool(
+                    f"stretch(agent={agent.id}, {kind}, day={arc.first}, days={arc.length})",
+                    day=arc.first,
                 )
                 flow[arc.tail].append((x, 1))
                 flow[arc.head].append((x, -1))

@@ -15,17 +15,6 @@ from rostering.roster.facts import can_work, crews, day_label, serves, shift_slo
 from rostering.roster.instance import RosterInstance
 from rostering.types import ChannelId
 
-SHORTFALL = "coverage shortfall"
-
-
-SURPLUS = "coverage surplus"
-
-
-LATE = "deferred work late"
-
-
-FLOOR = "coverage floor"
-
 
 def deferred_window(instance: RosterInstance, channel: ChannelId) -> int:
     """Slots within which a channel's work may be done; 0 when it is due in its slot."""
@@ -151,10 +140,6 @@ def deferred_amounts(
 
 
 __all__ = [
-    "FLOOR",
-    "LATE",
-    "SHORTFALL",
-    "SURPLUS",
     "deferred_amounts",
     "deferred_window",
     "floor_gap",

@@ -20,11 +20,6 @@ from rostering.roster.facts import coverage_agents
 from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.types import AgentId, ShiftId
 
-BACKUP_POOL = "backup pool"
-
-
-MANAGEMENT_RATIO = "management ratio"
-
 
 def supervisors(instance: RosterInstance) -> list[AgentId]:
     """Ids of the supervisors, who can be on standby."""
@@ -63,9 +58,6 @@ def required_managers(instance: RosterInstance, on_duty: int) -> int:
     if instance.standby is None:
         return 0
     return math.ceil(on_duty / instance.standby.management_ratio)
-
-
-FAIRNESS = "fairness"
 
 
 WEEKENDS = "weekends"
@@ -155,10 +147,7 @@ def duty_count(
 
 
 __all__ = [
-    "BACKUP_POOL",
-    "FAIRNESS",
     "HOLIDAYS",
-    "MANAGEMENT_RATIO",
     "OVERTIME",
     "STANDBY",
     "WEEKENDS",

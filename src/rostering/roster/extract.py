@@ -26,8 +26,9 @@ from rostering.roster.facts import (
 from rostering.roster.instance import RosterInstance
 from rostering.roster.matching import match_channels
 from rostering.roster.model import BuiltModel
-from rostering.roster.pay import LABOUR, cost_lines
+from rostering.roster.pay import cost_lines
 from rostering.roster.planning import plan_backups, suggest_call_ins
+from rostering.roster.rule_names import LABOUR
 from rostering.roster.solution import (
     MEAL,
     Allocation,

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rostering.domain.agents import Role
 from rostering.domain.patterns import PatternKind
 from rostering.domain.shifts import DayType
-from rostering.roster.instance import AgentSpec, RosterInstance, ShiftType
-from rostering.types import AgentId, ChannelId, ShiftId
+from rostering.roster.instance import AgentSpec, RosterInstance, ShiftRequest, ShiftType
+from rostering.types import ChannelId, ShiftId
 
 SCALE = 100
 """Objective units per cost unit: weights in yuan become integer fen in CP-SAT."""
@@ -43,11 +42,6 @@ def slot_label(instance: RosterInstance, slot: int) -> str:
     minute = (slot % instance.slots_per_day) * instance.interval_minutes
     date = instance.date(slot // instance.slots_per_day)
     return f"{date.isoformat()} {minute // 60:02d}:{minute % 60:02d}"
-
-
-def slot_start(instance: RosterInstance, slot: int) -> dt.datetime:
-    """Local, time-zone aware start of a slot."""
-    return local_time(instance, 0, slot * instance.interval_minutes)
 
 
 def local_time(instance: RosterInstance, day: int, minute: int) -> dt.datetime:
@@ -255,11 +249,6 @@ def five_two_targets(instance: RosterInstance, agent: AgentSpec) -> list[WeekTar
     return out
 
 
-def agents_by_id(agents: Iterable[AgentSpec]) -> dict[AgentId, AgentSpec]:
-    """Agents keyed by id."""
-    return {a.id: a for a in agents}
-
-
 SATURDAY = 5
 
 
@@ -320,6 +309,12 @@ def one_on_one_off_rota(history: str) -> int | None:
     return 1 if history[-1].upper() == "W" else 0
 
 
+def request_where(request: ShiftRequest) -> str:
+    """Where a shift request's violation is reported: ``a1 day 3 E`` (or ``any shift``)."""
+    shown = request.shift if request.shift is not None else "any shift"
+    return f"{request.agent} day {request.day} {shown}"
+
+
 __all__ = [
     "MINUTES_PER_DAY",
     "SATURDAY",
@@ -328,7 +323,6 @@ __all__ = [
     "WEEKDAY_NAMES",
     "Week",
     "WeekTarget",
-    "agents_by_id",
     "calendar_weeks",
     "can_work",
     "coverage_agents",
@@ -345,11 +339,11 @@ __all__ = [
     "meal_offsets",
     "meal_slots",
     "one_on_one_off_rota",
+    "request_where",
     "serves",
     "shift_slots",
     "skill_set",
     "slot_label",
-    "slot_start",
     "weekends",
     "works_count",
 ]

@@ -67,12 +67,7 @@ def cost_lines(
     return [lines[a.id] for a in instance.agents]
 
 
-LABOUR = "labour cost"
-"""Rule name of the cost terms; they are reported as costs, never as violations."""
-
-
 __all__ = [
-    "LABOUR",
     "DayPay",
     "cost_lines",
     "shift_pay",

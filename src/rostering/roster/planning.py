@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rostering.domain.agents import Role
-from rostering.roster.duties import BACKUP_POOL, backups_needed, on_duty_agents
+from rostering.roster.duties import backups_needed, on_duty_agents
 from rostering.roster.facts import day_label, local_time, skill_set
 from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.rule_names import BACKUP_POOL
 from rostering.roster.solution import Allocation, CallIn, StandbyDuty, Violation
 from rostering.types import AgentId, ChannelId, ShiftId
 

@@ -47,22 +47,25 @@
 from __future__ import annotations
 
 import logging
-import random
-import re
-import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.config import Progress, ProgressFn, SolverConfig
+from rostering.roster.config import ProgressFn, SolverConfig
 from rostering.roster.cpsat import add_hint, fixed_copy, roster_values
 from rostering.roster.extract import extract_solution
-from rostering.roster.facts import SCALE, calendar_weeks, works_count
+from rostering.roster.facts import works_count
 from rostering.roster.heuristic import greedy_roster, pattern_hint
+from rostering.roster.incumbent import (
+    BoundThread,
+    Incumbent,
+    Tracker,
+    run_search,
+)
 from rostering.roster.model import BuiltModel
-from rostering.roster.solution import RosterSolution, SolveStatus, relative_gap
+from rostering.roster.neighbourhoods import Neighbourhoods
+from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.roster.strategy import PRODUCT, Improver, Roster, SearchStrategy
 from rostering.types import AgentId, ShiftId
 
@@ -71,7 +74,6 @@ log = logging.getLogger(__name__)
 LNS_MIN_WORKS = 5000
 """``works`` variables from which a model is improved by neighbourhoods, not whole."""
 
-OPTIMAL_OR_FEASIBLE = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 COMPLETION_MIN_S = 2.0
 """Least time given to completing the constructive roster, whatever the time limit."""
@@ -88,194 +90,16 @@ READ_BACK_SHARE = 0.4
 (2 s of 7.5 s at 364 days x 150 agents): a large search stops that much before the
 time limit."""
 
-WATCH_TICK_S = 0.1
-"""How often a search with a give-up or stall time is looked at."""
 
 SUB_LIMIT_S = 5.0
 """Time limit of one neighbourhood's search."""
-
-
-@dataclass
-class Incumbent:
-    """A roster as a full assignment of the model's variables, with its model objective."""
-
-    solver: cp_model.CpSolver
-    values: list[int]
-    objective: int
-    """In objective units (fen), as the model counts it."""
-    optimal: bool = False
-    """Whether the (sub-)model it came from was solved to optimality."""
-
-
-class _Tracker:
-    """Best objective and bound so far, reported through the progress callback."""
-
-    def __init__(self, progress: ProgressFn | None, started: float) -> None:
-        self.progress = progress
-        self.started = started
-        self.objective: int | None = None
-        self.bound = 0.0  # every term is non-negative: 0 is a valid bound
-        self.count = 0
-        self.last_bound_report = 0.0
-        self.reported_bound = 0.0
-        self.lock = threading.Lock()
-        self.running: set[cp_model.CpSolver] = set()
-        """Searches under way: stopped as soon as the best roster meets the bound."""
-        self.aside: Incumbent | None = None
-        """The best roster found beside the search (by cover pricing), if better."""
-        self.closed = False
-        """Set when the search has ended: what runs beside it stops, none starts."""
-
-    @property
-    def settled(self) -> bool:
-        """Whether the best roster found is proven optimal: no search need start."""
-        with self.lock:
-            return self._proven()
-
-    def close(self) -> None:
-        """Stop the searches still running beside an ended search; start no more."""
-        with self.lock:
-            self.closed = True
-            for solver in self.running:
-                solver.stop_search()
-
-    def _proven(self) -> bool:  # under the lock
-        return self.objective is not None and self.objective <= self.bound
-
-    def solution(self, objective: int) -> None:
-        with self.lock:
-            if self.objective is not None and objective >= self.objective:
-                return
-            self.objective = objective
-            self.count += 1
-            self._report()
-            self._stop_if_proven()
-
-    def new_bound(self, bound: float, *, final: bool = False) -> None:
-        """Record a better bound; report it at most once a second (the solver waits)."""
-        with self.lock:
-            self.bound = max(self.bound, bound)
-            now = time.perf_counter()
-            due = final or now - self.last_bound_report >= 1.0
-            if self.objective is not None and due and self.bound > self.reported_bound:
-                self.last_bound_report = now
-                self._report()
-            self._stop_if_proven()
-
-    def _stop_if_proven(self) -> None:
-        # Under the lock. A bound from outside a search (cover pricing) can prove
-        # the roster a search has just found: no search need go on.
-        if self._proven():
-            for solver in self.running:
-                solver.stop_search()
-
-    def gap(self) -> float:
-        with self.lock:
-            if self.objective is None:
-                return float("inf")
-            return relative_gap(self.objective, min(self.bound, self.objective))
-
-    def _report(self) -> None:
-        if self.progress is None or self.objective is None:
-            return
-        self.reported_bound = self.bound
-        self.progress(
-            Progress(
-                objective=self.objective / SCALE,
-                bound=min(self.bound, self.objective) / SCALE,
-                elapsed_s=time.perf_counter() - self.started,
-                solutions=self.count,
-            )
-        )
-
-
-class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, tracker: _Tracker, *, full: bool = False) -> None:
-        super().__init__()
-        self.tracker = tracker
-        self.full = full
-        self.found = 0
-        self.last = time.perf_counter()
-        """When the last roster was found."""
-
-    def on_solution_callback(self) -> None:
-        self.found += 1
-        self.last = time.perf_counter()
-        if self.full:
-            self.tracker.new_bound(self.best_objective_bound)
-        self.tracker.solution(round(self.objective_value))
-
-
-def _run(
-    model: cp_model.CpModel,
-    config: SolverConfig,
-    tracker: _Tracker,
-    *,
-    time_limit_s: float,
-    workers: int,
-    full: bool = False,
-    linearization_level: int | None = None,
-    give_up_s: float | None = None,
-    stall_s: float | None = None,
-    first_only: bool = False,
-) -> Incumbent | None:
-    """Solve ``model``; only a ``full`` model's bound is a bound of the roster problem.
-
-    With ``give_up_s`` the search stops at that time if it has found no roster
-    yet; with ``stall_s`` once it has found none better for that long; with
-    ``first_only`` at the first roster.
-    """
-    if tracker.settled:
-        return None  # a roster found beside this search is proven optimal
-    solver = cp_model.CpSolver()
-    config.apply(solver, time_limit_s=time_limit_s, workers=workers)
-    solver.parameters.stop_after_first_solution = first_only
-    if linearization_level is not None:
-        solver.parameters.linearization_level = linearization_level
-    # The bound of a full model is read at each roster found: a best-bound callback
-    # measurably changes CP-SAT's search on whole models (regional site: 320k
-    # instead of 200k after 60 s).
-    callback = _Callback(tracker, full=full)
-    with tracker.lock:
-        if tracker.closed:
-            return None  # the search this one ran beside has ended
-        tracker.running.add(solver)
-    done = threading.Event()
-
-    def watch() -> None:
-        started = time.perf_counter()
-        while not done.wait(WATCH_TICK_S):
-            now = time.perf_counter()
-            if callback.found:
-                over = stall_s is not None and now - callback.last >= stall_s
-            else:
-                over = give_up_s is not None and now - started >= give_up_s
-            if over:
-                solver.stop_search()
-
-    watcher: threading.Thread | None = None
-    if (give_up_s is not None and give_up_s < time_limit_s) or stall_s is not None:
-        watcher = threading.Thread(target=watch, daemon=True, name="search-watch")
-        watcher.start()
-    try:
-        status = solver.solve(model, callback)
-    finally:
-        done.set()
-        with tracker.lock:
-            tracker.running.discard(solver)
-        if watcher is not None:
-            watcher.join()
-    if status not in OPTIMAL_OR_FEASIBLE:
-        return None
-    values = list(solver.response_proto.solution)
-    return Incumbent(solver, values, round(solver.objective_value), status == cp_model.OPTIMAL)
 
 
 def complete(
     built: BuiltModel,
     roster: Mapping[tuple[AgentId, int], ShiftId],
     config: SolverConfig,
-    tracker: _Tracker,
+    tracker: Tracker,
     *,
     time_limit_s: float,
     first_only: bool = False,
@@ -284,7 +108,7 @@ def complete(
 
     ``first_only``: the first completion found, when the whole model will go on from it.
     """
-    found = _run(
+    found = run_search(
         fixed_copy(built, roster_values(built, roster)),
         config,
         tracker,
@@ -295,128 +119,6 @@ def complete(
     if found is None:
         log.info("the constructive roster of %s cannot be completed", built.instance.name)
     return found
-
-
-class _BoundThread(threading.Thread):
-    """The full model searched from the incumbent: its bound is the one reported."""
-
-    def __init__(self, built: BuiltModel, config: SolverConfig, tracker: _Tracker) -> None:
-        super().__init__(daemon=True)
-        # Its job is the bound: no hint (a hint steers its first descent, not its LP).
-        self.model = fixed_copy(built, {})
-        self.solver = cp_model.CpSolver()
-        self.config = config
-        self.tracker = tracker
-        self.status: cp_model.CpSolverStatus | None = None
-        self.time_limit_s = 0.0
-        self.error: BaseException | None = None
-        """Raised by the progress callback (a cancelled run): re-raised by the search."""
-
-    def run(self) -> None:
-        self.config.apply(self.solver, time_limit_s=self.time_limit_s, workers=1)
-        # A richer linear relaxation and the tree search that raises the lower bound:
-        # a slower start, a much better bound on site models (M: 442.9k against
-        # 435.8k with the defaults after 60 s).
-        self.solver.parameters.linearization_level = 2
-        self.solver.parameters.optimize_with_lb_tree_search = True
-        self.solver.best_bound_callback = self.tracker.new_bound
-        try:
-            self.status = self.solver.solve(self.model, _Callback(self.tracker))
-            if self.status in OPTIMAL_OR_FEASIBLE:
-                self.tracker.new_bound(self.solver.best_objective_bound, final=True)
-        except BaseException as exc:  # handed to the searching thread
-            self.error = exc
-
-    def result(self) -> Incumbent | None:
-        if self.status not in OPTIMAL_OR_FEASIBLE:
-            return None
-        return Incumbent(
-            self.solver,
-            list(self.solver.response_proto.solution),
-            round(self.solver.objective_value),
-        )
-
-
-_DAY = re.compile(r"\bday=(\d+)")
-_SLOT = re.compile(r"\bslot=(\d+)")
-
-
-def variable_days(built: BuiltModel) -> dict[int, int]:
-    """The day each variable belongs to, read from its name (``day=`` or ``slot=``).
-
-    Variables named after neither (fairness spreads, rota parities) are left out:
-    a neighbourhood never fixes them.
-    """
-    per_day = built.instance.slots_per_day
-    out: dict[int, int] = {}
-    for index, var in enumerate(built.model.proto.variables):
-        name = var.name
-        if (m := _DAY.search(name)) is not None:
-            out[index] = int(m.group(1))
-        elif (m := _SLOT.search(name)) is not None:
-            out[index] = int(m.group(1)) // per_day
-    return out
-
-
-class _Neighbourhoods:
-    """Which variables to free next: a window of days, for all agents or some of them.
-
-    Everything tied to a day outside the window is fixed to the incumbent, and
-    inside it the ``works`` variables of the agents left out; the window and
-    the share of agents grow while neighbourhoods are solved to optimality and
-    shrink while they are not.
-    """
-
-    def __init__(self, built: BuiltModel, seed: int) -> None:
-        inst = built.instance
-        self.rng = random.Random(seed)
-        self.day_of = variable_days(built)
-        self.by_day: dict[int, list[int]] = {}
-        for index, day in self.day_of.items():
-            self.by_day.setdefault(day, []).append(index)
-        self.works: dict[AgentId, dict[int, list[int]]] = {}
-        for (agent, day, _), var in built.vars.items():
-            self.works.setdefault(agent, {}).setdefault(day, []).append(var.index)
-            self.works[agent][day].append(built.vars.on_day(agent, day).index)
-        self.n_days = inst.n_days
-        self.weeks = calendar_weeks(inst)
-        self.window = 1
-        self.share = min(1.0, 300 / max(1, len(self.works)))
-        self.starts: list[int] = []
-
-    def next(self) -> tuple[int, int, set[int]]:
-        """(first day, days, indices to fix to the incumbent).
-
-        Windows come in passes over the horizon, in random order: single days
-        first (the shift choice of each day), then wider windows in which
-        days off can move.
-        """
-        if not self.starts:
-            if self.window >= 7:
-                # Whole calendar weeks: five-two agents may move their days off.
-                self.starts = [w.days[0] for w in self.weeks]
-            else:
-                self.starts = list(range(self.n_days - self.window + 1))
-            self.rng.shuffle(self.starts)
-        first = self.starts.pop()
-        days = set(range(first, min(self.n_days, first + self.window)))
-        fixed = {i for d, indices in self.by_day.items() if d not in days for i in indices}
-        agents = list(self.works)
-        k = max(1, round(self.share * len(agents)))
-        if k < len(agents):
-            for agent in self.rng.sample(agents, len(agents) - k):
-                for d in days:
-                    fixed.update(self.works[agent].get(d, []))
-        return first, self.window, fixed
-
-    def adapt(self, *, solved: bool) -> None:
-        """After a pass, widen the window; share of agents by how the last one went."""
-        if solved:
-            self.share = min(1.0, self.share * 1.25)
-        else:
-            self.share = max(0.05, self.share * 0.8)
-        if not self.starts:
-            self.window = self.window + 1 if self.window < min(7, self.n_days) else 1
 
 
 def search(
@@ -435,10 +137,10 @@ def search(
     :mod:`rostering.roster.strategy`).
     """
     deadline = started + config.time_limit_s
-    tracker = _Tracker(progress, started)
+    tracker = Tracker(progress, started)
 
     def search_restricted(model: cp_model.CpModel, *, time_limit_s: float, stall_s: float) -> None:
-        found = _run(
+        found = run_search(
             model,
             config,
             tracker,
@@ -475,7 +177,7 @@ def search(
 def _search(
     built: BuiltModel,
     config: SolverConfig,
-    tracker: _Tracker,
+    tracker: Tracker,
     hint: Mapping[tuple[AgentId, int], ShiftId] | None,
     deadline: float,
     started: float,
@@ -534,7 +236,7 @@ def _search(
 def _search_small(
     built: BuiltModel,
     config: SolverConfig,
-    tracker: _Tracker,
+    tracker: Tracker,
     hint: Mapping[tuple[AgentId, int], ShiftId] | None,
     deadline: float,
 ) -> tuple[Incumbent | None, bool]:
@@ -588,14 +290,14 @@ def _search_small(
 def _run_whole(
     built: BuiltModel,
     config: SolverConfig,
-    tracker: _Tracker,
+    tracker: Tracker,
     time_limit_s: float,
     *,
     linearization_level: int | None = None,
     give_up_s: float | None = None,
 ) -> Incumbent | None:
     """The whole model searched from its hint; its bound is recorded."""
-    found = _run(
+    found = run_search(
         built.model,
         config,
         tracker,
@@ -611,7 +313,7 @@ def _run_whole(
 
 
 def _finish(
-    built: BuiltModel, tracker: _Tracker, best: Incumbent | None, proven: bool
+    built: BuiltModel, tracker: Tracker, best: Incumbent | None, proven: bool
 ) -> RosterSolution | None:
     aside = tracker.aside
     if aside is not None and (best is None or aside.objective < best.objective):
@@ -626,15 +328,15 @@ def _finish(
 def _lns(
     built: BuiltModel,
     config: SolverConfig,
-    tracker: _Tracker,
+    tracker: Tracker,
     best: Incumbent,
     deadline: float,
 ) -> tuple[Incumbent, bool]:
     """Improve ``best`` by neighbourhoods while a thread bounds the full model."""
-    bound = _BoundThread(built, config, tracker)
+    bound = BoundThread(built, config, tracker)
     bound.time_limit_s = max(0.1, deadline - time.perf_counter())
     bound.start()
-    hoods = _Neighbourhoods(built, config.seed)
+    hoods = Neighbourhoods(built, config.seed)
     workers = max(1, config.workers - 1)
     rounds = 0
     try:
@@ -648,7 +350,7 @@ def _lns(
             keep = {i: best.values[i] for i in fixed}
             model = fixed_copy(built, keep, best.values)
             tick = time.perf_counter()
-            found = _run(
+            found = run_search(
                 model, config, tracker, time_limit_s=min(left, SUB_LIMIT_S), workers=workers
             )
             rounds += 1
@@ -679,7 +381,7 @@ def _lns(
 def _improve(
     built: BuiltModel,
     config: SolverConfig,
-    tracker: _Tracker,
+    tracker: Tracker,
     best: Incumbent,
     roster: Roster,
     deadline: float,
@@ -694,7 +396,7 @@ def _improve(
     time its first completion took (and a half again) kept back for it.
     """
     inst = built.instance
-    bound = _BoundThread(built, config, tracker)
+    bound = BoundThread(built, config, tracker)
     reserve = max(COMPLETION_MIN_S, 1.5 * best.solver.wall_time)
     bound.time_limit_s = max(0.1, deadline - time.perf_counter())
     bound.start()
@@ -734,14 +436,10 @@ __all__ = [
     "COMPLETION_MIN_S",
     "COMPLETION_SHARE",
     "LNS_MIN_WORKS",
-    "OPTIMAL_OR_FEASIBLE",
     "PROBE_MIN_S",
     "PROBE_SHARE",
     "READ_BACK_SHARE",
     "SUB_LIMIT_S",
-    "WATCH_TICK_S",
-    "Incumbent",
     "complete",
     "search",
-    "variable_days",
 ]

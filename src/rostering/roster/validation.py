@@ -22,10 +22,6 @@ from rostering.domain.agents import Role
 from rostering.domain.patterns import PatternKind
 from rostering.domain.shifts import DayType
 from rostering.roster.cover import (
-    FLOOR,
-    LATE,
-    SHORTFALL,
-    SURPLUS,
     deferred_amounts,
     deferred_window,
     floor_groups,
@@ -34,8 +30,6 @@ from rostering.roster.cover import (
     worst_floor_gap,
 )
 from rostering.roster.duties import (
-    FAIRNESS,
-    MANAGEMENT_RATIO,
     can_stand_by,
     duty_count,
     fairness_measures,
@@ -61,6 +55,26 @@ from rostering.roster.facts import (
 from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.roster.pay import cost_lines, shift_pay
 from rostering.roster.planning import backup_shortage, backups_for_day, can_be_on_call
+from rostering.roster.rule_names import (
+    ASSIGNMENT,
+    BACKUP_POOL,
+    FAIRNESS,
+    FIVE_ON_TWO_OFF,
+    FLOOR,
+    HOLIDAYS_OFF,
+    LABOUR,
+    LATE,
+    MANAGEMENT_RATIO,
+    MEALS,
+    ONE_CHANNEL_AT_A_TIME,
+    ONE_ON_ONE_OFF,
+    PRE_ASSIGNED_DAYS,
+    SHIFT_DAY_TYPES,
+    SHIFT_TIMES,
+    SHORTFALL,
+    SUPERVISOR_STANDBY,
+    SURPLUS,
+)
 from rostering.roster.solution import MEAL, RosterSolution, Violation
 from rostering.roster.validation_contract import check_contract_rules
 from rostering.types import AgentId, ChannelId, ShiftId
@@ -111,24 +125,22 @@ class _Checker:
         for a in self.sol.assignments:
             where = f"{a.agent} day {a.day}"
             if a.agent not in known:
-                self.hard.append(_hard("assignment", f"{where}: unknown agent"))
+                self.hard.append(_hard(ASSIGNMENT, f"{where}: unknown agent"))
                 continue
             if not 0 <= a.day < inst.n_days:
-                self.hard.append(_hard("assignment", f"{where}: outside the horizon"))
+                self.hard.append(_hard(ASSIGNMENT, f"{where}: outside the horizon"))
                 continue
             if a.shift not in inst.agent(a.agent).shifts:
-                self.hard.append(_hard("assignment", f"{where}: shift {a.shift} not eligible"))
+                self.hard.append(_hard(ASSIGNMENT, f"{where}: shift {a.shift} not eligible"))
                 continue
             if (a.agent, a.day) in self.schedule:
-                self.hard.append(_hard("assignment", f"{where}: two shifts on one day"))
+                self.hard.append(_hard(ASSIGNMENT, f"{where}: two shifts on one day"))
                 continue
             shift = inst.shift(a.shift)
             start = local_time(inst, a.day, shift.start_minute)
             end = local_time(inst, a.day, shift.start_minute + shift.length_minutes)
             if a.start != start or a.end != end:
-                self.hard.append(
-                    _hard("shift times", f"{where}: {a.start}-{a.end} is not {a.shift}")
-                )
+                self.hard.append(_hard(SHIFT_TIMES, f"{where}: {a.start}-{a.end} is not {a.shift}"))
             self.schedule[(a.agent, a.day)] = a.shift
             if a.meal_start is not None:
                 base = local_time(inst, a.day, 0)
@@ -148,7 +160,7 @@ class _Checker:
                 if self.schedule.get((agent.id, d)) != shift_id:
                     wanted = shift_id or "day off"
                     self.hard.append(
-                        _hard("pre-assigned days", f"{agent.id} {day_label(inst, d)}: {wanted}")
+                        _hard(PRE_ASSIGNED_DAYS, f"{agent.id} {day_label(inst, d)}: {wanted}")
                     )
 
     def one_on_one_off(self, agent: AgentSpec) -> None:
@@ -167,7 +179,7 @@ class _Checker:
             if best is None or len(wrong) < len(best):
                 best = wrong
         for d in best or []:
-            self.hard.append(_hard("one-on-one-off", f"{agent.id} {day_label(inst, d)}"))
+            self.hard.append(_hard(ONE_ON_ONE_OFF, f"{agent.id} {day_label(inst, d)}"))
 
     def five_two(self, agent: AgentSpec) -> None:
         inst = self.inst
@@ -176,7 +188,7 @@ class _Checker:
             if worked < target.least or worked > target.most:
                 miss = target.least - worked if worked < target.least else worked - target.most
                 self.hard.append(
-                    _hard("five-on-two-off", f"{agent.id} week {target.week.number}", miss)
+                    _hard(FIVE_ON_TWO_OFF, f"{agent.id} week {target.week.number}", miss)
                 )
         if agent.days_off_allowed is None:
             return
@@ -186,9 +198,7 @@ class _Checker:
             if d in excused or inst.date(d).weekday() in allowed:
                 continue
             if (agent.id, d) not in self.schedule:
-                self.hard.append(
-                    _hard("five-on-two-off", f"{agent.id} off on {day_label(inst, d)}")
-                )
+                self.hard.append(_hard(FIVE_ON_TWO_OFF, f"{agent.id} off on {day_label(inst, d)}"))
 
     # ------------------------------------------------------------------ holidays
     def holidays(self) -> None:
@@ -196,13 +206,11 @@ class _Checker:
         for (agent_id, d), shift_id in self.schedule.items():
             agent = inst.agent(agent_id)
             if agent.off_on_holidays and inst.day_types[d] is DayType.HOLIDAY:
-                self.hard.append(
-                    _hard("off on public holidays", f"{agent_id} {day_label(inst, d)}")
-                )
+                self.hard.append(_hard(HOLIDAYS_OFF, f"{agent_id} {day_label(inst, d)}"))
             shift = inst.shift(shift_id)
             if shift.channels and not shift.channels.get(inst.day_types[d]):
                 self.hard.append(
-                    _hard("shift day types", f"{agent_id} {shift_id} {day_label(inst, d)}")
+                    _hard(SHIFT_DAY_TYPES, f"{agent_id} {shift_id} {day_label(inst, d)}")
                 )
 
     # ------------------------------------------------------------------ meals & activities
@@ -219,7 +227,7 @@ class _Checker:
                 start = self.meals.get((agent_id, d))
                 if start is None or start not in options:
                     self.hard.append(
-                        _hard("meals", f"{agent_id} {day_label(inst, d)}: meal outside its window")
+                        _hard(MEALS, f"{agent_id} {day_label(inst, d)}: meal outside its window")
                     )
                 else:
                     first = d * inst.slots_per_day + start // step
@@ -238,27 +246,27 @@ class _Checker:
             key = (act.agent, act.slot)
             where = f"{act.agent} {slot_label(inst, act.slot)}"
             if key in seen:
-                self.hard.append(_hard("one channel at a time", where))
+                self.hard.append(_hard(ONE_CHANNEL_AT_A_TIME, where))
                 continue
             seen.add(key)
             if act.activity == MEAL:
                 if key not in meal_at:
-                    self.hard.append(_hard("meals", f"{where}: meal outside the agent's meal"))
+                    self.hard.append(_hard(MEALS, f"{where}: meal outside the agent's meal"))
                 continue
             if key not in expected:
-                self.hard.append(_hard("one channel at a time", f"{where}: not on the floor"))
+                self.hard.append(_hard(ONE_CHANNEL_AT_A_TIME, f"{where}: not on the floor"))
                 continue
             channel = ChannelId(act.activity)
             if channel not in expected[key][1]:
                 self.hard.append(
-                    _hard("one channel at a time", f"{where}: cannot serve {channel} then")
+                    _hard(ONE_CHANNEL_AT_A_TIME, f"{where}: cannot serve {channel} then")
                 )
                 continue
             counts[(act.slot, channel)] += 1
         for key, (_, able) in expected.items():
             if able and key not in seen:
                 self.hard.append(
-                    _hard("one channel at a time", f"{key[0]} {slot_label(inst, key[1])}: idle")
+                    _hard(ONE_CHANNEL_AT_A_TIME, f"{key[0]} {slot_label(inst, key[1])}: idle")
                 )
         return counts
 
@@ -308,26 +316,26 @@ class _Checker:
             d = day_of.get(duty.date)
             where = f"{duty.agent} {duty.date}"
             if d is None or duty.agent not in {a.id for a in inst.agents}:
-                self.hard.append(_hard("supervisor standby", f"{where}: outside the roster"))
+                self.hard.append(_hard(SUPERVISOR_STANDBY, f"{where}: outside the roster"))
                 continue
             agent = inst.agent(duty.agent)
             if duty.kind == "supervisor":
                 if agent.role is not Role.SUPERVISOR or not can_stand_by(inst, agent.id, d):
-                    self.hard.append(_hard("supervisor standby", f"{where}: cannot stand by"))
+                    self.hard.append(_hard(SUPERVISOR_STANDBY, f"{where}: cannot stand by"))
                     continue
                 sup_days.add((agent.id, d))
             elif duty.kind == "backup":
                 if not can_be_on_call(inst, self.schedule, agent, d):
-                    self.hard.append(_hard("backup pool", f"{where}: cannot be on call"))
+                    self.hard.append(_hard(BACKUP_POOL, f"{where}: cannot be on call"))
                     continue
                 backups[d] += 1
             else:
-                self.hard.append(_hard("supervisor standby", f"{where}: unknown kind {duty.kind}"))
+                self.hard.append(_hard(SUPERVISOR_STANDBY, f"{where}: unknown kind {duty.kind}"))
         supervisors = [a.id for a in inst.agents if a.role is Role.SUPERVISOR]
         for d in range(inst.n_days):
             on_call = sum(1 for a in supervisors if (a, d) in sup_days)
             if rules.supervisor_standby_24x7 and on_call == 0:
-                self.hard.append(_hard("supervisor standby", f"{day_label(inst, d)}: nobody"))
+                self.hard.append(_hard(SUPERVISOR_STANDBY, f"{day_label(inst, d)}: nobody"))
             if coverage_agents(inst):
                 present = sum(
                     1 for a in supervisors if (a, d) in sup_days or (a, d) in self.schedule
@@ -373,7 +381,7 @@ class _Checker:
             if line.agent in reported and abs(reported[line.agent] - line.total) > COST_TOLERANCE:
                 self.hard.append(
                     _hard(
-                        "labour cost",
+                        LABOUR,
                         f"{line.agent}: reported {reported[line.agent]:.2f}, "
                         f"pay rules give {line.total:.2f}",
                     )

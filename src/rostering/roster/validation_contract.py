@@ -12,8 +12,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from rostering.roster.facts import calendar_weeks, forbidden_pairs_by_rest, history_run, weekends
+from rostering.roster.facts import (
+    calendar_weeks,
+    forbidden_pairs_by_rest,
+    history_run,
+    request_where,
+    weekends,
+)
 from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.rule_names import (
+    CONSECUTIVE_DAYS_OFF,
+    CONSECUTIVE_WORKING_DAYS,
+    DAYS_OFF,
+    FORBIDDEN_SUCCESSION,
+    MAX_SHIFTS_PER_TYPE,
+    MAX_WEEKENDS,
+    MIN_REST,
+    SHIFT_OFF_REQUEST,
+    SHIFT_ON_REQUEST,
+    WORKLOAD,
+)
 from rostering.roster.solution import Violation
 from rostering.types import AgentId, ShiftId
 
@@ -73,7 +91,7 @@ def _check_agent(
 
     days_off = sorted({d for d in agent.days_off if d in shifts})
     for d in days_off:
-        out.append(_hard("days off", f"{agent.id} day {d}", 1))
+        out.append(_hard(DAYS_OFF, f"{agent.id} day {d}", 1))
 
     counts: dict[ShiftId, int] = defaultdict(int)
     for s in shifts.values():
@@ -81,23 +99,21 @@ def _check_agent(
     for shift_id, limit in c.max_shifts.items():
         if counts[shift_id] > limit:
             out.append(
-                _hard(
-                    "max shifts per type", f"{agent.id} shift {shift_id}", counts[shift_id] - limit
-                )
+                _hard(MAX_SHIFTS_PER_TYPE, f"{agent.id} shift {shift_id}", counts[shift_id] - limit)
             )
 
     total = sum(length[s] for s in shifts.values())
     if c.min_total_minutes is not None and total < c.min_total_minutes:
-        out.append(_hard("workload", f"{agent.id} total minutes", c.min_total_minutes - total))
+        out.append(_hard(WORKLOAD, f"{agent.id} total minutes", c.min_total_minutes - total))
     if c.max_total_minutes is not None and total > c.max_total_minutes:
-        out.append(_hard("workload", f"{agent.id} total minutes", total - c.max_total_minutes))
+        out.append(_hard(WORKLOAD, f"{agent.id} total minutes", total - c.max_total_minutes))
     if c.max_minutes_per_week is not None:
         for week in (w.days for w in calendar_weeks(instance)):
             minutes = sum(length[shifts[d]] for d in week if d in shifts)
             if minutes > c.max_minutes_per_week:
                 out.append(
                     _hard(
-                        "workload",
+                        WORKLOAD,
                         f"{agent.id} week from day {week[0]}",
                         minutes - c.max_minutes_per_week,
                     )
@@ -110,7 +126,7 @@ def _check_agent(
             if counted > c.max_consecutive_days:
                 out.append(
                     _hard(
-                        "consecutive working days",
+                        CONSECUTIVE_WORKING_DAYS,
                         f"{agent.id} days {start}-{start + run - 1}",
                         counted - c.max_consecutive_days,
                     )
@@ -122,7 +138,7 @@ def _check_agent(
             worked,
             value=True,
             minimum=c.min_consecutive_days or 0,
-            rule="consecutive working days",
+            rule=CONSECUTIVE_WORKING_DAYS,
         )
     if (c.min_consecutive_days_off or 0) > 1:
         out += _check_short_runs(
@@ -131,13 +147,13 @@ def _check_agent(
             worked,
             value=False,
             minimum=c.min_consecutive_days_off or 0,
-            rule="consecutive days off",
+            rule=CONSECUTIVE_DAYS_OFF,
         )
 
     if c.max_weekends is not None:
         count = sum(1 for days in weekends(instance) if any(worked[d] for d in days))
         if count > c.max_weekends:
-            out.append(_hard("max weekends", f"{agent.id}", count - c.max_weekends))
+            out.append(_hard(MAX_WEEKENDS, f"{agent.id}", count - c.max_weekends))
 
     if c.min_rest_minutes is not None:
         pairs = forbidden_pairs_by_rest(instance, c.min_rest_minutes)
@@ -145,7 +161,7 @@ def _check_agent(
             for d in range(n - gap):
                 if shifts.get(d) == first and shifts.get(d + gap) == second:
                     out.append(
-                        _hard("min rest", f"{agent.id} {first} day {d}, {second} day {d + gap}", 1)
+                        _hard(MIN_REST, f"{agent.id} {first} day {d}, {second} day {d + gap}", 1)
                     )
 
     for d in range(n - 1):
@@ -156,7 +172,7 @@ def _check_agent(
         if second_id in instance.shift(first_id).cannot_follow:
             out.append(
                 _hard(
-                    "forbidden succession",
+                    FORBIDDEN_SUCCESSION,
                     f"{agent.id} {first_id} day {d}, {second_id} day {d + 1}",
                     1,
                 )
@@ -189,12 +205,10 @@ def check_contract_rules(
         worked = schedule.get((req.agent, req.day))
         hit = worked is not None if req.shift is None else worked == req.shift
         if hit != req.want:
-            shown = req.shift if req.shift is not None else "any shift"
-            kind = "on" if req.want else "off"
             out.append(
                 Violation(
-                    rule=f"shift {kind} request",
-                    where=f"{req.agent} day {req.day} {shown}",
+                    rule=SHIFT_ON_REQUEST if req.want else SHIFT_OFF_REQUEST,
+                    where=request_where(req),
                     amount=1,
                     cost=req.weight * unit,
                 )

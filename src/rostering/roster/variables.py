@@ -28,21 +28,45 @@ class RosterVars:
         self._work: dict[tuple[AgentId, int, ShiftId], cp_model.IntVar] = {}
         self._day: dict[tuple[AgentId, int], cp_model.IntVar] = {}
         self._eligible: dict[ShiftId, list[AgentId]] = {s.id: [] for s in instance.shifts}
+        self.day_of: dict[int, int] = {}
+        """The day each variable tied to one belongs to, by variable index (recorded
+        when the variable is made): a neighbourhood of days frees exactly these."""
         for agent in instance.agents:
             for shift_id in agent.shifts:
                 self._eligible[shift_id].append(agent.id)
             for day in range(instance.n_days):
                 shifts: list[cp_model.IntVar] = []
                 for shift_id in agent.shifts:
-                    var = model.new_bool_var(
-                        f"works(agent={agent.id}, day={day}, shift={shift_id})"
+                    var = self.new_bool(
+                        f"works(agent={agent.id}, day={day}, shift={shift_id})", day=day
                     )
                     self._work[(agent.id, day, shift_id)] = var
                     shifts.append(var)
-                on = model.new_bool_var(f"on_day(agent={agent.id}, day={day})")
+                on = self.new_bool(f"on_day(agent={agent.id}, day={day})", day=day)
                 # One shift per day at most; on_day is their sum.
                 model.add(sum(shifts) == on)
                 self._day[(agent.id, day)] = on
+
+    def new_bool(
+        self, name: str, *, day: int | None = None, slot: int | None = None
+    ) -> cp_model.IntVar:
+        """A new 0/1 variable, recorded as belonging to ``day`` (or to ``slot``'s day)."""
+        return self._placed(self.model.new_bool_var(name), day=day, slot=slot)
+
+    def new_int(
+        self, lb: int, ub: int, name: str, *, day: int | None = None, slot: int | None = None
+    ) -> cp_model.IntVar:
+        """A new integer variable in ``lb..ub``, recorded like :meth:`new_bool`."""
+        return self._placed(self.model.new_int_var(lb, ub, name), day=day, slot=slot)
+
+    def _placed(
+        self, var: cp_model.IntVar, *, day: int | None, slot: int | None
+    ) -> cp_model.IntVar:
+        if day is None and slot is not None:
+            day = slot // self.instance.slots_per_day
+        if day is not None:
+            self.day_of[var.index] = day
+        return var
 
     def works(self, agent: AgentId, day: int, shift: ShiftId) -> cp_model.IntVar | None:
         """1 when ``agent`` works ``shift`` on ``day``; None when not eligible."""

@@ -9,7 +9,7 @@ objective is summed and violations are reported.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -73,6 +73,13 @@ class RuleContext:
         return [lit]
 
 
+def enforce(ct: cp_model.Constraint, guard: Iterable[cp_model.IntVar]) -> None:
+    """Switch ``ct`` off with the guard literal of :meth:`RuleContext.guard` (when explaining)."""
+    lits = list(guard)
+    if lits:
+        ct.only_enforce_if(lits)
+
+
 class Rule(ABC):
     """A rule family of the roster model."""
 
@@ -100,3 +107,12 @@ class Rule(ABC):
         only at optimality, so a roster read back earlier is priced with these.
         """
         return {}
+
+
+__all__ = [
+    "Assumption",
+    "Rule",
+    "RuleContext",
+    "SoftTerm",
+    "enforce",
+]

@@ -25,9 +25,28 @@ from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.facts import calendar_weeks, forbidden_pairs_by_rest, history_run, weekends
+from rostering.roster.facts import (
+    calendar_weeks,
+    forbidden_pairs_by_rest,
+    history_run,
+    request_where,
+    weekends,
+)
 from rostering.roster.instance import AgentSpec, RosterInstance
-from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
+from rostering.roster.rule_names import (
+    CONSECUTIVE_DAYS_OFF,
+    CONSECUTIVE_WORKING_DAYS,
+    DAYS_OFF,
+    FORBIDDEN_SUCCESSION,
+    MAX_SHIFTS_PER_TYPE,
+    MAX_WEEKENDS,
+    MIN_REST,
+    SHIFT_OFF_REQUEST,
+    SHIFT_ON_REQUEST,
+    SHIFT_REQUESTS,
+    WORKLOAD,
+)
+from rostering.roster.rules.base import Rule, RuleContext, SoftTerm, enforce
 from rostering.types import ShiftId
 
 # --------------------------------------------------------------------------- helpers
@@ -79,13 +98,7 @@ def _forbid_followers(
             if len(later) == 1:
                 _clause(ctx, [a.Not(), later[0].Not()], guard)
             else:
-                _enforce(ctx.model.add(a + sum(later) <= 1), guard)
-
-
-def _enforce(ct: cp_model.Constraint, guard: Iterable[cp_model.IntVar]) -> None:
-    lits = list(guard)
-    if lits:
-        ct.only_enforce_if(lits)
+                enforce(ctx.model.add(a + sum(later) <= 1), guard)
 
 
 def _forbid_short_runs(
@@ -135,7 +148,7 @@ class ShiftTypeLimits(Rule):
     "No more than 14 early shifts this month; Zhang never works nights."
     """
 
-    name = "max shifts per type"
+    name = MAX_SHIFTS_PER_TYPE
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(a.contract.max_shifts for a in instance.agents)
@@ -159,7 +172,7 @@ class ShiftTypeLimits(Rule):
                     for x in worked:
                         _clause(ctx, [x.Not()], guard)
                 else:
-                    _enforce(ctx.model.add(sum(worked) <= limit), guard)
+                    enforce(ctx.model.add(sum(worked) <= limit), guard)
         # soft: none
         return []
 
@@ -171,7 +184,7 @@ class WorkloadLimits(Rule):
     any calendar week." Minutes are worked minutes (the shift's length).
     """
 
-    name = "workload"
+    name = WORKLOAD
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(
@@ -195,27 +208,27 @@ class WorkloadLimits(Rule):
             days_worked = sum(v.on_day(agent.id, d) for d in all_days)
             if c.min_total_minutes is not None and c.min_total_minutes > 0:
                 guard = ctx.guard(f"{agent.id} works at least {c.min_total_minutes} minutes")
-                _enforce(
+                enforce(
                     ctx.model.add(_minutes(ctx, agent, all_days, lengths) >= c.min_total_minutes),
                     guard,
                 )
                 # Redundant: that many minutes need at least this many days.
                 least = -(-c.min_total_minutes // longest)
-                _enforce(ctx.model.add(days_worked >= least), guard)
+                enforce(ctx.model.add(days_worked >= least), guard)
             if c.max_total_minutes is not None:
                 guard = ctx.guard(f"{agent.id} works at most {c.max_total_minutes} minutes")
-                _enforce(
+                enforce(
                     ctx.model.add(_minutes(ctx, agent, all_days, lengths) <= c.max_total_minutes),
                     guard,
                 )
-                _enforce(ctx.model.add(days_worked <= c.max_total_minutes // shortest), guard)
+                enforce(ctx.model.add(days_worked <= c.max_total_minutes // shortest), guard)
             if c.max_minutes_per_week is not None:
                 guard = ctx.guard(
                     f"{agent.id} works at most {c.max_minutes_per_week} minutes a calendar week"
                 )
                 for week in (w.days for w in calendar_weeks(inst)):
                     if len(week) * longest > c.max_minutes_per_week:
-                        _enforce(
+                        enforce(
                             ctx.model.add(
                                 _minutes(ctx, agent, week, lengths) <= c.max_minutes_per_week
                             ),
@@ -231,7 +244,7 @@ class ConsecutiveWorkingDays(Rule):
     "No more than five days in a row; once started, at least two days in a row."
     """
 
-    name = "consecutive working days"
+    name = CONSECUTIVE_WORKING_DAYS
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(
@@ -252,7 +265,7 @@ class ConsecutiveWorkingDays(Rule):
                 most = c.max_consecutive_days
                 guard = ctx.guard(f"{agent.id} works at most {most} days in a row")
                 for start in range(n - most):
-                    _enforce(ctx.model.add(sum(on[start : start + most + 1]) <= most), guard)
+                    enforce(ctx.model.add(sum(on[start : start + most + 1]) <= most), guard)
                 rest = c.min_consecutive_days_off or 0
                 if rest > 1 and not ctx.explain:
                     # Implied by the rule and the days-off minimum: a window of
@@ -265,7 +278,7 @@ class ConsecutiveWorkingDays(Rule):
                     room = max(0, most - history)
                     window = on[: min(n, room + 1)]
                     if len(window) > room:
-                        _enforce(ctx.model.add(sum(window) <= room), guard)
+                        enforce(ctx.model.add(sum(window) <= room), guard)
             least = c.min_consecutive_days or 0
             if least > 1:
                 guard = ctx.guard(f"{agent.id} works at least {least} days in a row")
@@ -280,7 +293,7 @@ class ConsecutiveDaysOff(Rule):
     "Once off, at least two days off in a row."
     """
 
-    name = "consecutive days off"
+    name = CONSECUTIVE_DAYS_OFF
 
     def applies(self, instance: RosterInstance) -> bool:
         return any((a.contract.min_consecutive_days_off or 0) > 1 for a in instance.agents)
@@ -308,7 +321,7 @@ class WeekendLimit(Rule):
     agent works the Saturday, the Sunday or both.
     """
 
-    name = "max weekends"
+    name = MAX_WEEKENDS
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(a.contract.max_weekends is not None for a in instance.agents)
@@ -323,14 +336,14 @@ class WeekendLimit(Rule):
                 continue
             worked: list[cp_model.IntVar] = []
             for days in groups:
-                w = m.new_bool_var(f"weekend_worked(agent={agent.id}, day={days[0]})")
+                w = v.new_bool(f"weekend_worked(agent={agent.id}, day={days[0]})", day=days[0])
                 ons = [v.on_day(agent.id, d) for d in days]
                 for o in ons:
                     m.add_implication(o, w)
                 m.add_bool_or([w.Not(), *ons])
                 worked.append(w)
             guard = ctx.guard(f"{agent.id} works at most {most} weekends")
-            _enforce(m.add(sum(worked) <= most), guard)
+            enforce(m.add(sum(worked) <= most), guard)
         # soft: none
         return []
 
@@ -342,7 +355,7 @@ class RestBetweenShifts(Rule):
     that leave less rest are never worked one after the other.
     """
 
-    name = "min rest"
+    name = MIN_REST
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(a.contract.min_rest_minutes is not None for a in instance.agents)
@@ -369,7 +382,7 @@ class RestBetweenShifts(Rule):
 class ForbiddenSuccessions(Rule):
     """Some shifts may not be worked the day after others ("no early after a late")."""
 
-    name = "forbidden succession"
+    name = FORBIDDEN_SUCCESSION
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(s.cannot_follow for s in instance.shifts)
@@ -394,7 +407,7 @@ class ForbiddenSuccessions(Rule):
 class DaysOff(Rule):
     """No work on an agent's days off: leave, unavailability, fixed days off."""
 
-    name = "days off"
+    name = DAYS_OFF
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(a.days_off for a in instance.agents)
@@ -419,7 +432,7 @@ class ShiftRequests(Rule):
     A wish not granted costs its weight times the request unit.
     """
 
-    name = "shift requests"
+    name = SHIFT_REQUESTS
 
     def applies(self, instance: RosterInstance) -> bool:
         return bool(instance.requests)
@@ -437,9 +450,7 @@ class ShiftRequests(Rule):
                 lit: cp_model.IntVar | None = v.on_day(req.agent, req.day)
             else:
                 lit = v.works(req.agent, req.day, req.shift)
-            shown = req.shift if req.shift is not None else "any shift"
-            kind = "on" if req.want else "off"
-            where = f"{req.agent} day {req.day} {shown}"
+            where = request_where(req)
             expr: cp_model.LinearExprT
             if lit is not None:
                 expr = 1 - lit if req.want else lit
@@ -447,7 +458,14 @@ class ShiftRequests(Rule):
                 expr = 1  # the wished shift is not one the agent can work
             else:
                 continue
-            terms.append(SoftTerm(f"shift {kind} request", where, expr, req.weight * unit))
+            terms.append(
+                SoftTerm(
+                    SHIFT_ON_REQUEST if req.want else SHIFT_OFF_REQUEST,
+                    where,
+                    expr,
+                    req.weight * unit,
+                )
+            )
         return terms
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rostering.roster.facts import day_label
 from rostering.roster.instance import RosterInstance
-from rostering.roster.pay import LABOUR, shift_pay
+from rostering.roster.pay import shift_pay
+from rostering.roster.rule_names import LABOUR
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.standby import SupervisorStandby
 

@@ -12,17 +12,12 @@ from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.cover import (
-    SHORTFALL,
-    SURPLUS,
-    deferred_window,
-    requirements,
-    subsets,
-)
+from rostering.roster.cover import deferred_window, requirements, subsets
 from rostering.roster.facts import (
     slot_label,
 )
 from rostering.roster.instance import RosterInstance
+from rostering.roster.rule_names import COVERAGE, SHORTFALL, SURPLUS
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.floor import Floor
 from rostering.types import ChannelId
@@ -40,7 +35,7 @@ class IntervalCoverage(Rule):
     is priced by :class:`~rostering.roster.rules.deferred.DeferredWork`.
     """
 
-    name = "coverage"
+    name = COVERAGE
 
     def __init__(self, floor: Floor) -> None:
         self.floor = floor
@@ -67,7 +62,9 @@ class IntervalCoverage(Rule):
             for c in channels:
                 most = sum(b for served, b in bounds[t].items() if c in served)
                 most_by_key[(t, c)] = most
-                self.serving[(t, c)] = m.new_int_var(0, most, f"serving(slot={t}, channel={c})")
+                self.serving[(t, c)] = ctx.vars.new_int(
+                    0, most, f"serving(slot={t}, channel={c})", slot=t
+                )
             for subset in subsets(channels):
                 chosen = set(subset)
                 able = [e for served, terms in groups.items() if served & chosen for e in terms]
@@ -88,8 +85,8 @@ class IntervalCoverage(Rule):
             if req == 0:
                 terms.append(SoftTerm(SURPLUS, where, served, w.surplus_per_agent_slot))
                 continue
-            over = m.new_int_var(
-                0, max(0, most_by_key[(t, c)] - req), f"over(slot={t}, channel={c})"
+            over = ctx.vars.new_int(
+                0, max(0, most_by_key[(t, c)] - req), f"over(slot={t}, channel={c})", slot=t
             )
             # over >= served - req: the objective prices it, so it settles at the surplus
             # max(served - req, 0); extraction recomputes the exact figures.

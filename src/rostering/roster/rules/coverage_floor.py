@@ -6,8 +6,9 @@ from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.cover import FLOOR, floor_groups, floor_where, worst_floor_gap
+from rostering.roster.cover import floor_groups, floor_where, worst_floor_gap
 from rostering.roster.instance import RosterInstance
+from rostering.roster.rule_names import FLOOR
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.coverage import IntervalCoverage
 from rostering.types import ChannelId
@@ -63,7 +64,7 @@ class CoverageFloor(Rule):
         percent = inst.weights.coverage_floor_percent
         terms: list[SoftTerm] = []
         for d, groups in sorted(floor_groups(inst).items()):
-            worst = m.new_int_var(0, percent, f"floor_worst(day={d})")
+            worst = ctx.vars.new_int(0, percent, f"floor_worst(day={d})", day=d)
             for c, slots in sorted(groups.items()):
                 need = sum(slots.values())
                 done = sum(covered[(t, c)] for t in slots)

@@ -8,9 +8,10 @@ from itertools import accumulate
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.cover import LATE, SURPLUS, deferred_amounts, deferred_window
+from rostering.roster.cover import deferred_amounts, deferred_window
 from rostering.roster.facts import slot_label
 from rostering.roster.instance import RosterInstance
+from rostering.roster.rule_names import LATE, SURPLUS
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.coverage import IntervalCoverage
 from rostering.types import ChannelId
@@ -97,8 +98,11 @@ class DeferredWork(Rule):
         before: cp_model.LinearExpr | int = 0
         for t in served_slots:
             k = bisect_right(arrival_slots, t)
-            now = m.new_int_var(
-                0, cumulative[k - 1] if k else 0, f"deferred_done(slot={t}, channel={channel})"
+            now = ctx.vars.new_int(
+                0,
+                cumulative[k - 1] if k else 0,
+                f"deferred_done(slot={t}, channel={channel})",
+                slot=t,
             )
             served = self.cover.serving[(t, channel)]
             m.add(now >= before)
@@ -119,8 +123,8 @@ class DeferredWork(Rule):
                 terms.append(SoftTerm(LATE, where, work, late_weight))
                 taken.append(previous)
                 continue
-            now_taken = m.new_int_var(
-                0, cumulative[k], f"deferred_taken(slot={a}, channel={channel})"
+            now_taken = ctx.vars.new_int(
+                0, cumulative[k], f"deferred_taken(slot={a}, channel={channel})", slot=a
             )
             m.add(now_taken >= previous)
             m.add(now_taken - previous <= work)

@@ -6,7 +6,6 @@ from ortools.sat.python import cp_model
 
 from rostering.domain.shifts import DayType
 from rostering.roster.duties import (
-    FAIRNESS,
     HOLIDAYS,
     OVERTIME,
     STANDBY,
@@ -16,6 +15,7 @@ from rostering.roster.duties import (
     overtime_shifts,
 )
 from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.rule_names import FAIRNESS
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.standby import SupervisorStandby
 

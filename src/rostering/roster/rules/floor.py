@@ -78,10 +78,11 @@ class Floor:
                     serving = serves(instance, agent, shift, d)
                     if not serving:
                         continue
-                    count = model.new_int_var(
+                    count = variables.new_int(
                         0,
                         len(works),
                         f"crew_count(day={d}, shift={shift.id}, skills={sorted(skills)})",
+                        day=d,
                     )
                     model.add(count == sum(x for _, x in works))
                     self.units[(d, shift.id, skills)] = Unit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rostering.domain.shifts import DayType
 from rostering.roster.facts import can_work, day_label
 from rostering.roster.instance import RosterInstance
+from rostering.roster.rule_names import HOLIDAYS_OFF, SHIFT_DAY_TYPES
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 
 
@@ -15,7 +16,7 @@ class HolidaysOff(Rule):
     statutory public holiday of the site's calendar.
     """
 
-    name = "off on public holidays"
+    name = HOLIDAYS_OFF
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(a.off_on_holidays for a in instance.agents) and DayType.HOLIDAY in set(
@@ -49,7 +50,7 @@ class ShiftDayTypes(Rule):
     shift carries nothing on a public holiday, so nobody works B that day.
     """
 
-    name = "shift day types"
+    name = SHIFT_DAY_TYPES
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(

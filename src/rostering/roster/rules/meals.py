@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rostering.roster.facts import meal_offsets
 from rostering.roster.instance import RosterInstance
+from rostering.roster.rule_names import MEALS
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.floor import Floor
 
@@ -17,7 +18,7 @@ class Meals(Rule):
     each crew start their meal at each allowed time.
     """
 
-    name = "meals"
+    name = MEALS
 
     def __init__(self, floor: Floor) -> None:
         self.floor = floor
@@ -36,11 +37,12 @@ class Meals(Rule):
                 unit.meals[options[0]] = unit.count
                 continue
             taking = {
-                minute: m.new_int_var(
+                minute: ctx.vars.new_int(
                     0,
                     len(unit.agents),
                     f"meal_takers(day={unit.day}, shift={unit.shift}, "
                     f"skills={sorted(unit.skills)}, minute={minute})",
+                    day=unit.day,
                 )
                 for minute in options
             }

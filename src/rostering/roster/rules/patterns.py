@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from rostering.domain.patterns import PatternKind
 from rostering.roster.facts import (
     WEEKDAY_NAMES,
@@ -14,12 +12,8 @@ from rostering.roster.facts import (
     one_on_one_off_rota,
 )
 from rostering.roster.instance import AgentSpec, RosterInstance
-from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
-
-
-def _enforce(ct: cp_model.Constraint, guard: list[cp_model.IntVar]) -> None:
-    if guard:
-        ct.only_enforce_if(guard)
+from rostering.roster.rule_names import FIVE_ON_TWO_OFF, ONE_ON_ONE_OFF, PRE_ASSIGNED_DAYS
+from rostering.roster.rules.base import Rule, RuleContext, SoftTerm, enforce
 
 
 class OneOnOneOff(Rule):
@@ -31,7 +25,7 @@ class OneOnOneOff(Rule):
     runs replace a rota day; they never shift the rotation.
     """
 
-    name = "one-on-one-off"
+    name = ONE_ON_ONE_OFF
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(
@@ -53,7 +47,7 @@ class OneOnOneOff(Rule):
                     f"(the day before the start {last}, so {day_label(inst, 0)} is "
                     f"{'off' if parity else 'a working day'})"
                 )
-                _enforce(m.add(off_first == parity), guard)
+                enforce(m.add(off_first == parity), guard)
             excused = excused_days(inst, agent)
             for d in range(inst.n_days):
                 if d in excused:
@@ -64,9 +58,9 @@ class OneOnOneOff(Rule):
                     "in the rotation (worked or off by turn)"
                 )
                 if d % 2 == 0:
-                    _enforce(m.add(on + off_first == 1), guard)
+                    enforce(m.add(on + off_first == 1), guard)
                 else:
-                    _enforce(m.add(on == off_first), guard)
+                    enforce(m.add(on == off_first), guard)
         # soft: none
         return []
 
@@ -87,7 +81,7 @@ class FiveOnTwoOff(Rule):
     it covers the missing days and are prorated otherwise.
     """
 
-    name = "five-on-two-off"
+    name = FIVE_ON_TWO_OFF
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(
@@ -128,11 +122,11 @@ class FiveOnTwoOff(Rule):
                 parts.append("but " + " and ".join(reasons))
             guard = ctx.guard(" ".join(parts))
             if target.least == target.most:
-                _enforce(m.add(worked == target.most), guard)
+                enforce(m.add(worked == target.most), guard)
             else:
-                _enforce(m.add(worked <= target.most), guard)
+                enforce(m.add(worked <= target.most), guard)
                 if target.least > 0:
-                    _enforce(m.add(worked >= target.least), guard)
+                    enforce(m.add(worked >= target.least), guard)
 
     @staticmethod
     def _allowed_days_off(ctx: RuleContext, agent: AgentSpec) -> None:
@@ -148,13 +142,13 @@ class FiveOnTwoOff(Rule):
                 f"agent {agent.id}: five-two allows days off only on "
                 f"{_weekday_list(list(allowed))}, so {day_label(inst, d)} is worked"
             )
-            _enforce(m.add(ctx.vars.on_day(agent.id, d) == 1), guard)
+            enforce(m.add(ctx.vars.on_day(agent.id, d) == 1), guard)
 
 
 class FixedDays(Rule):
     """Pre-assigned days: a shift the planner has fixed, or a fixed day off."""
 
-    name = "pre-assigned days"
+    name = PRE_ASSIGNED_DAYS
 
     def applies(self, instance: RosterInstance) -> bool:
         return any(a.fixed for a in instance.agents)
@@ -168,7 +162,7 @@ class FixedDays(Rule):
                     continue
                 if shift_id is None:
                     guard = ctx.guard(f"agent {agent.id}: day off fixed on {day_label(inst, d)}")
-                    _enforce(m.add(ctx.vars.on_day(agent.id, d) == 0), guard)
+                    enforce(m.add(ctx.vars.on_day(agent.id, d) == 0), guard)
                     continue
                 guard = ctx.guard(
                     f"agent {agent.id}: shift {shift_id} fixed on {day_label(inst, d)}"
@@ -177,7 +171,7 @@ class FixedDays(Rule):
                 if var is None:
                     m.add_bool_or([g.Not() for g in guard])
                 else:
-                    _enforce(m.add(var == 1), guard)
+                    enforce(m.add(var == 1), guard)
         # soft: none
         return []
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.duties import MANAGEMENT_RATIO, can_stand_by, supervisors
+from rostering.roster.duties import can_stand_by, supervisors
 from rostering.roster.facts import (
     coverage_agents,
     day_label,
 )
 from rostering.roster.instance import RosterInstance
+from rostering.roster.rule_names import MANAGEMENT_RATIO, SUPERVISOR_STANDBY
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.types import AgentId
 
@@ -21,7 +22,7 @@ class SupervisorStandby(Rule):
     are not counted in coverage. A supervisor on leave cannot be on standby.
     """
 
-    name = "supervisor standby"
+    name = SUPERVISOR_STANDBY
 
     def __init__(self) -> None:
         self.duty: dict[tuple[AgentId, int], cp_model.IntVar] = {}
@@ -39,7 +40,7 @@ class SupervisorStandby(Rule):
         for d in range(inst.n_days):
             for a in people:
                 if can_stand_by(inst, a, d):
-                    self.duty[(a, d)] = m.new_bool_var(f"standby(agent={a}, day={d})")
+                    self.duty[(a, d)] = ctx.vars.new_bool(f"standby(agent={a}, day={d})", day=d)
         # hard
         if inst.standby.supervisor_standby_24x7:
             for d in range(inst.n_days):
@@ -68,7 +69,7 @@ class ManagementRatio(Rule):
     an available supervisor on standby, never enough to send agents home.
     """
 
-    name = "management ratio"
+    name = MANAGEMENT_RATIO
 
     def __init__(self, standby: SupervisorStandby) -> None:
         self.standby = standby
@@ -94,14 +95,14 @@ class ManagementRatio(Rule):
                 if duty is None:
                     present.append(on)
                     continue
-                either = m.new_bool_var(f"manager_present(agent={a}, day={d})")
+                either = ctx.vars.new_bool(f"manager_present(agent={a}, day={d})", day=d)
                 m.add_max_equality(either, [on, duty])
                 present.append(either)
             on_duty = sum(ctx.vars.on_day(a.id, d) for a in agents)
-            need = m.new_int_var(0, most, f"managers_needed(day={d})")
+            need = ctx.vars.new_int(0, most, f"managers_needed(day={d})", day=d)
             m.add(ratio * need >= on_duty)
             m.add(ratio * need <= on_duty + ratio - 1)
-            short = m.new_int_var(0, most, f"managers_short(day={d})")
+            short = ctx.vars.new_int(0, most, f"managers_short(day={d})", day=d)
             m.add_max_equality(short, [need - sum(present), 0])
             where = f"{day_label(inst, d)}: 1:{ratio}"
             terms.append(
