@@ -9,7 +9,8 @@ import pytest
 
 from rostering.domain import DayType
 from rostering.io import load_scenario
-from rostering.pipeline import check_adherence, roster_table, run_scenario, size_scenario
+from rostering.pipeline import check_adherence, run_scenario, size_scenario
+from rostering.results import roster_table
 from rostering.roster.compile import compile_instance
 from rostering.roster.config import SolverConfig
 from rostering.roster.solver import solve

@@ -40,7 +40,7 @@ from rostering.results import (
 from rostering.roster.compile import compile_instance
 from rostering.roster.config import Progress, SolverConfig
 from rostering.roster.instance import RosterInstance
-from rostering.roster.solution import ROSTER_COLUMNS, RosterSolution
+from rostering.roster.solution import RosterSolution
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate
 from rostering.sizing import predict_kpis, size_requirements
@@ -259,12 +259,8 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
     return written
 
 
-# roster_table (rostering.results) and ROSTER_COLUMNS (rostering.roster.solution)
-# stay importable from here for callers that still import them from the pipeline.
 __all__ = [
-    "ROSTER_COLUMNS",
     "check_adherence",
-    "roster_table",
     "run_scenario",
     "size_scenario",
     "write_outputs",

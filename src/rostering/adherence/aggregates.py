@@ -10,19 +10,15 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from rostering.adherence.arrays import F64, I64, Mask
 from rostering.adherence.config import AdherenceConfig
 from rostering.adherence.packed_keys import KeyPacking, unique_inverse
 from rostering.adherence.pieces import WORK_CODE, Pieces
 from rostering.adherence.schedule import Schedule
 from rostering.adherence.states import ACTIVITY_CODES, OFFLINE_CODE, SCHEDULED_CODES, Activity
 from rostering.adherence.timestamps import day_to_date, local_wall_seconds, to_local_timestamps
-
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
-Mask = npt.NDArray[np.bool_]
 
 MINUTE_COLUMNS: tuple[str, ...] = (
     "scheduled_minutes",

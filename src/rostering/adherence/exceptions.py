@@ -16,13 +16,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from rostering.adherence.arrays import I64, Mask
 from rostering.adherence.pieces import MEAL_CODE, WORK_CODE, Pieces, Runs, ShiftArrays
 from rostering.adherence.readers import EventData
 from rostering.adherence.schedule import Schedule
 from rostering.adherence.timestamps import day_to_date, to_local_timestamps
-
-I64 = npt.NDArray[np.int64]
-Mask = npt.NDArray[np.bool_]
 
 
 class ExceptionKind(StrEnum):

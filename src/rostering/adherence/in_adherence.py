@@ -19,14 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from rostering.adherence.arrays import I64, Mask
 from rostering.adherence.config import AdherenceConfig
 from rostering.adherence.packed_keys import KeyPacking, lookup
 from rostering.adherence.pieces import MEAL_CODE, Pieces, Runs, ShiftArrays
-
-I64 = npt.NDArray[np.int64]
-Mask = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from rostering.adherence.arrays import I64, Mask
+
 ISSUE_COLUMNS: tuple[str, ...] = ("row", "agent", "reason", "detail", "used")
 """Columns of every issues frame."""
 
@@ -82,6 +84,21 @@ class IssueLog:
         """Note ``rows`` and their agents for ``reason``; ``detail``: one text, or one per row."""
         if len(np.asarray(rows)):
             self.parts.append(_issues(rows, agents, reason=reason, detail=detail, used=used))
+
+    def drop(
+        self,
+        keep: Mask,
+        dropped: Mask,
+        rows: I64,
+        agents: npt.NDArray[np.object_],
+        *,
+        reason: IssueReason,
+        detail: object,
+    ) -> Mask:
+        """Note the rows of ``dropped`` (``detail`` as in :meth:`flag`, one per dropped
+        row) as not used, and return ``keep`` without them."""
+        self.flag(rows[dropped], agents[dropped], reason=reason, detail=detail, used=False)
+        return keep & ~dropped
 
     def frame(self) -> pd.DataFrame:
         """Every issue noted, in row order (the columns of :data:`ISSUE_COLUMNS`)."""

@@ -54,6 +54,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from rostering.adherence.aggregates import by_agent, by_agent_day, by_day, by_interval, totals_of
+from rostering.adherence.arrays import Mask
 from rostering.adherence.config import AdherenceConfig
 from rostering.adherence.exceptions import (
     DeviationCategory,
@@ -90,8 +91,6 @@ from rostering.adherence.schedule import Schedule
 from rostering.adherence.states import StateMapping
 from rostering.adherence.timeline import Timeline
 from rostering.errors import InputError
-
-Mask = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
-I64 = npt.NDArray[np.int64]
+from rostering.adherence.arrays import I64
 
 KEY_LIMIT = 2**62
 """Keys are kept below this, a margin inside the ``int64`` range."""

@@ -18,17 +18,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from rostering.adherence.arrays import I64, Mask
 from rostering.adherence.packed_keys import KeyPacking, lookup, sorted_unique
 from rostering.adherence.states import OFFLINE_CODE, SCHEDULED_CODES, ScheduledActivity
 from rostering.adherence.timeline import Timeline
 from rostering.adherence.timestamps import local_wall_seconds
 from rostering.errors import InputError
-
-I64 = npt.NDArray[np.int64]
-Mask = npt.NDArray[np.bool_]
 
 WORK_CODE = SCHEDULED_CODES.index(ScheduledActivity.WORK)
 """Scheduled-activity code of work."""

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from rostering.adherence.arrays import I64
 from rostering.adherence.issues import IssueLog, IssueReason
 from rostering.adherence.packed_keys import KeyPacking
 from rostering.adherence.sources import read_csv_text
@@ -26,8 +27,6 @@ from rostering.adherence.timestamps import TimeStatus, check_timezone, parse_tim
 from rostering.errors import FrameContractError, InputError
 
 logger = logging.getLogger(__name__)
-
-I64 = npt.NDArray[np.int64]
 
 
 EVENT_COLUMNS: tuple[str, ...] = ("agent", "timestamp", "state")
@@ -168,17 +167,11 @@ def _agents_and_times(
         if m.any():
             shown = stamp.to_numpy(dtype=object)[m]
             detail = np.array([f"{column} {v!r} {text}" for v in shown], dtype=object)
-            rd.flag(row[m], agent_text[m], reason=reason, detail=detail, used=False)
-            keep &= ~m
+            keep = rd.drop(keep, m, row, agent_text, reason=reason, detail=detail)
     off = keep & (agent_code < 0)
-    rd.flag(
-        row[off],
-        agent_text[off],
-        reason=IssueReason.AGENT_NOT_ON_ROSTER,
-        detail="not on roster",
-        used=False,
+    keep = rd.drop(
+        keep, off, row, agent_text, reason=IssueReason.AGENT_NOT_ON_ROSTER, detail="not on roster"
     )
-    keep &= ~off
     return keep, agent_code, t, agent_text, ids
 
 
@@ -295,14 +288,9 @@ def _read_states(
     cat_to_state = np.asarray([index_of.get(str(c), -1) for c in norm], dtype=np.int64)
     state = cat_to_state[s_codes]
     empty = keep & (state < 0)
-    rd.flag(
-        row[empty],
-        agent_text[empty],
-        reason=IssueReason.EMPTY_STATE,
-        detail="state is empty",
-        used=False,
+    keep = rd.drop(
+        keep, empty, row, agent_text, reason=IssueReason.EMPTY_STATE, detail="state is empty"
     )
-    keep &= ~empty
     unknown = keep & (state >= len(known_names))
     if unknown.any():
         shown = np.asarray(names, dtype=object)[state[unknown]]
@@ -347,25 +335,25 @@ def _read_sessions(
     has_out = logout_text != ""
     t_out, status = parse_timestamps(pd.Series(logout_text, dtype=object), timezone)
     bad_out = keep & has_out & (status != 0)
-    rd.flag(
-        row[bad_out],
-        agent_text[bad_out],
+    keep = rd.drop(
+        keep,
+        bad_out,
+        row,
+        agent_text,
         reason=IssueReason.BAD_TIMESTAMP,
         detail=np.array(
             [f"logout {v!r} cannot be placed" for v in logout_text[bad_out]], dtype=object
         ),
-        used=False,
     )
-    keep &= ~bad_out
     backwards = keep & has_out & (t_out <= t_in)
-    rd.flag(
-        row[backwards],
-        agent_text[backwards],
+    keep = rd.drop(
+        keep,
+        backwards,
+        row,
+        agent_text,
         reason=IssueReason.LOGOUT_NOT_AFTER_LOGIN,
         detail="logout is not after login",
-        used=False,
     )
-    keep &= ~backwards
 
     # Merge overlapping closed sessions of an agent into their union.
     s = pd.DataFrame(

@@ -16,12 +16,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from rostering.adherence.arrays import I64
 from rostering.adherence.sources import read_csv_text, require_columns
 from rostering.adherence.timestamps import check_timezone, parse_timestamps
 from rostering.errors import FrameContractError
 from rostering.roster.solution import ROSTER_COLUMNS
-
-I64 = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,12 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from rostering.adherence.arrays import I64
 from rostering.adherence.schedule import read_roster
 from rostering.adherence.timestamps import day_to_date, local_wall_seconds
 from rostering.errors import InputError
 
 logger = logging.getLogger(__name__)
-
-I64 = npt.NDArray[np.int64]
 
 
 STATES: tuple[str, ...] = (

@@ -11,17 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from rostering.adherence.arrays import I64
 from rostering.adherence.issues import IssueLog, IssueReason
 from rostering.adherence.packed_keys import KeyPacking
 from rostering.adherence.readers import EventData
 from rostering.adherence.schedule import Schedule
 from rostering.adherence.states import OFFLINE_CODE
 from rostering.adherence.timestamps import to_local_timestamps
-
-I64 = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from rostering.adherence.arrays import I64
 from rostering.errors import InputError
-
-I64 = npt.NDArray[np.int64]
 
 
 def check_timezone(timezone: str) -> ZoneInfo:

@@ -35,7 +35,7 @@ from rostering.roster.cpsat import add_hint, fixed_copy, roster_values
 from rostering.roster.facts import follows_pattern
 from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.roster.model import BuiltModel, build_model
-from rostering.roster.strategy import Roster
+from rostering.roster.solution import Roster
 from rostering.types import AgentId, ShiftId
 
 log = logging.getLogger(__name__)

@@ -62,7 +62,7 @@ from rostering.roster.cpsat import fixed_copy, roster_values
 from rostering.roster.facts import int_weight
 from rostering.roster.model import BuiltModel, build_model
 from rostering.roster.rules.contract import CONTRACT_RULES, ShiftRequests
-from rostering.roster.strategy import Roster
+from rostering.roster.solution import Roster
 from rostering.types import AgentId, ShiftId
 
 log = logging.getLogger(__name__)

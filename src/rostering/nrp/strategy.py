@@ -38,7 +38,8 @@ from rostering.roster.facts import works_count
 from rostering.roster.instance import RosterInstance
 from rostering.roster.model import BuiltModel
 from rostering.roster.rules.base import Rule
-from rostering.roster.strategy import Beside, Improver, RestrictedSearch, Roster, SearchStrategy
+from rostering.roster.solution import Roster
+from rostering.roster.strategy import Beside, Improver, RestrictedSearch, SearchStrategy
 from rostering.roster.validation import Check
 
 PRICING_MAX_WORKS = 12_000

@@ -7,16 +7,13 @@ and return plotly figures; they read nothing and write nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from rostering.adherence.report import AdherenceResult, RateVsTarget
 from rostering.reports import theme
 from rostering.reports.html import figure_block, render_page, table_block
-
-if TYPE_CHECKING:
-    from rostering.adherence.report import AdherenceResult, RateVsTarget
 
 GANTT_MAX_AGENTS = 40
 GANTT_MAX_DAYS = 7

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # importing the settings does not load the solver
     from ortools.sat.python import cp_model
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from rostering.domain.agents import Role
 from rostering.domain.patterns import PatternKind
@@ -46,8 +47,6 @@ def slot_label(instance: RosterInstance, slot: int) -> str:
 
 def local_time(instance: RosterInstance, day: int, minute: int) -> dt.datetime:
     """Time-zone aware local time ``minute`` minutes after midnight of ``day``."""
-    from zoneinfo import ZoneInfo
-
     naive = dt.datetime.combine(instance.start, dt.time()) + dt.timedelta(days=day, minutes=minute)
     return naive.replace(tzinfo=ZoneInfo(instance.timezone))
 

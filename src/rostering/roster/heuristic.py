@@ -43,11 +43,10 @@ from rostering.roster.facts import (
     shift_slots,
 )
 from rostering.roster.instance import AgentSpec, RosterInstance, ShiftType
+from rostering.roster.solution import Roster
 from rostering.types import AgentId, ChannelId, ShiftId
 
 log = logging.getLogger(__name__)
-
-Roster = dict[tuple[AgentId, int], ShiftId]
 
 
 def _daily_demand(instance: RosterInstance) -> list[float]:
@@ -324,7 +323,6 @@ def pattern_hint(instance: RosterInstance) -> dict[tuple[AgentId, int], ShiftId]
 
 __all__ = [
     "PEAK_FACTOR",
-    "Roster",
     "greedy_roster",
     "pattern_hint",
     "working_days",

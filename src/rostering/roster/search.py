@@ -1,6 +1,6 @@
 """How a roster is searched for: the whole model when small, else a first roster improved.
 
-:func:`search` is what :func:`rostering.roster.model.solve` runs:
+:func:`search` is what :func:`rostering.roster.solver.solve` runs:
 
 1. **Small models** (fewer than :data:`LNS_MIN_WORKS` ``works`` variables) are
    solved whole, the search started from the rotations. Should that find no
@@ -10,38 +10,32 @@
    CP-SAT with every ``works`` variable fixed: meals, the split of agents
    over channels and standby duties are chosen for that roster (a second for
    L, about three for M). It is reported at once and kept, so a time limit
-   always returns a roster. When it cannot be completed and every hard rule
-   binds one agent alone (benchmark-style contracts: minimum minutes, runs,
-   weekends), a first roster is built agent by agent instead
-   (:func:`rostering.roster.agentwise.agentwise_roster`, each agent on their
-   own small model against the cover the others left open) and completed.
-   It is then improved by CP-SAT on the whole model from that roster or,
-   from :data:`AGENT_LNS_MIN_WORKS` ``works`` variables, by agent
-   neighbourhoods (:func:`rostering.roster.agentwise.improve_by_agents`)
-   beside the bounding thread of step 4. Failing both first rosters, the
-   whole model is searched.
+   always returns a roster. When it cannot be completed, the search
+   strategy may give a first roster of its own (the benchmark strategy
+   builds one agent by agent), which is completed the same way and then
+   improved by the strategy's improver, or else by CP-SAT on the whole model
+   from that roster, beside the bounding thread of step 4. Failing both
+   first rosters, the whole model is searched.
 3. **Improvement.** The first roster is improved by large-neighbourhood
-   search: a window of days is freed (for all agents, or a share of them when
-   the window is too hard), every variable tied to a day outside it fixed to
-   the incumbent, and the sub-model re-solved from the incumbent; a better
-   roster replaces it. Windows come in passes over the horizon, one day wide
-   first (the shift of each agent on each day), then wider, up to whole
-   calendar weeks (where five-two days off can move).
+   search (:mod:`rostering.roster.neighbourhoods`): a window of days is
+   freed (for all agents, or a share of them when the window is too hard),
+   every variable tied to a day outside it fixed to the incumbent, and the
+   sub-model re-solved from the incumbent; a better roster replaces it.
+   Windows come in passes over the horizon, one day wide first (the shift of
+   each agent on each day), then wider, up to whole calendar weeks (where
+   five-two days off can move).
 4. **Bound.** Meanwhile one thread searches the full model for its lower bound
    (richer linear relaxation, lower-bound tree search); that bound is the one
    reported (never a sub-model's), so the gap is honest: no roster can cost
    less. When that thread proves optimality, or the gap reaches
    ``SolverConfig.relative_gap``, the search stops early.
-5. **Cover pricing.** When the day cover alone binds agents together
-   (benchmark-style instances below :data:`PRICING_MAX_WORKS`), a thread
-   beside every path above prices agents apart
-   (:mod:`rostering.roster.pricing`): a lower bound far stronger than
-   CP-SAT's own. Once that bound rises no more, the whole model kept to the
-   shifts of the rosters the pricing's master uses is searched, with the
-   search's own number of workers beside it (the machine is shared for that
-   while), for at most :data:`RESTRICTED_S` and until
-   :data:`RESTRICTED_STALL_S` pass without a better roster. Any roster that
-   meets the bound stops every search under way.
+5. **Beside the search.** A search strategy (:mod:`rostering.roster.strategy`)
+   may run a search of its own beside every path above, reporting bounds to
+   the same tracker (:mod:`rostering.roster.incumbent`) and handing over
+   restricted models, which are searched with the search's own workers. Any
+   roster that meets the best bound stops every search under way. The
+   product's own strategy runs nothing beside; the benchmark strategy
+   (:mod:`rostering.nrp.strategy`) prices agents apart there.
 """
 
 from __future__ import annotations
@@ -65,8 +59,8 @@ from rostering.roster.incumbent import (
 )
 from rostering.roster.model import BuiltModel
 from rostering.roster.neighbourhoods import Neighbourhoods
-from rostering.roster.solution import RosterSolution, SolveStatus
-from rostering.roster.strategy import PRODUCT, Improver, Roster, SearchStrategy
+from rostering.roster.solution import Roster, RosterSolution, SolveStatus
+from rostering.roster.strategy import PRODUCT, Improver, SearchStrategy
 from rostering.types import AgentId, ShiftId
 
 log = logging.getLogger(__name__)

@@ -41,6 +41,10 @@ def relative_gap(objective: float, bound: float) -> float:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
+Roster = dict[tuple[AgentId, int], ShiftId]
+"""A roster as (agent, day) -> shift worked; days not in it are off."""
+
+
 class SolveStatus(StrEnum):
     """What the solver could say about the roster."""
 
@@ -176,3 +180,20 @@ class RosterSolution(BaseModel):
     def labour_cost(self) -> float:
         """Total pay in yuan."""
         return sum(c.total for c in self.costs)
+
+
+__all__ = [
+    "MEAL",
+    "ROSTER_COLUMNS",
+    "Allocation",
+    "Assignment",
+    "CallIn",
+    "CostLine",
+    "Roster",
+    "RosterSolution",
+    "SlotActivity",
+    "SolveStatus",
+    "StandbyDuty",
+    "Violation",
+    "relative_gap",
+]

@@ -20,21 +20,16 @@ never imports them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
 from rostering.roster.config import SolverConfig
 from rostering.roster.instance import RosterInstance
+from rostering.roster.model import BuiltModel
 from rostering.roster.rules.base import Rule
+from rostering.roster.solution import Roster
 from rostering.roster.validation import Check
-from rostering.types import AgentId, ShiftId
-
-if TYPE_CHECKING:
-    from rostering.roster.model import BuiltModel
-
-Roster = dict[tuple[AgentId, int], ShiftId]
-"""A roster as (agent, day) -> shift worked; days not in it are off."""
 
 
 class Beside(Protocol):
@@ -114,4 +109,10 @@ PRODUCT = SearchStrategy()
 """The product search alone."""
 
 
-__all__ = ["PRODUCT", "Beside", "Improver", "RestrictedSearch", "Roster", "SearchStrategy"]
+__all__ = [
+    "PRODUCT",
+    "Beside",
+    "Improver",
+    "RestrictedSearch",
+    "SearchStrategy",
+]

@@ -11,7 +11,7 @@ import pytest
 from api_helpers import QUICK, TestClient, headers, new_key, submit, upload_reference
 from fastapi import FastAPI
 
-from rostering.pipeline import ROSTER_COLUMNS
+from rostering.roster.solution import ROSTER_COLUMNS
 
 RESULTS = ("roster", "roster.csv", "requirements", "kpis", "cost", "violations", "gantt")
 
