@@ -161,7 +161,6 @@ def synthetic(days: int, employees: int, types: int, *, seed: int = 0) -> Roster
         day_cover=cover,
         requests=requests,
         weights=Weights(request_unit=1.0, labour_cost=0.0),
-        history_days_counted=False,
     )
 
 

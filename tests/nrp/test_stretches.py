@@ -45,12 +45,14 @@ def one_agent(
         shifts=[ShiftType(id=D, start_minute=540, length_minutes=480, paid_minutes=480)],
         agents=[
             AgentSpec(
-                id=AgentId(f"a{i}" if i else "a"), shifts=[D], contract=contract, history=history
+                id=AgentId(f"a{i}" if i else "a"),
+                shifts=[D],
+                contract=contract,
+                history=history if counted else "",  # no history: the start edge is exempt
             )
             for i in range(agents)
         ],
         weights=Weights(request_unit=1.0, labour_cost=0.0),
-        history_days_counted=counted,
     )
 
 

@@ -83,7 +83,8 @@ def make(
             id=agent,
             shifts=[E, L],
             contract=contracts.get(agent, Contract()),
-            history=(history or {}).get(agent, ""),
+            # counted: the history is known; else the start edge is exempt
+            history=(history or {}).get(agent, "") if counted else "",
             days_off=(days_off or {}).get(agent, []),
         )
         for agent in (A, B)
@@ -101,7 +102,6 @@ def make(
         day_cover=cover or [],
         requests=requests or [],
         weights=Weights(request_unit=1.0, labour_cost=0.0),
-        history_days_counted=counted,
     )
 
 

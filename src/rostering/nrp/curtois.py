@@ -15,7 +15,7 @@ own vocabulary:
   :class:`ShiftRequest`; cover rows become :class:`DayCover`.
 
 Day 0 is a Monday (2024-01-01 is used), runs touching either edge of the
-horizon are exempt (``history_days_counted=False``), and the request unit is
+horizon are exempt (agents carry no history), and the request unit is
 1 and labour cost 0, so the model's objective is the benchmark's objective.
 :func:`benchmark_objective` recomputes it without the solver and
 :func:`benchmark_violations` lists every broken hard constraint.
@@ -274,7 +274,6 @@ def parse_instance(text: str, *, name: str, file: str | None = None) -> NrpInsta
         day_cover=cover,
         requests=requests,
         weights=Weights(request_unit=1.0, labour_cost=0.0),
-        history_days_counted=False,
     )
     logger.debug(
         "read %s: %d days, %d employees, %d shift types",

@@ -22,7 +22,7 @@ ended before day t" (``W``) and "a stretch of days off ended before day t"
   long; ``O -> O`` arcs of one day extend it.
 * Stretches that reach the last day may be shorter (the end of the horizon
   is exempt, as in the clause form). The first stretch follows the agent's
-  history when it is counted (see :mod:`rostering.roster.rules.contract`),
+  history when there is one (see :mod:`rostering.roster.rules.contract`),
   else it may be of any length up to the maximum.
 
 The formulation is redundant: it only tightens the bound, and costs every

@@ -271,10 +271,10 @@ def weekends(instance: RosterInstance) -> list[list[int]]:
 def history_run(instance: RosterInstance, agent: AgentSpec, *, worked: bool) -> int | None:
     """Length of the run of worked (or off) days that ends the agent's history.
 
-    None when the start edge is exempt: history is not counted, or it is empty.
+    None when the start edge is exempt: nothing is known of the days before (no history).
     0 when the history ends with the other kind of day.
     """
-    if not instance.history_days_counted or not agent.history:
+    if not agent.history:
         return None
     mark = "W" if worked else "O"
     history = agent.history.upper()

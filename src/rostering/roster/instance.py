@@ -176,11 +176,6 @@ class RosterInstance(BaseModel):
     weights: Weights = Field(default_factory=Weights)
     pay: PayRules = Field(default_factory=PayRules)
     standby: StandbyRules | None = None
-    history_days_counted: bool = Field(
-        True,
-        description="Whether runs touching the horizon edges are checked against history "
-        "(False: benchmark rule, runs touching day 0 or the last day are exempt).",
-    )
 
     _shift_by_id: dict[ShiftId, ShiftType] = PrivateAttr(default_factory=dict)
     _agent_by_id: dict[AgentId, AgentSpec] = PrivateAttr(default_factory=dict)

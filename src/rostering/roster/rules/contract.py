@@ -5,13 +5,12 @@ and the :class:`RosterVars` container. Minutes are worked minutes
 (``ShiftType.length_minutes``): a contract limits the time spent at work,
 meals included, which is also how the public benchmarks count it.
 
-Edges of the horizon: when ``RosterInstance.history_days_counted`` is False
-(the benchmark rule) a run of days worked or days off that touches day 0 or
-the last day is not checked against a minimum length. When it is True the
-days in ``AgentSpec.history`` (oldest first, ``W`` worked or ``O`` off)
-continue the run at the start edge; the end edge stays exempt, because the
-next period will continue that run. An empty history means nothing is known
-about the days before, and the start edge is then exempt too.
+Edges of the horizon: the days in ``AgentSpec.history`` (oldest first, ``W``
+worked or ``O`` off) continue a run of days worked or days off at the start
+edge; the end edge is exempt from minimum lengths, because the next period
+will continue that run. An empty history means nothing is known about the
+days before, and the start edge is then exempt too (the benchmark rule: its
+instances carry no history).
 
 Weekends and calendar weeks follow the calendar dates (Saturday and Sunday,
 ISO weeks), not the day types, so a weekend day turned into a working day by
