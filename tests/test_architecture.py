@@ -22,6 +22,7 @@ LAYERS = [
     ["rostering.results"],
     ["rostering.nrp"],
     ["rostering.adherence"],
+    ["rostering.simulation"],
     ["rostering.roster"],
     ["rostering.sizing"],
     ["rostering.demand"],

@@ -44,9 +44,9 @@ def test_solve_writes_the_outputs(reference_dir: Path, tmp_path: Path) -> None:
     assert by_channel["outbound"]["unserved_volume_share"] is None  # workload, not queued
     roster = pd.read_csv(out / "roster.csv", keep_default_na=False)
     worked = roster[roster["shift"] != ""]
-    # One A agent a day (the two alternate) and B on ordinary working days only.
+    # Two A agents a day (four alternate) and B on ordinary working days only.
     per_day = worked[worked["shift"] == "A"].groupby("date").size()
-    assert len(per_day) == 14 and set(per_day) == {1}
+    assert len(per_day) == 14 and set(per_day) == {2}
     assert set(roster.loc[roster["standby"] == "supervisor", "agent"]) == {"S1"}
     # B works the ordinary working days and the adjusted working day (Saturday 10 October),
     # and is off on the National Day holidays, the days off around them and weekends.

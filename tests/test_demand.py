@@ -25,10 +25,11 @@ def test_reference_demand_is_a_full_grid(reference_dir: Path) -> None:
     got = frame.groupby([frame["interval_start"].dt.date, "channel"])["volume"].sum()
     for (day, channel), volume in daily.items():
         assert got[(day, channel)] == pytest.approx(volume)
-    # Chat stays open until 22:00; inbound closes at 21:00.
+    # Chat and inbound run with shift A and close at 21:00 (seed 000).
     late = frame[frame["interval_start"].dt.hour == 21]
-    assert late.loc[late["channel"] == "chat", "volume"].sum() > 0
+    assert late.loc[late["channel"] == "chat", "volume"].sum() == 0
     assert late.loc[late["channel"] == "inbound", "volume"].sum() == 0
+    assert frame.loc[frame["interval_start"].dt.hour == 20, "volume"].sum() > 0
 
 
 def test_holiday_outbound_uses_its_own_profile(reference_dir: Path) -> None:

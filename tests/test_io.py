@@ -21,8 +21,8 @@ def _problems(folder: Path) -> list[str]:
 def test_reference_scenario_loads(reference_dir: Path) -> None:
     s = load_scenario(reference_dir)
     assert s.name == "reference-online"
-    assert [a.id for a in s.agents] == ["A1", "A2", "B1", "S1"]
-    assert s.agents[3].role is Role.SUPERVISOR and s.agents[3].shifts == []
+    assert [a.id for a in s.agents] == ["A1", "A2", "A3", "A4", "B1", "S1"]
+    assert s.agents[5].role is Role.SUPERVISOR and s.agents[5].shifts == []
     assert s.pattern("five-two").kind is PatternKind.FIVE_ON_TWO_OFF
     assert s.channel("chat").kind is ChannelKind.CHAT and s.channel("chat").concurrency == 3
     assert len(s.demand.daily) == 14 * 3

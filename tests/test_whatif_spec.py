@@ -132,7 +132,7 @@ def test_agents_removed_added_copied_and_absent(reference: Scenario) -> None:
         ),
     )
     by_id = {a.id: a for a in changed.agents}
-    assert list(by_id) == ["A1", "A2", "S1", "B9", "A1+1", "A1+2"]
+    assert list(by_id) == ["A1", "A2", "A3", "A4", "S1", "B9", "A1+1", "A1+2"]
     copy = by_id["A1+1"]
     assert (copy.shifts, copy.pattern, copy.skills) == (
         by_id["A1"].shifts,
@@ -176,7 +176,7 @@ def test_unknown_ids_and_dates_name_the_whatif_field(
 
 def test_a_whatif_that_breaks_the_scenario_names_the_scenario(reference: Scenario) -> None:
     with pytest.raises(ScenarioError) as info:
-        apply_whatif(reference, WhatIf(remove_agents=["A1", "A2", "B1"]))
+        apply_whatif(reference, WhatIf(remove_agents=["A1", "A2", "A3", "A4", "B1"]))
     problem = info.value.problems[0]
     assert problem.file == CHANGED_FILE
     assert "no front-line agent" in problem.message

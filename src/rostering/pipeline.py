@@ -52,7 +52,10 @@ def size_scenario(scenario: Scenario) -> pd.DataFrame:
     """Demand and required staff per interval and channel (sizing stage output)."""
     demand = build_demand(scenario)
     return size_requirements(
-        demand, scenario.channels, interval_minutes=scenario.horizon.interval_minutes
+        demand,
+        scenario.channels,
+        interval_minutes=scenario.horizon.interval_minutes,
+        pools=scenario.blended_pools(),
     )
 
 
@@ -67,10 +70,13 @@ def _scheduled_frame(
     # Slots count wall-clock intervals from the horizon start, as the engine does.
     frame["slot"] = days * instance.slots_per_day + minute // instance.interval_minutes
     scheduled = {(a.slot, str(a.channel)): a.scheduled for a in solution.allocations}
+    # A pooled channel is staffed by its pool: the pool's heads and requirement.
+    unit = frame["pool"] if "pool" in frame.columns else frame["channel"]
     frame["scheduled"] = [
-        scheduled.get((s, c), 0) for s, c in zip(frame["slot"], frame["channel"], strict=True)
+        scheduled.get((s, c), 0) for s, c in zip(frame["slot"], unit, strict=True)
     ]
-    frame["required"] = frame["required_staff"].astype(int)
+    required = frame["pool_required_staff"] if "pool" in frame.columns else frame["required_staff"]
+    frame["required"] = required.astype(int)
     frame["shortfall"] = (frame["required"] - frame["scheduled"]).clip(lower=0)
     frame["surplus"] = (frame["scheduled"] - frame["required"]).clip(lower=0)
     return frame

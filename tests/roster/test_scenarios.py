@@ -6,26 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from rostering.demand import build_demand
 from rostering.io import load_scenario
+from rostering.pipeline import size_scenario
 from rostering.roster.compile import compile_instance
 from rostering.roster.config import SolverConfig
 from rostering.roster.instance import RosterInstance
 from rostering.roster.solution import SolveStatus
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate
-from rostering.sizing import size_requirements
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def instance_of(name: str) -> RosterInstance:
     scenario = load_scenario(SCENARIOS / name)
-    demand = build_demand(scenario)
-    requirements = size_requirements(
-        demand, scenario.channels, interval_minutes=scenario.horizon.interval_minutes
-    )
-    return compile_instance(scenario, requirements)
+    return compile_instance(scenario, size_scenario(scenario))
 
 
 def test_reference_online_is_solved_to_optimality_and_valid() -> None:
@@ -35,25 +30,18 @@ def test_reference_online_is_solved_to_optimality_and_valid() -> None:
     report = validate(inst, solution)
     assert report.ok, report.hard
     assert report.objective == pytest.approx(solution.objective)
-    # One A agent a day, alternating; B never on a weekend or holiday.
+    # Two A agents a day (four alternate, seed 000); B never on a weekend or holiday.
     a_days = sorted(a.day for a in solution.assignments if a.shift == "A")
-    assert a_days == list(range(inst.n_days))
+    assert a_days == sorted(list(range(inst.n_days)) * 2)
     for a in solution.assignments:
         if a.shift == "B":
             assert inst.day_types[a.day].value == "workday"
-    # The one A agent on duty is shared: chat is served every day, not left empty.
-    per_day = inst.slots_per_day
-    served = {(act.slot // per_day, act.activity) for act in solution.activities}
-    for d in range(inst.n_days):
-        assert (d, "chat") in served and (d, "inbound") in served
-    ratio = {}
-    for channel in ("inbound", "chat"):
-        rows = [r for r in solution.allocations if r.channel == channel]
-        covered = sum(min(r.scheduled, r.required) for r in rows)
-        ratio[channel] = covered / sum(r.required for r in rows)
-    # Their coverage ratios are lifted together (about 17-18 % each), not 31 % and 0 %.
-    assert ratio["chat"] > 0.12 and ratio["inbound"] > 0.12
-    assert abs(ratio["chat"] - ratio["inbound"]) < 0.05
+    # Inbound and chat are one pool carried by the A agents at once: every slot they are
+    # open, someone able to take each is on the floor (meals staggered), and the roster
+    # shows the pool, not one channel per agent.
+    served = {act.activity for act in solution.activities}
+    assert "chat+inbound" in served and "inbound" not in served
+    assert not [v for v in solution.violations if v.rule == "channel presence"]
 
 
 @pytest.mark.slow
@@ -78,10 +66,7 @@ def test_a_scenario_pattern_states_every_contract_limit() -> None:
     }
     patterns = [p.model_copy(update=limits) if p.id == "five-two" else p for p in scenario.patterns]
     scenario = scenario.model_copy(update={"patterns": patterns})
-    demand = build_demand(scenario)
-    requirements = size_requirements(
-        demand, scenario.channels, interval_minutes=scenario.horizon.interval_minutes
-    )
+    requirements = size_scenario(scenario)
     inst = compile_instance(scenario, requirements)
     b_agents = [a for a in inst.agents if "B" in a.shifts and a.pattern.value == "five_on_two_off"]
     assert b_agents

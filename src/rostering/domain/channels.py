@@ -63,7 +63,11 @@ class Channel(BaseModel):
     )
     concurrency: int = Field(1, ge=1, le=10, description="Chats one agent serves at once.")
     shrinkage: float = Field(
-        0.3, ge=0, lt=1, description="Share of paid time not available for contacts."
+        0.3,
+        ge=0,
+        lt=1,
+        description="Share of on-shift time lost to what the roster does not place (absence, "
+        "meetings, training, not-ready); meals and breaks the roster places are not counted.",
     )
     shrinkage_by_hour: dict[int, float] = Field(
         default_factory=dict,

@@ -144,6 +144,46 @@ class Scenario(BaseModel):
     pay: PayRules = Field(default_factory=PayRules)
     standby: StandbyRules = Field(default_factory=StandbyRules)
     weights: RosterWeights = Field(default_factory=RosterWeights)
+    pooled_sizing: bool = Field(
+        True,
+        description="Size queued channels that the same agents carry at once on their joint "
+        "workload (false: each channel alone, as if agents served one channel at a time).",
+    )
+
+    def blended_pools(self) -> list[tuple[ChannelId, ...]]:
+        """Queued channels carried by the same agents at once, grouped (groups of two or more).
+
+        Two queued channels are in one group when some front-line agent may serve
+        both on some shift and kind of day (their skills within the shift's
+        channels); groups chain, so inbound+chat and chat+e-mail chat make one.
+        Empty when ``pooled_sizing`` is off.
+        """
+        if not self.pooled_sizing:
+            return []
+        queued = {c.id for c in self.channels if c.kind.queued}
+        parent: dict[ChannelId, ChannelId] = {c: c for c in queued}
+
+        def root(c: ChannelId) -> ChannelId:
+            while parent[c] != c:
+                parent[c] = parent[parent[c]]
+                c = parent[c]
+            return c
+
+        shifts = {s.id: s for s in self.shifts}
+        for agent in self.agents:
+            if agent.role is not Role.AGENT:
+                continue
+            skills = set(agent.skills) & queued
+            for shift_id in agent.shifts:
+                carried = list(shifts[shift_id].channels.values()) or [list(skills)]
+                for channels in carried:
+                    served = sorted(skills & set(channels))
+                    for other in served[1:]:
+                        parent[root(other)] = root(served[0])
+        groups: dict[ChannelId, list[ChannelId]] = {}
+        for c in sorted(queued):
+            groups.setdefault(root(c), []).append(c)
+        return [tuple(g) for g in groups.values() if len(g) > 1]
 
     @model_validator(mode="after")
     def _references(self) -> Self:

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from rostering.domain.calendar import Calendar
+from rostering.domain.channels import ChannelKind
 from rostering.domain.patterns import Pattern
 from rostering.domain.scenario import Scenario
 from rostering.domain.shifts import DayType, ShiftTemplate, minutes_of
@@ -42,6 +43,7 @@ from rostering.roster.instance import (
     ShiftType,
     Weights,
 )
+from rostering.sizing.pooled import pool_id
 from rostering.types import ChannelId, ShiftId
 
 log = logging.getLogger(__name__)
@@ -88,7 +90,7 @@ def _contract(pattern: Pattern) -> Contract:
 
 def _needs(
     scenario: Scenario, requirements: pd.DataFrame
-) -> tuple[list[IntervalNeed], dict[ChannelId, int]]:
+) -> tuple[list[IntervalNeed], list[IntervalNeed], dict[ChannelId, int]]:
     missing = REQUIRED_COLUMNS - set(requirements.columns)
     if missing:
         raise FrameContractError(
@@ -101,7 +103,7 @@ def _needs(
     known = {c.id for c in scenario.channels}
     origin = pd.Timestamp(dt.datetime.combine(h.start, dt.time()))
     if requirements.empty:
-        return [], {}
+        return [], [], {}
     starts = pd.to_datetime(requirements["interval_start"])
     if starts.dt.tz is None:
         raise FrameContractError("interval_start must be time-zone aware")
@@ -111,15 +113,30 @@ def _needs(
     staff = pd.to_numeric(requirements["required_staff"])
     if (staff < 0).any():
         raise FrameContractError("required_staff must be non-negative")
+    pooled = "pool" in requirements.columns and "pool_required_staff" in requirements.columns
+    units = requirements["pool"].astype(str) if pooled else requirements["channel"]
+    unit_staff = pd.to_numeric(requirements["pool_required_staff"]) if pooled else staff
+    volume = (
+        pd.to_numeric(requirements["volume"])
+        if "volume" in requirements.columns
+        else pd.Series(1.0, index=requirements.index)
+    )
     best: dict[tuple[int, ChannelId], int] = {}
-    for slot, channel, value in zip(slots, requirements["channel"], staff, strict=True):
+    present: set[tuple[int, ChannelId]] = set()
+    rows = zip(slots, requirements["channel"], units, unit_staff, volume, strict=True)
+    for slot, channel, unit, value, arriving in rows:
         if channel not in known:
             raise FrameContractError(f"requirements name unknown channel {channel!r}")
-        if not 0 <= slot < n_slots or value <= 0:
+        if not 0 <= slot < n_slots:
             continue
-        key = (int(slot), ChannelId(str(channel)))
+        if unit != channel and arriving > 0:
+            present.add((int(slot), ChannelId(str(channel))))
+        if value <= 0:
+            continue
+        key = (int(slot), ChannelId(str(unit)))
         best[key] = max(best.get(key, 0), math.ceil(value))
     needs = [IntervalNeed(slot=s, channel=c, required=r) for (s, c), r in sorted(best.items())]
+    presence = [IntervalNeed(slot=s, channel=c, required=1) for s, c in sorted(present)]
 
     windows: dict[ChannelId, int] = {}
     if "window_end" in requirements.columns:
@@ -131,7 +148,7 @@ def _needs(
             frame = pd.DataFrame({"channel": requirements["channel"][has], "slots": span_slots})
             for channel, group in frame.groupby("channel"):
                 windows[ChannelId(str(channel))] = max(1, int(group["slots"].median()))
-    return needs, windows
+    return needs, presence, windows
 
 
 def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterInstance:
@@ -146,12 +163,24 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
         if day_types[i] is DayType.HOLIDAY
     }
     index = {d: i for i, d in enumerate(dates)}
-    needs, windows = _needs(scenario, requirements)
+    needs, presence, windows = _needs(scenario, requirements)
 
     channels = [
         ChannelSpec(id=c.id, kind=c.kind, priority=c.priority, window_slots=windows.get(c.id, 0))
         for c in scenario.channels
     ]
+    by_id = {c.id: c for c in scenario.channels}
+    for members in scenario.blended_pools():
+        inside = [by_id[c] for c in members]
+        voice = [c for c in inside if c.kind is ChannelKind.INBOUND]
+        channels.append(
+            ChannelSpec(
+                id=pool_id(members),
+                kind=(voice or inside)[0].kind,
+                priority=max(c.priority for c in inside),
+                members=list(members),
+            )
+        )
     agents: list[AgentSpec] = []
     requests: list[ShiftRequest] = []
     pay = scenario.pay
@@ -218,6 +247,7 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
         shifts=[compile_shift(t) for t in scenario.shifts],
         agents=agents,
         needs=needs,
+        presence=presence,
         requests=requests,
         weights=weights,
         pay=pay,

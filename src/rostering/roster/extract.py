@@ -21,6 +21,7 @@ from rostering.roster.facts import (
     meal_offsets,
     meal_slots,
     serves,
+    serves_channels,
     shift_slots,
 )
 from rostering.roster.instance import RosterInstance
@@ -138,7 +139,10 @@ def extract_solution(
         shift = inst.shift(shift_id)
         agent = inst.agent(agent_id)
         meal_at = meals.get((agent_id, day))
-        channels = served_by.get((agent_id, day)) or set(serves(inst, agent, shift, day))
+        units = served_by.get((agent_id, day)) or set(serves(inst, agent, shift, day))
+        takes = serves_channels(inst, agent, shift, day)
+        # A pool stands for its members: the agent carries those it can take, at once.
+        channels = {c for c in takes if c in units or inst.unit_of(c) in units}
         assignments.append(
             Assignment(
                 agent=agent_id,

@@ -118,7 +118,7 @@ def skill_set(instance: RosterInstance, agent: AgentSpec) -> frozenset[ChannelId
     """Channels an agent is skilled for (every channel when none are listed)."""
     if agent.skills:
         return frozenset(agent.skills)
-    return frozenset(c.id for c in instance.channels)
+    return frozenset(c.id for c in instance.real_channels)
 
 
 def crews(instance: RosterInstance) -> dict[frozenset[ChannelId], list[AgentSpec]]:
@@ -134,13 +134,24 @@ def works_count(instance: RosterInstance) -> int:
     return sum(len(a.shifts) for a in instance.agents) * instance.n_days
 
 
-def serves(
+def serves_channels(
     instance: RosterInstance, agent: AgentSpec, shift: ShiftType, day: int
 ) -> frozenset[ChannelId]:
-    """Channels ``agent`` can serve while working ``shift`` on ``day``."""
+    """Channels ``agent`` can take while working ``shift`` on ``day``."""
     carried = day_channels(instance, shift, day)
     skills = skill_set(instance, agent)
     return skills if carried is None else skills & frozenset(carried)
+
+
+def serves(
+    instance: RosterInstance, agent: AgentSpec, shift: ShiftType, day: int
+) -> frozenset[ChannelId]:
+    """Coverage units ``agent`` can serve on ``shift`` that day: pools and lone channels.
+
+    An agent who can take any channel of a pool serves the pool (one agent,
+    counted once, carrying all of them at once).
+    """
+    return frozenset(instance.unit_of(c) for c in serves_channels(instance, agent, shift, day))
 
 
 def excused_days(instance: RosterInstance, agent: AgentSpec) -> set[int]:
@@ -340,6 +351,7 @@ __all__ = [
     "one_on_one_off_rota",
     "request_where",
     "serves",
+    "serves_channels",
     "shift_slots",
     "skill_set",
     "slot_label",

@@ -107,6 +107,11 @@ class ChannelSpec(BaseModel):
     window_slots: int = Field(
         0, ge=0, description="Deferred work: slots after arrival within which it may be done."
     )
+    members: list[ChannelId] = Field(
+        default_factory=list,
+        description="A pool: the queued channels its agents carry at once, sized together. "
+        "Coverage counts an agent on the floor once, in the pool, when it serves any member.",
+    )
 
 
 class IntervalNeed(BaseModel):
@@ -172,6 +177,11 @@ class RosterInstance(BaseModel):
     shifts: list[ShiftType]
     agents: list[AgentSpec]
     needs: list[IntervalNeed] = Field(default_factory=list)
+    presence: list[IntervalNeed] = Field(
+        default_factory=list,
+        description="Slots where a pooled channel has contacts: at least one agent on the floor "
+        "able to take it (``required`` is 1).",
+    )
     requests: list[ShiftRequest] = Field(default_factory=list)
     weights: Weights = Field(default_factory=Weights)
     pay: PayRules = Field(default_factory=PayRules)
@@ -180,6 +190,7 @@ class RosterInstance(BaseModel):
     _shift_by_id: dict[ShiftId, ShiftType] = PrivateAttr(default_factory=dict)
     _agent_by_id: dict[AgentId, AgentSpec] = PrivateAttr(default_factory=dict)
     _channel_by_id: dict[ChannelId, ChannelSpec] = PrivateAttr(default_factory=dict)
+    _unit_of: dict[ChannelId, ChannelId] = PrivateAttr(default_factory=dict)
 
     @property
     def slots_per_day(self) -> int:
@@ -204,8 +215,17 @@ class RosterInstance(BaseModel):
         return self._agent_by_id[AgentId(agent_id)]
 
     def channel(self, channel_id: str) -> ChannelSpec:
-        """Channel by id."""
+        """Channel (or pool) by id."""
         return self._channel_by_id[ChannelId(channel_id)]
+
+    def unit_of(self, channel_id: ChannelId) -> ChannelId:
+        """The coverage unit a channel is counted in: its pool, or the channel itself."""
+        return self._unit_of.get(channel_id, channel_id)
+
+    @property
+    def real_channels(self) -> list[ChannelSpec]:
+        """The channels contacts arrive on (pools left out)."""
+        return [c for c in self.channels if not c.members]
 
     @model_validator(mode="after")
     def _index(self) -> Self:
@@ -216,6 +236,17 @@ class RosterInstance(BaseModel):
         self._shift_by_id = {s.id: s for s in self.shifts}
         self._agent_by_id = {a.id: a for a in self.agents}
         self._channel_by_id = {c.id: c for c in self.channels}
+        self._unit_of = {}
+        for pool in self.channels:
+            for member in pool.members:
+                if member not in self._channel_by_id or self._channel_by_id[member].members:
+                    raise ValueError(f"pool {pool.id!r}: unknown member channel {member!r}")
+                if member in self._unit_of:
+                    raise ValueError(f"channel {member!r} is in two pools")
+                self._unit_of[member] = pool.id
+        for n in self.presence:
+            if n.channel not in self._channel_by_id or n.required != 1:
+                raise ValueError(f"presence at slot {n.slot}: channel {n.channel!r}, required 1")
         for a in self.agents:
             for s in a.shifts:
                 if s not in self._shift_by_id:

@@ -37,6 +37,7 @@ from rostering.roster.rules.floor import Floor
 from rostering.roster.rules.holidays import HOLIDAY_RULES
 from rostering.roster.rules.meals import Meals
 from rostering.roster.rules.patterns import PATTERN_RULES
+from rostering.roster.rules.presence import ChannelPresence
 from rostering.roster.rules.standby import ManagementRatio, SupervisorStandby
 from rostering.roster.variables import RosterVars
 
@@ -95,6 +96,7 @@ def build_model(
         coverage,
         CoverageFloor(coverage),
         DeferredWork(coverage),
+        ChannelPresence(floor),
         standby,
         ManagementRatio(standby),
         LabourCost(standby),

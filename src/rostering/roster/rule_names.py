@@ -48,6 +48,10 @@ LATE = "deferred work late"
 FLOOR = "coverage floor"
 
 
+PRESENCE = "channel presence"
+"""A pooled channel with contacts and nobody on the floor able to take them."""
+
+
 BACKUP_POOL = "backup pool"
 
 
@@ -82,6 +86,7 @@ __all__ = [
     "MIN_REST",
     "ONE_CHANNEL_AT_A_TIME",
     "ONE_ON_ONE_OFF",
+    "PRESENCE",
     "PRE_ASSIGNED_DAYS",
     "SHIFT_DAY_TYPES",
     "SHIFT_OFF_REQUEST",

@@ -49,6 +49,7 @@ from rostering.roster.facts import (
     meal_slots,
     one_on_one_off_rota,
     serves,
+    serves_channels,
     shift_slots,
     slot_label,
 )
@@ -69,6 +70,7 @@ from rostering.roster.rule_names import (
     ONE_CHANNEL_AT_A_TIME,
     ONE_ON_ONE_OFF,
     PRE_ASSIGNED_DAYS,
+    PRESENCE,
     SHIFT_DAY_TYPES,
     SHIFT_TIMES,
     SHORTFALL,
@@ -108,6 +110,8 @@ class _Checker:
         self.fen = 0
         self.schedule: dict[tuple[AgentId, int], ShiftId] = {}
         self.meals: dict[tuple[AgentId, int], int] = {}
+        self.present: dict[tuple[int, ChannelId], int] = defaultdict(int)
+        """Agents on the floor able to take each channel in each slot."""
 
     def soft_term(self, rule: str, where: str, amount: int, weight: float) -> None:
         if amount <= 0:
@@ -235,11 +239,14 @@ class _Checker:
             agent = inst.agent(agent_id)
             if agent.role is Role.AGENT:
                 able = serves(inst, agent, shift, d)
+                takes = serves_channels(inst, agent, shift, d)
                 for t in shift_slots(inst, shift, d):
                     if t in meal:
                         meal_at.setdefault((agent_id, t), set()).add(t)
                     else:
                         expected[(agent_id, t)] = (set(), able)
+                        for c in takes:
+                            self.present[(t, c)] += 1
         counts: dict[tuple[int, ChannelId], int] = defaultdict(int)
         seen: set[tuple[AgentId, int]] = set()
         for act in self.sol.activities:
@@ -292,6 +299,14 @@ class _Checker:
                 worst_floor_gap(inst, groups, covered),
                 w.coverage_floor_per_point,
             )
+        for need in sorted(inst.presence, key=lambda n: (n.slot, n.channel)):
+            if self.present.get((need.slot, need.channel), 0) == 0:
+                self.soft_term(
+                    PRESENCE,
+                    f"{slot_label(inst, need.slot)} {need.channel}",
+                    1,
+                    w.shortfall_per_agent_slot * inst.channel(need.channel).priority,
+                )
         for c in sorted(deferred):
             served = {t: n for (t, ch), n in counts.items() if ch == c}
             late, idle = deferred_amounts(inst, c, served)

@@ -23,8 +23,17 @@ column               type           meaning
 load_erlangs         float          offered load, volume x aht_s / interval length
 required_agents      int            agents on the floor: the smallest number meeting every
                                     target of the channel (queued), or the workload rounded up
-required_staff       int            ``ceil(required_staff_exact)``
-required_staff_exact float          required_agents / ((1 - shrinkage(hour)) x proficiency)
+required_staff       int            staff to roster on the floor: the smallest number meeting
+                                    the targets when each is away a share shrinkage(hour) of
+                                    the time and works at ``proficiency`` (queued: sized on
+                                    load / ((1 - shrinkage) x proficiency); workload: that
+                                    load over occupancy, rounded up once)
+required_staff_exact float          required_agents / ((1 - shrinkage(hour)) x proficiency),
+                                    for reference
+pool                 str            the pool the channel is sized in (its own id when alone)
+pool_required_staff  int            required staff of the pool in the interval (the row's own
+                                    required_staff when alone); see
+                                    :mod:`rostering.sizing.pooled`
 service_level        float          predicted at required_agents (NaN for workload channels)
 asa_s                float          predicted mean wait of answered contacts, seconds (NaN for
                                     workload channels)
@@ -40,7 +49,10 @@ A queued channel (inbound, chat) uses Erlang C, or Erlang A when the channel
 sets ``patience_s``; chat has ``concurrency`` slots per agent
 (:mod:`rostering.sizing.chat`). Outbound and deferred channels are sized by
 workload (:mod:`rostering.sizing.workload`). Shrinkage is the channel's
-``shrinkage_at(hour)`` at the local hour of ``interval_start``.
+``shrinkage_at(hour)`` at the local hour of ``interval_start``: the time the
+roster does not place (meals and breaks that it schedules are not shrinkage),
+taken as capacity lost, so the staff figure is rounded once, not sized and
+then divided and rounded again.
 
 KPI frame (output of :func:`predict_kpis`): the input columns, which must
 include ``scheduled`` (float >= 0, agents on the floor for the channel), plus
@@ -59,6 +71,7 @@ import pandas as pd
 
 from rostering.domain.channels import Channel
 from rostering.errors import FrameContractError, InputError
+from rostering.sizing.pooled import pool_members, size_pools
 from rostering.sizing.queued import queue_kpis
 from rostering.sizing.staffing import min_agents
 from rostering.sizing.workload import size_workload, whole_agents
@@ -79,6 +92,8 @@ REQUIREMENT_COLUMNS: tuple[str, ...] = (
     "occupancy",
     "unstable",
     "window_end",
+    "pool",
+    "pool_required_staff",
 )
 """Columns :func:`size_requirements` adds."""
 KPI_COLUMNS: tuple[str, ...] = ("service_level", "asa_s", "abandon_rate", "occupancy", "unstable")
@@ -207,12 +222,33 @@ def _queued_kpis(
     }
 
 
+def _pooled_load(
+    frame: pd.DataFrame, load: npt.NDArray[np.float64], channels: Mapping[ChannelId, Channel]
+) -> npt.NDArray[np.float64]:
+    """Per row, the load its agents see, in agent-erlangs: the pool's where pooled.
+
+    A chat-erlang is ``1 / concurrency`` of an agent.
+    """
+    k = np.array([channels[ChannelId(str(c))].concurrency for c in frame["channel"]], dtype=float)
+    own: npt.NDArray[np.float64] = load / k
+    if "pool" not in frame.columns or len(frame) == 0:
+        return own
+    pooled = frame["pool"].astype(str).to_numpy() != frame["channel"].astype(str).to_numpy()
+    if not pooled.any():
+        return own
+    keys = pd.MultiIndex.from_arrays([frame["pool"].astype(str), frame["interval_start"]])
+    totals = pd.Series(own, index=keys).groupby(level=[0, 1]).transform("sum").to_numpy()
+    seen: npt.NDArray[np.float64] = np.where(pooled, totals, own)
+    return seen
+
+
 def size_requirements(
     demand: pd.DataFrame,
     channels: Sequence[Channel],
     *,
     interval_minutes: float,
     proficiency: float = 1.0,
+    pools: Sequence[Sequence[ChannelId]] = (),
 ) -> pd.DataFrame:
     r"""Required agents and staff per interval and channel, with the KPIs they deliver.
 
@@ -221,10 +257,10 @@ def size_requirements(
     :math:`\lceil \text{volume} \cdot AHT / (\text{interval} \cdot o) \rceil`
     with a ``window_end``. Then
 
-    .. math::
-        \text{required\_staff\_exact} = \frac{\text{required\_agents}}
-            {(1 - \text{shrinkage}(h)) \cdot \text{proficiency}},\qquad
-        \text{required\_staff} = \lceil \text{required\_staff\_exact} \rceil.
+    ``required_staff`` is the same search on the load divided by
+    :math:`(1 - \text{shrinkage}(h)) \cdot \text{proficiency}` (agents away
+    part of the time serve less), rounded once. Channels in ``pools`` are
+    also sized together (:mod:`rostering.sizing.pooled`).
 
     Parameters
     ----------
@@ -237,6 +273,9 @@ def size_requirements(
     proficiency : float, default 1.0
         Mean productivity of the staff relative to an experienced agent, in
         (0, 1]; e.g. 0.8 for a team with new agents still ramping up.
+    pools : Sequence[Sequence[ChannelId]], default ()
+        Sets of queued channels the same agents carry at once, sized on their
+        joint workload.
 
     Returns
     -------
@@ -261,7 +300,12 @@ def size_requirements(
     aht = np.where(volume > 0, demand["aht_s"].to_numpy(dtype=np.float64), 1.0)
     load = volume * aht / interval_s
 
+    pool_of = pool_members(pools, by_id)
+    shrinkage = _shrinkage(demand, by_id)
+    available = (1.0 - shrinkage) * proficiency
+    effective = load / available
     required = np.zeros(size, dtype=np.int64)
+    staff = np.zeros(size, dtype=np.int64)
     columns: dict[str, npt.NDArray[np.float64] | npt.NDArray[np.bool_]] = {
         "service_level": np.full(size, np.nan),
         "asa_s": np.full(size, np.nan),
@@ -282,6 +326,13 @@ def size_requirements(
                 concurrency=channel.concurrency,
             )
             required[pos] = agents
+            staff[pos] = min_agents(
+                effective[pos],
+                aht[pos],
+                targets=channel.targets,
+                patience_s=channel.patience_s,
+                concurrency=channel.concurrency,
+            )
             for name, values in _queued_kpis(agents, load[pos], aht[pos], channel).items():
                 columns[name][pos] = values
             logger.debug("sized %d intervals of queued channel %s", pos.size, channel_id)
@@ -294,20 +345,24 @@ def size_requirements(
         pos = np.flatnonzero(workload_mask)
         agents = sized["required_agents"].to_numpy(dtype=np.int64)
         required[pos] = agents
+        work = sized["workload_agents"].to_numpy(dtype=np.float64)
+        staff[pos] = whole_agents(work / available[pos])
         columns["occupancy"][pos] = np.where(agents > 0, load[pos] / np.maximum(agents, 1), 0.0)
         window_end.iloc[pos] = sized["window_end"].to_numpy()
         logger.debug("sized %d intervals of workload channels", pos.size)
 
-    shrinkage = _shrinkage(demand, by_id)
-    exact = required / ((1.0 - shrinkage) * proficiency)
+    exact = required / available
+    pooled = size_pools(demand, by_id, pool_of, effective_load=effective)
     out = demand.copy()
     out["load_erlangs"] = load
     out["required_agents"] = required
-    out["required_staff"] = whole_agents(exact)
+    out["required_staff"] = staff
     out["required_staff_exact"] = exact
     for name in ("service_level", "asa_s", "abandon_rate", "occupancy", "unstable"):
         out[name] = columns[name]
     out["window_end"] = window_end
+    out["pool"] = [str(pool_of.get(ChannelId(str(c)), c)) for c in ids]
+    out["pool_required_staff"] = np.where(pooled >= 0, pooled, staff)
     return out
 
 
@@ -330,6 +385,10 @@ def predict_kpis(
     level, ASA and abandonment (they do not queue) and occupancy
     ``min(load / scheduled, 1)`` (1 when load is positive and nobody is
     scheduled: the work is deferred, not lost).
+
+    With a ``pool`` column (as :func:`size_requirements` writes it), a pooled
+    channel's ``scheduled`` counts the pool's agents and its KPIs are
+    predicted on the pool's joint workload (:mod:`rostering.sizing.pooled`).
 
     Parameters
     ----------
@@ -361,11 +420,14 @@ def predict_kpis(
         "occupancy": np.zeros(size),
         "unstable": np.zeros(size, dtype=bool),
     }
+    seen = _pooled_load(frame, load, by_id)
     for channel_id in pd.unique(ids):
         channel = by_id[ChannelId(str(channel_id))]
         pos = np.flatnonzero(ids == channel_id)
         if channel.kind.queued:
-            for name, values in _queued_kpis(agents[pos], load[pos], aht[pos], channel).items():
+            k = channel.concurrency
+            kpis = _queued_kpis(agents[pos], seen[pos] * k, aht[pos], channel)
+            for name, values in kpis.items():
                 columns[name][pos] = values
         else:
             n, a = agents[pos], load[pos]

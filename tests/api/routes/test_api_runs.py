@@ -45,7 +45,7 @@ def test_a_run_keeps_the_scenario_after_its_whatif(
     run = submit(client, key, scenario_id, whatif)
     inputs = client.get(f"/v1/runs/{run['id']}/inputs", headers=headers(key)).json()
     agents = {a["id"]: a for a in inputs["scenario"]["agents"]}
-    assert set(agents) == {"A1", "A2", "S1"}
+    assert set(agents) == {"A1", "A2", "A3", "A4", "S1"}
     assert agents["A2"]["leave"] == [{"date": "2026-10-01", "kind": "sick"}]
     inbound = inputs["scenario"]["channels"][0]["targets"]
     assert (inbound["service_level"], inbound["threshold_s"]) == (0.9, 15)
@@ -65,7 +65,7 @@ def test_a_run_keeps_the_scenario_after_its_whatif(
             "fax",
         ),
         ({"time_limit_s": 5000}, "whatif.time_limit_s", "5000"),
-        ({"remove_agents": ["A1", "A2", "B1"]}, "(top level)", None),
+        ({"remove_agents": ["A1", "A2", "A3", "A4", "B1"]}, "(top level)", None),
     ],
 )
 def test_bad_whatifs_answer_422_with_the_field_path(
@@ -160,7 +160,7 @@ def test_every_result_of_a_finished_run(client: TestClient, key: str, solved_run
 
     cost = client.get(f"/v1/runs/{solved_run}/cost", headers=headers(key)).json()
     assert cost["total"] == pytest.approx(kpis["labour_cost"])
-    assert {line["agent"] for line in cost["lines"]} == {"A1", "A2", "B1", "S1"}
+    assert {line["agent"] for line in cost["lines"]} == {"A1", "A2", "A3", "A4", "B1", "S1"}
 
     violations = client.get(f"/v1/runs/{solved_run}/violations", headers=headers(key)).json()
     assert violations["valid"] is True

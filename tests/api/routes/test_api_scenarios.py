@@ -18,11 +18,11 @@ def test_upload_stores_the_folder_and_get_returns_it(client: TestClient, key: st
     assert response.status_code == 201, response.text
     created = response.json()
     assert created["name"] == "reference-online"
-    assert (created["agents"], created["channels"], created["days"]) == (4, 3, 14)
+    assert (created["agents"], created["channels"], created["days"]) == (6, 3, 14)
     assert created["source"] == "upload"
     got = client.get(f"/v1/scenarios/{created['id']}", headers=headers(key)).json()
     assert got["scenario"] == created["scenario"]
-    assert [a["id"] for a in got["scenario"]["agents"]] == ["A1", "A2", "B1", "S1"]
+    assert [a["id"] for a in got["scenario"]["agents"]] == ["A1", "A2", "A3", "A4", "B1", "S1"]
     listed = client.get("/v1/scenarios", headers=headers(key)).json()
     assert [s["id"] for s in listed] == [created["id"]]
 

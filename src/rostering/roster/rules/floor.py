@@ -23,6 +23,7 @@ from rostering.roster.facts import (
     meal_offsets,
     meal_slots,
     serves,
+    serves_channels,
     shift_slots,
 )
 from rostering.roster.instance import RosterInstance
@@ -38,6 +39,9 @@ class Unit:
     shift: ShiftId
     skills: frozenset[ChannelId]
     serves: frozenset[ChannelId]
+    """Coverage units (pools and lone channels) the unit's agents serve."""
+    channels: frozenset[ChannelId]
+    """Channels the unit's agents can take."""
     agents: list[AgentId]
     count: cp_model.IntVar
     slots: range
@@ -90,6 +94,7 @@ class Floor:
                         shift=shift.id,
                         skills=skills,
                         serves=serving,
+                        channels=serves_channels(instance, agent, shift, d),
                         agents=[a for a, _ in works],
                         count=count,
                         slots=shift_slots(instance, shift, d),
@@ -99,22 +104,28 @@ class Floor:
         """Meal starts the unit's shift allows."""
         return meal_offsets(self.instance, self.instance.shift(unit.shift))
 
-    def by_slot(self) -> dict[int, dict[frozenset[ChannelId], list[cp_model.LinearExprT]]]:
-        """Per slot, per set of channels served: terms summing to the agents on the floor."""
+    def by_slot(
+        self, *, channels: bool = False
+    ) -> dict[int, dict[frozenset[ChannelId], list[cp_model.LinearExprT]]]:
+        """Per slot, per set of coverage units served: terms summing to the agents on the floor.
+
+        ``channels``: keyed by the set of channels the agents can take instead.
+        """
         inst = self.instance
         out: dict[int, dict[frozenset[ChannelId], list[cp_model.LinearExprT]]] = defaultdict(
             lambda: defaultdict(list)
         )
         step = inst.interval_minutes
         for unit in self.units.values():
+            key = unit.channels if channels else unit.serves
             for t in unit.slots:
-                out[t][unit.serves].append(unit.count)
+                out[t][key].append(unit.count)
             length = meal_slots(inst, inst.shift(unit.shift))
             for minute, taking in unit.meals.items():
                 first = unit.day * inst.slots_per_day + minute // step
                 for t in range(first, first + length):
                     if t in unit.slots:
-                        out[t][unit.serves].append(-taking)
+                        out[t][key].append(-taking)
         return out
 
     def upper_bounds(self) -> dict[int, dict[frozenset[ChannelId], int]]:
