@@ -24,6 +24,8 @@ from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioErro
 
 if TYPE_CHECKING:
     from rostering.results import RunResult
+    from rostering.results.simulated import Estimate
+    from rostering.simulation.correct import Round
 
 app = typer.Typer(
     add_completion=False,
@@ -85,10 +87,24 @@ def solve(
     time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds.")] = 30.0,
     workers: Annotated[int, typer.Option(help="Solver worker threads.")] = 2,
     seed: Annotated[int, typer.Option(help="Solver random seed.")] = 0,
+    simulate: Annotated[
+        bool,
+        typer.Option(
+            "--simulate/--no-simulate",
+            help="Play the roster through a simulation of its days and correct it where the "
+            "simulation misses a target.",
+        ),
+    ] = True,
+    replications: Annotated[
+        int | None, typer.Option(min=2, help="Simulation replications (default: scenario's).")
+    ] = None,
+    rounds: Annotated[
+        int | None, typer.Option(min=0, help="Correction rounds (default: scenario's).")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
 ) -> None:
-    """Size, roster and report a scenario: writes roster.csv, requirements.csv,
-    kpis.json and report.html into --out."""
+    """Size, roster, simulate and report a scenario: writes roster.csv, requirements.csv,
+    kpis.json, simulation.csv and report.html into --out."""
     _setup_logging(verbose)
     from rostering.io import load_scenario
     from rostering.pipeline import run_scenario, write_outputs
@@ -112,7 +128,15 @@ def solve(
     err.print(f"solving [bold]{scenario.name}[/] (time limit {time_limit:g} s, {workers} workers)")
     config = SolverConfig(time_limit_s=time_limit, workers=workers, seed=seed)
     try:
-        result = run_scenario(scenario, solver=config, progress=show)
+        result = run_scenario(
+            scenario,
+            solver=config,
+            progress=show,
+            simulate=simulate,
+            replications=replications,
+            rounds=rounds,
+            on_round=_show_round,
+        )
     except ScenarioError as exc:
         raise _fail_scenario(exc) from None
     except InfeasibleRosterError as exc:
@@ -133,30 +157,51 @@ def solve(
         raise typer.Exit(1)
 
 
+def _show_round(r: Round) -> None:
+    share = f"{r.meeting_share:.1%}" if r.meeting_share is not None else "-"
+    what = f"raised {len(r.raised)} requirements, " if r.number else ""
+    err.print(
+        f"  simulation round {r.number}: {what}labour {r.labour_cost:,.2f} yuan, "
+        f"intervals meeting target {share}, confident misses {r.misses}",
+        highlight=False,
+    )
+
+
+def _pct(value: float | None) -> str:
+    return f"{value:.1%}" if value is not None else "-"
+
+
+def _sim(estimate: Estimate | None, fmt: str = "{:.1%}") -> str:
+    if estimate is None or estimate.value is None:
+        return "-"
+    low, high = estimate.ci95
+    band = (
+        f" ({fmt.format(low)}-{fmt.format(high)})" if low is not None and high is not None else ""
+    )
+    return fmt.format(estimate.value) + band
+
+
 def _summary(result: RunResult) -> None:
     k = result.kpis
     table = Table(title=f"{k.scenario}: {k.status.value}, labour {k.labour_cost:,.2f} yuan")
-    for col in (
-        "channel",
-        "volume",
-        "req. agent-h",
-        "sched. agent-h",
-        "coverage",
-        "SL",
-        "ASA s (served)",
-        "unserved",
-    ):
+    for col in ("channel", "staffed as", "volume", "req. agent-h", "sched. agent-h", "coverage"):
+        table.add_column(col, justify="right")
+    for col in ("SL pred.", "SL sim. (95% CI)", "abandon pred.", "abandon sim.", "ASA sim. s"):
         table.add_column(col, justify="right")
     for c in k.channels:
+        sim = c.simulated
         table.add_row(
             c.channel,
+            c.pool or c.channel,
             f"{c.volume:,.0f}",
             f"{c.required_agent_hours:,.1f}",
             f"{c.scheduled_agent_hours:,.1f}",
             f"{c.coverage:.1%}",
-            f"{c.service_level:.1%}" if c.service_level is not None else "-",
-            f"{c.asa_s:.1f}" if c.asa_s is not None else "-",
-            f"{c.unserved_volume_share:.1%}" if c.unserved_volume_share is not None else "-",
+            _pct(c.service_level),
+            _sim(sim.service_level if sim else None),
+            _pct(c.abandon_rate),
+            _sim(sim.abandon_rate if sim else None),
+            _sim(sim.asa_s if sim else None, "{:.1f}"),
         )
     out.print(table)
     gap = f"{k.gap:.2%}" if k.gap is not None else "-"
@@ -166,6 +211,13 @@ def _summary(result: RunResult) -> None:
         f"{k.best_bound if k.best_bound is not None else '-'}  gap {gap}  "
         f"time {k.wall_time_s:.1f} s  validator {valid}  soft violations {k.soft_violations}"
     )
+    if k.simulation is not None:
+        s = k.simulation
+        out.print(
+            f"simulated {s.replications} replications (seed {s.seed}), "
+            f"{len(s.rounds) - 1} correction rounds; 'pred.' is the queueing formula, "
+            "'sim.' the roster played through the day"
+        )
 
 
 @app.command()
@@ -231,6 +283,43 @@ def adherence(
         table.add_row(name, value)
     out.print(table)
     out.print(f"wrote {out_dir}")
+
+
+@app.command("simulate")
+def simulate_command(
+    run_dir: Annotated[Path, typer.Argument(help="The --out folder of `rostering solve`.")],
+    replications: Annotated[int | None, typer.Option(help="Replications (>= 2).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: scenario's).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Processes playing replications.")] = 1,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
+) -> None:
+    """Play a solved roster through a discrete-event simulation of its days: writes
+    simulation.csv and the `simulated` figures of kpis.json in RUN_DIR."""
+    _setup_logging(verbose)
+    from rostering.pipeline import simulate_run_folder
+
+    try:
+        kpis = simulate_run_folder(run_dir, replications=replications, seed=seed, workers=workers)
+    except RosteringError as exc:
+        err.print(f"[bold red]cannot simulate[/]: {exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+    table = Table(title=f"{kpis.scenario}: simulated")
+    for col in ("channel", "SL (95% CI)", "ASA s", "abandon", "occupancy", "intervals meeting"):
+        table.add_column(col, justify="right")
+    for c in kpis.channels:
+        sim = c.simulated
+        if sim is None:
+            continue
+        table.add_row(
+            c.channel,
+            _sim(sim.service_level),
+            _sim(sim.asa_s, "{:.1f}"),
+            _sim(sim.abandon_rate),
+            _sim(sim.occupancy),
+            _pct(sim.intervals_meeting_target),
+        )
+    out.print(table)
+    out.print(f"wrote {run_dir / 'simulation.csv'} and {run_dir / 'kpis.json'}")
 
 
 @app.command("simulate-events")

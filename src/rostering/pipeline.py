@@ -37,12 +37,22 @@ from rostering.results import (
     RunResult,
     roster_table,
 )
+from rostering.results.folder import SECONDARY_COLUMNS, read_run_folder
+from rostering.results.simulated import (
+    SimulatedKpis,
+    simulated_kpis,
+    simulation_table,
+    summary_of,
+)
 from rostering.roster.compile import compile_instance
 from rostering.roster.config import Progress, SolverConfig
 from rostering.roster.instance import RosterInstance
 from rostering.roster.solution import RosterSolution
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate
+from rostering.simulation.build import build_sim_input, horizon_origin
+from rostering.simulation.correct import Round, correct_by_simulation
+from rostering.simulation.run import simulate
 from rostering.sizing import predict_kpis, size_requirements
 
 log = logging.getLogger(__name__)
@@ -92,11 +102,14 @@ def _unserved_share(rows: pd.DataFrame) -> float | None:
     return float(unserved.sum() / volume)
 
 
-def _channel_kpis(frame: pd.DataFrame, scenario: Scenario) -> list[ChannelKpis]:
+def _channel_kpis(
+    frame: pd.DataFrame, scenario: Scenario, simulated: dict[str, SimulatedKpis] | None = None
+) -> list[ChannelKpis]:
     hours = scenario.horizon.interval_minutes / 60
     out: list[ChannelKpis] = []
     for channel in scenario.channels:
         part = frame[frame["channel"] == str(channel.id)]
+        pools = set(part["pool"]) - {str(channel.id)} if "pool" in part.columns else set()
         volume = float(part["volume"].sum())
         required = float(part["required"].sum())
         covered = float(part[["required", "scheduled"]].min(axis=1).sum())
@@ -126,6 +139,8 @@ def _channel_kpis(frame: pd.DataFrame, scenario: Scenario) -> list[ChannelKpis]:
                 abandon_rate=weighted("abandon_rate") if channel.patience_s else None,
                 occupancy=weighted("occupancy"),
                 unserved_volume_share=_unserved_share(part) if channel.kind.queued else None,
+                pool=min(pools) if pools else None,
+                simulated=(simulated or {}).get(str(channel.id)),
             )
         )
     return out
@@ -136,9 +151,21 @@ def run_scenario(
     *,
     solver: SolverConfig | None = None,
     progress: Callable[[Progress], None] | None = None,
+    simulate: bool = True,
+    replications: int | None = None,
+    seed: int | None = None,
+    rounds: int | None = None,
+    on_round: Callable[[Round], None] | None = None,
 ) -> RunResult:
-    """Size, roster and validate a scenario; nothing is written."""
+    """Size, roster, validate and (by default) simulate a scenario; nothing is written.
+
+    With ``simulate``, the roster is played through the simulation of its days
+    and corrected where the simulation misses a target with confidence (see
+    :mod:`rostering.simulation.correct`); ``replications``, ``seed`` and
+    ``rounds`` override the scenario's ``simulation`` settings.
+    """
     config = solver or SolverConfig()
+    settings = scenario.simulation
     requirements = size_scenario(scenario)
     # The sizing frame carries the demand columns, row for row.
     demand = requirements[list(DEMAND_COLUMNS)].copy()
@@ -151,6 +178,30 @@ def run_scenario(
         len(instance.shifts),
     )
     solution = solve(instance, config, progress=progress)
+    simulation = None
+    summary = None
+    simulated: dict[str, SimulatedKpis] | None = None
+    if simulate and solution.assignments:
+        used_seed = settings.seed if seed is None else seed
+        corrected = correct_by_simulation(
+            scenario,
+            demand,
+            instance,
+            solution,
+            config,
+            rounds=settings.correction_rounds if rounds is None else rounds,
+            replications=replications or settings.replications,
+            seed=used_seed,
+            progress=progress,
+            on_round=on_round,
+        )
+        instance, solution, simulation = (
+            corrected.instance,
+            corrected.solution,
+            corrected.simulation,
+        )
+        summary = summary_of(simulation, used_seed, corrected.rounds)
+        simulated = simulated_kpis(simulation)
     report = validate(instance, solution)
     frame = _scheduled_frame(requirements, instance, solution)
     predicted = predict_kpis(
@@ -169,7 +220,8 @@ def run_scenario(
         valid=report.ok,
         hard_violations=len(report.hard),
         soft_violations=len(solution.violations),
-        channels=_channel_kpis(frame, scenario),
+        channels=_channel_kpis(frame, scenario, simulated),
+        simulation=summary,
     )
     return RunResult(
         scenario=scenario,
@@ -179,6 +231,7 @@ def run_scenario(
         solution=solution,
         validation=report,
         kpis=kpis,
+        simulation=simulation,
     )
 
 
@@ -232,6 +285,29 @@ def check_adherence(
     return result
 
 
+def _secondary_table(result: RunResult) -> pd.DataFrame:
+    """``secondary.csv``: stretches agents spend helping beyond their shift's own channels."""
+    rows = [
+        {
+            "agent": a.agent,
+            "date": a.date.isoformat(),
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "channels": "|".join(s.channels),
+        }
+        for a in result.solution.assignments
+        for s in a.secondary
+    ]
+    return pd.DataFrame(rows, columns=list(SECONDARY_COLUMNS))
+
+
+def _write_simulation(result: RunResult, path: Path) -> None:
+    assert result.simulation is not None
+    table = simulation_table(result.simulation, horizon_origin(result.scenario))
+    table["interval_start"] = table["interval_start"].map(lambda t: t.isoformat())
+    table.to_csv(path, index=False, float_format="%.4f")
+
+
 def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
     """Write roster.csv, requirements.csv, kpis.json and report.html, all or nothing.
 
@@ -240,10 +316,26 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
     """
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
-    names = ["roster.csv", "requirements.csv", "kpis.json", "report.html", "violations.csv"]
+    names = [
+        "roster.csv",
+        "requirements.csv",
+        "kpis.json",
+        "report.html",
+        "violations.csv",
+        "scenario.json",
+    ]
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
         stage = Path(tmp)
         roster_table(result).to_csv(stage / "roster.csv", index=False)
+        # The scenario as run (after any what-if): `rostering simulate` replays from it.
+        (stage / "scenario.json").write_text(
+            result.scenario.model_dump_json(indent=1), encoding="utf-8"
+        )
+        names.append("secondary.csv")
+        _secondary_table(result).to_csv(stage / "secondary.csv", index=False)
+        if result.simulation is not None:
+            names.append("simulation.csv")
+            _write_simulation(result, stage / "simulation.csv")
         req = result.requirements.copy()
         req["interval_start"] = req["interval_start"].map(lambda t: t.isoformat())
         req.to_csv(stage / "requirements.csv", index=False, float_format="%.4f")
@@ -265,9 +357,52 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
     return written
 
 
+def simulate_run_folder(
+    run_dir: str | Path,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+) -> RunKpis:
+    """Simulate the roster of a ``rostering solve`` folder; rewrite its simulation files.
+
+    Reads ``scenario.json``, ``requirements.csv`` (its demand columns) and
+    ``roster.csv``; writes ``simulation.csv`` and the ``simulated`` figures of
+    ``kpis.json``, both or neither. Returns the updated KPIs.
+    """
+    run = Path(run_dir)
+    scenario, demand, assignments, kpis = read_run_folder(run)
+    settings = scenario.simulation
+    used_seed = settings.seed if seed is None else seed
+    sim = build_sim_input(scenario, demand, assignments)
+    result = simulate(
+        sim, replications=replications or settings.replications, seed=used_seed, workers=workers
+    )
+    by_channel = simulated_kpis(result)
+    channels = [
+        c.model_copy(update={"simulated": by_channel.get(c.channel)}) for c in kpis.channels
+    ]
+    rounds = list(kpis.simulation.rounds) if kpis.simulation else []
+    summary = summary_of(result, used_seed, []).model_copy(update={"rounds": rounds})
+    updated = kpis.model_copy(update={"channels": channels, "simulation": summary})
+    table = simulation_table(result, horizon_origin(scenario))
+    table["interval_start"] = table["interval_start"].map(lambda t: t.isoformat())
+    with tempfile.TemporaryDirectory(dir=run, prefix=".simulate-") as tmp:
+        stage = Path(tmp)
+        table.to_csv(stage / "simulation.csv", index=False, float_format="%.4f")
+        (stage / "kpis.json").write_text(
+            json.dumps(updated.model_dump(mode="json"), indent=2), encoding="utf-8"
+        )
+        for name in ("simulation.csv", "kpis.json"):
+            os.replace(stage / name, run / name)
+    return updated
+
+
 __all__ = [
     "check_adherence",
+    "read_run_folder",
     "run_scenario",
+    "simulate_run_folder",
     "size_scenario",
     "write_outputs",
 ]

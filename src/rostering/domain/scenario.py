@@ -19,6 +19,7 @@ from rostering.domain.channels import Channel
 from rostering.domain.patterns import Pattern
 from rostering.domain.pay import PayRules
 from rostering.domain.shifts import ShiftTemplate
+from rostering.domain.simulation import SimulationSettings
 from rostering.domain.standby import StandbyRules
 from rostering.types import ChannelId
 
@@ -121,6 +122,12 @@ class RosterWeights(BaseModel):
         2.0, ge=0, description="Cost of one agent-hour staffed beyond the requirement."
     )
     request_unit: float = Field(10.0, ge=0, description="Cost of one unit of request weight.")
+    secondary_per_agent_hour: float = Field(
+        4.0,
+        ge=0,
+        description="Cost of one agent-hour spent on a shift's secondary channels (helping "
+        "outside its pre-allocated work).",
+    )
     fairness_per_day: float = Field(
         5.0, ge=0, description="Cost per day of spread in weekend/holiday/standby duties."
     )
@@ -144,6 +151,7 @@ class Scenario(BaseModel):
     pay: PayRules = Field(default_factory=PayRules)
     standby: StandbyRules = Field(default_factory=StandbyRules)
     weights: RosterWeights = Field(default_factory=RosterWeights)
+    simulation: SimulationSettings = Field(default_factory=SimulationSettings)
     pooled_sizing: bool = Field(
         True,
         description="Size queued channels that the same agents carry at once on their joint "
@@ -209,6 +217,12 @@ class Scenario(BaseModel):
                         problems.append(
                             f"shift {s.id!r} carries unknown channel {c!r} on {day_type.value}"
                         )
+            for day_type, chans in s.secondary.items():
+                for c in chans:
+                    if c not in channel_ids:
+                        problems.append(
+                            f"shift {s.id!r}: unknown secondary channel {c!r} on {day_type.value}"
+                        )
         for p in self.patterns:
             for s_id in p.max_shifts:
                 if s_id not in shift_ids:
@@ -233,6 +247,9 @@ class Scenario(BaseModel):
             *(r.channel for r in self.demand.daily),
             *(r.channel for r in self.demand.profile),
         }
+        for c in self.simulation.routing:
+            if c not in channel_ids:
+                problems.append(f"simulation.routing names unknown channel {c!r}")
         for c in sorted(demand_channels - channel_ids):
             problems.append(f"demand names unknown channel {c!r}")
         if not any(a.role is Role.AGENT for a in self.agents):

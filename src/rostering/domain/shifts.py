@@ -59,6 +59,12 @@ class ShiftTemplate(BaseModel):
         description="Channels this shift carries on each day type; a day type left out or "
         "given an empty list means the shift is not worked on such days."
     )
+    secondary: dict[DayType, list[ChannelId]] = Field(
+        default_factory=dict,
+        description="Channels the shift may help with beyond its own on each day type (the "
+        "channels above are a pre-allocation of work, not a ban): an agent with the skills "
+        "covers them where needed, e.g. a colleague's meal hour, at a preference cost.",
+    )
 
     @property
     def length_minutes(self) -> int:

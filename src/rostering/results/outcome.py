@@ -8,22 +8,13 @@ is the ``roster.csv`` a run writes.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from rostering.results.numbers import finite_or_none
 from rostering.results.run import RunKpis, RunResult
 from rostering.roster.solution import ROSTER_COLUMNS, CostLine, Violation
-
-
-def finite_or_none(value: Any) -> float | None:
-    """``value`` as a float, or ``None`` when it is missing, NaN or infinite (for JSON)."""
-    if value is None:
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
 
 
 class RosterRow(BaseModel):
@@ -51,6 +42,7 @@ class RequirementRow(BaseModel):
 
     interval_start: dt.datetime
     channel: str
+    pool: str = Field("", description="The pool staffing the channel (the channel when alone).")
     volume: float
     aht_s: float
     required_agents: float
@@ -129,6 +121,7 @@ def outcome_of(result: RunResult) -> RunOutcome:
         RequirementRow(
             interval_start=row["interval_start"].to_pydatetime(),
             channel=str(row["channel"]),
+            pool=str(row.get("pool", row["channel"])),
             volume=float(row["volume"]),
             aht_s=float(row["aht_s"]),
             required_agents=float(row["required_agents"]),

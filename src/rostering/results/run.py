@@ -8,14 +8,17 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from rostering.domain.scenario import Scenario
+from rostering.results.simulated import SimulatedKpis, SimulationSummary
 from rostering.roster.instance import RosterInstance
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.roster.validation import ValidationReport
+from rostering.simulation.run import SimulationResult
 
 #: Columns of ``requirements.csv`` and of :attr:`RunResult.requirements`.
 REQUIREMENT_COLUMNS = (
     "interval_start",
     "channel",
+    "pool",
     "volume",
     "aht_s",
     "required_agents",
@@ -51,6 +54,14 @@ class ChannelKpis(BaseModel):
         description="Queued channels: share of volume arriving in intervals whose staffing "
         "cannot keep the queue stable (no agent, or load above capacity).",
     )
+    pool: str | None = Field(
+        None,
+        description="The pool the channel is staffed in with others (its agent-hours are "
+        "the pool's); None when staffed alone.",
+    )
+    simulated: SimulatedKpis | None = Field(
+        None, description="The same service as the simulation of the roster played it."
+    )
 
 
 class RunKpis(BaseModel):
@@ -67,6 +78,7 @@ class RunKpis(BaseModel):
     hard_violations: int
     soft_violations: int
     channels: list[ChannelKpis]
+    simulation: SimulationSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,7 @@ class RunResult:
     solution: RosterSolution
     validation: ValidationReport
     kpis: RunKpis
+    simulation: SimulationResult | None = None
 
 
 __all__ = ["REQUIREMENT_COLUMNS", "ChannelKpis", "RunKpis", "RunResult"]

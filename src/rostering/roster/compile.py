@@ -65,6 +65,7 @@ def compile_shift(template: ShiftTemplate) -> ShiftType:
         meal_earliest=(minutes_of(meal.earliest) - start) % MINUTES_PER_DAY if meal else None,
         meal_latest=(minutes_of(meal.latest) - start) % MINUTES_PER_DAY if meal else None,
         channels={kind: list(template.channels.get(kind, [])) for kind in DayType},
+        secondary={kind: list(v) for kind, v in template.secondary.items() if v},
     )
 
 
@@ -232,6 +233,7 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
         shortfall_per_agent_slot=w.shortfall_per_agent_hour * per_slot,
         surplus_per_agent_slot=w.surplus_per_agent_hour * per_slot,
         request_unit=w.request_unit,
+        secondary_per_agent_slot=w.secondary_per_agent_hour * per_slot,
         fairness_per_day=w.fairness_per_day,
         labour_cost=1.0,
     )

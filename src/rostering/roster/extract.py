@@ -20,6 +20,8 @@ from rostering.roster.facts import (
     local_time,
     meal_offsets,
     meal_slots,
+    primary_channels,
+    primary_units,
     serves,
     serves_channels,
     shift_slots,
@@ -38,6 +40,7 @@ from rostering.roster.solution import (
     SlotActivity,
     SolveStatus,
     StandbyDuty,
+    Stretch,
     Violation,
 )
 from rostering.types import AgentId, ChannelId, ShiftId
@@ -105,6 +108,33 @@ def _activities(
     return out
 
 
+def _stretches(
+    instance: RosterInstance,
+    day: int,
+    slots: list[tuple[int, ChannelId]],
+    own: frozenset[ChannelId],
+    takes: frozenset[ChannelId],
+) -> list[Stretch]:
+    """Runs of slots an agent spends on units outside its own work, merged."""
+    step = instance.interval_minutes
+    origin = day * instance.slots_per_day
+    out: list[Stretch] = []
+    last: tuple[int, ChannelId] | None = None
+    for t, unit in sorted(slots):
+        if unit in own:
+            last = None
+            continue
+        members = sorted(c for c in takes if instance.unit_of(c) == unit)
+        start = local_time(instance, day, (t - origin) * step)
+        end = local_time(instance, day, (t - origin + 1) * step)
+        if last is not None and last == (t - 1, unit) and out:
+            out[-1] = out[-1].model_copy(update={"end": end})
+        else:
+            out.append(Stretch(start=start, end=end, channels=members))
+        last = (t, unit)
+    return out
+
+
 def extract_solution(
     built: BuiltModel,
     solver: cp_model.CpSolver,
@@ -129,20 +159,20 @@ def extract_solution(
         for t, c in sorted(set(serving) | set(required))
     ]
     activities = _activities(inst, schedule, meals, serving)
-    served_by: dict[tuple[AgentId, int], set[ChannelId]] = defaultdict(set)
+    helping: dict[tuple[AgentId, int], list[tuple[int, ChannelId]]] = defaultdict(list)
     per_day = inst.slots_per_day
     for act in activities:
         if act.activity != MEAL:
-            served_by[(act.agent, act.slot // per_day)].add(ChannelId(act.activity))
+            helping[(act.agent, act.slot // per_day)].append((act.slot, ChannelId(act.activity)))
     assignments: list[Assignment] = []
     for (agent_id, day), shift_id in sorted(schedule.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         shift = inst.shift(shift_id)
         agent = inst.agent(agent_id)
         meal_at = meals.get((agent_id, day))
-        units = served_by.get((agent_id, day)) or set(serves(inst, agent, shift, day))
+        channels = primary_channels(inst, agent, shift, day)
+        own = primary_units(inst, agent, shift, day)
         takes = serves_channels(inst, agent, shift, day)
-        # A pool stands for its members: the agent carries those it can take, at once.
-        channels = {c for c in takes if c in units or inst.unit_of(c) in units}
+        stretches = _stretches(inst, day, helping.get((agent_id, day), []), own, takes)
         assignments.append(
             Assignment(
                 agent=agent_id,
@@ -156,6 +186,7 @@ def extract_solution(
                 if meal_at is None
                 else local_time(inst, day, meal_at + shift.meal_minutes),
                 channels=sorted(channels),
+                secondary=stretches,
             )
         )
     duties = [

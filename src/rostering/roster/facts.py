@@ -134,13 +134,31 @@ def works_count(instance: RosterInstance) -> int:
     return sum(len(a.shifts) for a in instance.agents) * instance.n_days
 
 
-def serves_channels(
+def primary_channels(
     instance: RosterInstance, agent: AgentSpec, shift: ShiftType, day: int
 ) -> frozenset[ChannelId]:
-    """Channels ``agent`` can take while working ``shift`` on ``day``."""
+    """Channels ``agent`` carries as its own work on ``shift`` that day (the pre-allocation)."""
     carried = day_channels(instance, shift, day)
     skills = skill_set(instance, agent)
     return skills if carried is None else skills & frozenset(carried)
+
+
+def serves_channels(
+    instance: RosterInstance, agent: AgentSpec, shift: ShiftType, day: int
+) -> frozenset[ChannelId]:
+    """Channels ``agent`` can take on ``shift`` that day: its own and those it may help with."""
+    own = primary_channels(instance, agent, shift, day)
+    if not shift.secondary or not can_work(instance, shift, day):
+        return own
+    helps = frozenset(shift.secondary.get(instance.day_types[day], []))
+    return own | (skill_set(instance, agent) & helps)
+
+
+def primary_units(
+    instance: RosterInstance, agent: AgentSpec, shift: ShiftType, day: int
+) -> frozenset[ChannelId]:
+    """Coverage units the agent serves as its own work on ``shift`` that day."""
+    return frozenset(instance.unit_of(c) for c in primary_channels(instance, agent, shift, day))
 
 
 def serves(
@@ -349,6 +367,8 @@ __all__ = [
     "meal_offsets",
     "meal_slots",
     "one_on_one_off_rota",
+    "primary_channels",
+    "primary_units",
     "request_where",
     "serves",
     "serves_channels",

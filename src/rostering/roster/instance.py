@@ -42,6 +42,10 @@ class ShiftType(BaseModel):
     channels: dict[DayType, list[ChannelId]] = Field(
         default_factory=dict, description="Channels carried per day type; empty: any skill."
     )
+    secondary: dict[DayType, list[ChannelId]] = Field(
+        default_factory=dict,
+        description="Channels the shift may help with per day type, at a preference cost.",
+    )
     cannot_follow: list[ShiftId] = Field(
         default_factory=list, description="Shift types that may not be worked the next day."
     )
@@ -144,6 +148,9 @@ class Weights(BaseModel):
     shortfall_per_agent_slot: float = Field(30.0, ge=0)
     surplus_per_agent_slot: float = Field(1.0, ge=0)
     request_unit: float = Field(1.0, ge=0)
+    secondary_per_agent_slot: float = Field(
+        0.0, ge=0, description="Cost of an agent-slot on a shift's secondary channels."
+    )
     fairness_per_day: float = Field(0.0, ge=0)
     labour_cost: float = Field(1.0, ge=0, description="Multiplier on yuan of pay (0: ignore).")
     coverage_floor_percent: int = Field(

@@ -38,6 +38,7 @@ from rostering.roster.rules.holidays import HOLIDAY_RULES
 from rostering.roster.rules.meals import Meals
 from rostering.roster.rules.patterns import PATTERN_RULES
 from rostering.roster.rules.presence import ChannelPresence
+from rostering.roster.rules.secondary import SecondaryChannels
 from rostering.roster.rules.standby import ManagementRatio, SupervisorStandby
 from rostering.roster.variables import RosterVars
 
@@ -97,6 +98,7 @@ def build_model(
         CoverageFloor(coverage),
         DeferredWork(coverage),
         ChannelPresence(floor),
+        SecondaryChannels(coverage),
         standby,
         ManagementRatio(standby),
         LabourCost(standby),

@@ -48,6 +48,10 @@ LATE = "deferred work late"
 FLOOR = "coverage floor"
 
 
+SECONDARY = "secondary channel"
+"""An agent-slot spent helping a channel outside the shift's own work."""
+
+
 PRESENCE = "channel presence"
 """A pooled channel with contacts and nobody on the floor able to take them."""
 
@@ -88,6 +92,7 @@ __all__ = [
     "ONE_ON_ONE_OFF",
     "PRESENCE",
     "PRE_ASSIGNED_DAYS",
+    "SECONDARY",
     "SHIFT_DAY_TYPES",
     "SHIFT_OFF_REQUEST",
     "SHIFT_ON_REQUEST",

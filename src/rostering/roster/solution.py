@@ -55,6 +55,16 @@ class SolveStatus(StrEnum):
     MODEL_INVALID = "MODEL_INVALID"
 
 
+class Stretch(BaseModel):
+    """A stretch of a shift spent helping channels outside the shift's own work."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: dt.datetime
+    end: dt.datetime
+    channels: list[ChannelId]
+
+
 class Assignment(BaseModel):
     """One agent working one shift on one day."""
 
@@ -69,7 +79,13 @@ class Assignment(BaseModel):
     meal_start: dt.datetime | None = None
     meal_end: dt.datetime | None = None
     channels: list[ChannelId] = Field(
-        default_factory=list, description="Channels this agent serves during the shift."
+        default_factory=list,
+        description="The shift's own channels this agent carries (all at once, voice first).",
+    )
+    secondary: list[Stretch] = Field(
+        default_factory=list,
+        description="Stretches spent helping channels beyond the shift's own (e.g. covering "
+        "a colleague's meal); the agent carries those channels too then.",
     )
 
 
@@ -194,6 +210,7 @@ __all__ = [
     "SlotActivity",
     "SolveStatus",
     "StandbyDuty",
+    "Stretch",
     "Violation",
     "relative_gap",
 ]

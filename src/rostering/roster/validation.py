@@ -48,6 +48,7 @@ from rostering.roster.facts import (
     meal_offsets,
     meal_slots,
     one_on_one_off_rota,
+    primary_units,
     serves,
     serves_channels,
     shift_slots,
@@ -71,6 +72,7 @@ from rostering.roster.rule_names import (
     ONE_ON_ONE_OFF,
     PRE_ASSIGNED_DAYS,
     PRESENCE,
+    SECONDARY,
     SHIFT_DAY_TYPES,
     SHIFT_TIMES,
     SHORTFALL,
@@ -112,6 +114,8 @@ class _Checker:
         self.meals: dict[tuple[AgentId, int], int] = {}
         self.present: dict[tuple[int, ChannelId], int] = defaultdict(int)
         """Agents on the floor able to take each channel in each slot."""
+        self.own: dict[tuple[int, ChannelId], int] = defaultdict(int)
+        """Agents on the floor whose own work each coverage unit is, in each slot."""
 
     def soft_term(self, rule: str, where: str, amount: int, weight: float) -> None:
         if amount <= 0:
@@ -240,6 +244,7 @@ class _Checker:
             if agent.role is Role.AGENT:
                 able = serves(inst, agent, shift, d)
                 takes = serves_channels(inst, agent, shift, d)
+                own = primary_units(inst, agent, shift, d)
                 for t in shift_slots(inst, shift, d):
                     if t in meal:
                         meal_at.setdefault((agent_id, t), set()).add(t)
@@ -247,6 +252,8 @@ class _Checker:
                         expected[(agent_id, t)] = (set(), able)
                         for c in takes:
                             self.present[(t, c)] += 1
+                        for u in own:
+                            self.own[(t, u)] += 1
         counts: dict[tuple[int, ChannelId], int] = defaultdict(int)
         seen: set[tuple[AgentId, int]] = set()
         for act in self.sol.activities:
@@ -299,6 +306,10 @@ class _Checker:
                 worst_floor_gap(inst, groups, covered),
                 w.coverage_floor_per_point,
             )
+        for (t, c), n in sorted(counts.items()):
+            helping = n - self.own.get((t, c), 0)
+            where = f"{slot_label(inst, t)} {c}"
+            self.soft_term(SECONDARY, where, helping, w.secondary_per_agent_slot)
         for need in sorted(inst.presence, key=lambda n: (n.slot, n.channel)):
             if self.present.get((need.slot, need.channel), 0) == 0:
                 self.soft_term(

@@ -22,6 +22,7 @@ from rostering.roster.facts import (
     crews,
     meal_offsets,
     meal_slots,
+    primary_units,
     serves,
     serves_channels,
     shift_slots,
@@ -42,6 +43,8 @@ class Unit:
     """Coverage units (pools and lone channels) the unit's agents serve."""
     channels: frozenset[ChannelId]
     """Channels the unit's agents can take."""
+    primary: frozenset[ChannelId]
+    """Coverage units that are the agents' own work (not secondary help)."""
     agents: list[AgentId]
     count: cp_model.IntVar
     slots: range
@@ -95,6 +98,7 @@ class Floor:
                         skills=skills,
                         serves=serving,
                         channels=serves_channels(instance, agent, shift, d),
+                        primary=primary_units(instance, agent, shift, d),
                         agents=[a for a, _ in works],
                         count=count,
                         slots=shift_slots(instance, shift, d),
@@ -105,11 +109,12 @@ class Floor:
         return meal_offsets(self.instance, self.instance.shift(unit.shift))
 
     def by_slot(
-        self, *, channels: bool = False
+        self, *, key: str = "units"
     ) -> dict[int, dict[frozenset[ChannelId], list[cp_model.LinearExprT]]]:
         """Per slot, per set of coverage units served: terms summing to the agents on the floor.
 
-        ``channels``: keyed by the set of channels the agents can take instead.
+        ``key``: ``"units"`` (the units served), ``"channels"`` (the channels the
+        agents can take) or ``"primary"`` (the units that are their own work).
         """
         inst = self.instance
         out: dict[int, dict[frozenset[ChannelId], list[cp_model.LinearExprT]]] = defaultdict(
@@ -117,15 +122,15 @@ class Floor:
         )
         step = inst.interval_minutes
         for unit in self.units.values():
-            key = unit.channels if channels else unit.serves
+            group = {"units": unit.serves, "channels": unit.channels, "primary": unit.primary}[key]
             for t in unit.slots:
-                out[t][key].append(unit.count)
+                out[t][group].append(unit.count)
             length = meal_slots(inst, inst.shift(unit.shift))
             for minute, taking in unit.meals.items():
                 first = unit.day * inst.slots_per_day + minute // step
                 for t in range(first, first + length):
                     if t in unit.slots:
-                        out[t][key].append(-taking)
+                        out[t][group].append(-taking)
         return out
 
     def upper_bounds(self) -> dict[int, dict[frozenset[ChannelId], int]]:

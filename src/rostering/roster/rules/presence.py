@@ -33,7 +33,7 @@ class ChannelPresence(Rule):
 
     def build(self, ctx: RuleContext) -> list[SoftTerm]:
         inst, m = ctx.instance, ctx.model
-        by_slot = self.floor.by_slot(channels=True)
+        by_slot = self.floor.by_slot(key="channels")
         terms: list[SoftTerm] = []
         for need in sorted(inst.presence, key=lambda n: (n.slot, n.channel)):
             t, c = need.slot, need.channel
