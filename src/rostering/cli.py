@@ -101,6 +101,14 @@ def solve(
     rounds: Annotated[
         int | None, typer.Option(min=0, help="Correction rounds (default: scenario's).")
     ] = None,
+    correction_time: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            help="Seconds the correction rounds may spend (default: what the first solve "
+            "left of --time-limit).",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
 ) -> None:
     """Size, roster, simulate and report a scenario: writes roster.csv, requirements.csv,
@@ -135,6 +143,7 @@ def solve(
             simulate=simulate,
             replications=replications,
             rounds=rounds,
+            correction_budget_s=correction_time,
             on_round=_show_round,
         )
     except ScenarioError as exc:

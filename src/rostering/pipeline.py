@@ -155,6 +155,7 @@ def run_scenario(
     replications: int | None = None,
     seed: int | None = None,
     rounds: int | None = None,
+    correction_budget_s: float | None = None,
     on_round: Callable[[Round], None] | None = None,
 ) -> RunResult:
     """Size, roster, validate and (by default) simulate a scenario; nothing is written.
@@ -162,7 +163,10 @@ def run_scenario(
     With ``simulate``, the roster is played through the simulation of its days
     and corrected where the simulation misses a target with confidence (see
     :mod:`rostering.simulation.correct`); ``replications``, ``seed`` and
-    ``rounds`` override the scenario's ``simulation`` settings.
+    ``rounds`` override the scenario's ``simulation`` settings. The correction
+    rounds' solves share ``correction_budget_s`` seconds, by default what the
+    first solve left of the solver's time limit, so a run's solving time stays
+    within that limit.
     """
     config = solver or SolverConfig()
     settings = scenario.simulation
@@ -181,7 +185,7 @@ def run_scenario(
     simulation = None
     summary = None
     simulated: dict[str, SimulatedKpis] | None = None
-    if simulate and solution.assignments:
+    if simulate and settings.enabled and solution.assignments:
         used_seed = settings.seed if seed is None else seed
         corrected = correct_by_simulation(
             scenario,
@@ -192,6 +196,9 @@ def run_scenario(
             rounds=settings.correction_rounds if rounds is None else rounds,
             replications=replications or settings.replications,
             seed=used_seed,
+            budget_s=max(0.0, config.time_limit_s - solution.wall_time_s)
+            if correction_budget_s is None
+            else correction_budget_s,
             progress=progress,
             on_round=on_round,
         )

@@ -51,6 +51,22 @@ def new_key(app: FastAPI, tenant: str) -> str:
     return key
 
 
+SITE_M = Path(__file__).resolve().parents[2] / "scenarios" / "site-m"
+
+
+def upload_folder(client: TestClient, key: str, folder: Path) -> str:
+    """Store a scenario folder (its YAML and CSV files) for a tenant; returns its id."""
+    files = [
+        ("files", (p.name, p.read_bytes()))
+        for p in sorted(folder.iterdir())
+        if p.suffix in (".yaml", ".csv")
+    ]
+    response = client.post("/v1/scenarios/upload", files=files, headers=headers(key))
+    assert response.status_code == 201, response.text
+    scenario_id: str = response.json()["id"]
+    return scenario_id
+
+
 def upload_reference(client: TestClient, key: str) -> str:
     """Store the reference scenario for a tenant; returns its id."""
     response = client.post("/v1/scenarios/upload", files=reference_files(), headers=headers(key))

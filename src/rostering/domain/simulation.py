@@ -14,6 +14,9 @@ class SimulationSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    enabled: bool = Field(
+        True, description="Simulate every roster after solving (false: the formulas only)."
+    )
     replications: int = Field(
         10, ge=2, le=1000, description="Independent replications of the horizon (>= 2 for a CI)."
     )

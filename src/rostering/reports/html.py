@@ -1,8 +1,9 @@
 """The run report: one self-contained HTML file that opens offline.
 
 ``report.html`` holds the KPI summary, the roster Gantt, required against
-scheduled staff per channel, predicted service level against target, the cost
-breakdown and the violations. plotly.js is inlined once, so the file needs no
+scheduled staff per channel, predicted service level against target, the
+simulated service beside the predicted one (with the correction rounds), the
+cost breakdown and the violations. plotly.js is inlined once, so the file needs no
 network. The page helpers (:func:`render_page`, :func:`figure_block`,
 :func:`table_block`) serve any other report that wants the same look.
 """
@@ -28,6 +29,11 @@ from rostering.reports.coverage import (
     service_targets,
 )
 from rostering.reports.gantt import agent_label, roster_gantt
+from rostering.reports.simulated import (
+    simulated_service_figure,
+    simulated_tables,
+    simulation_frame,
+)
 from rostering.results import RunResult
 
 log = logging.getLogger(__name__)
@@ -194,6 +200,34 @@ def run_report_html(result: RunResult) -> str:
                     result.requirements, targets=targets, names=names, colours=colours
                 ),
                 "Predicted service level",
+            )
+        )
+    if result.simulation is not None:
+        by_channel, rounds = simulated_tables(result)
+        blocks.append(table_block(by_channel, "Predicted vs simulated service per channel"))
+        if targets:
+            blocks.append(
+                figure_block(
+                    simulated_service_figure(
+                        result.requirements,
+                        simulation_frame(result),
+                        targets=targets,
+                        timezone=scenario.site.timezone,
+                        names=names,
+                        colours=colours,
+                    ),
+                    "Predicted vs simulated service level, per interval",
+                    note="Dotted: the queueing formula at the roster's staffing. Solid, with "
+                    "its 95 % band: the roster played through the day "
+                    f"({result.simulation.replications} replications). Bars: the share of "
+                    "replications in which the interval meets its target.",
+                )
+            )
+        blocks.append(
+            table_block(
+                rounds,
+                "Correction by simulation",
+                empty="The roster was simulated once; no correction round ran.",
             )
         )
     blocks.append(figure_block(cost_figure(solution, labels=labels), "Labour cost"))

@@ -95,6 +95,10 @@ class SimInput:
     segments: tuple[Segment, ...]
     unavailable: FloatArray
     arrivals: dict[int, FloatArray] = field(default_factory=dict)
+    calls_interrupt_chats: bool = False
+    """Voice first: a contact of a channel with concurrency 1 may go to an agent holding only
+    contacts of a channel with concurrency > 1 (chats), which stay open; while it holds such a
+    contact it takes no new chat. False: an agent holds contacts of one channel at a time."""
 
     @property
     def n_intervals(self) -> int:

@@ -20,6 +20,7 @@ from rostering.results.comparison import (
     KpiDelta,
 )
 from rostering.results.outcome import RosterRow, RunOutcome, finite_or_none
+from rostering.results.run import ChannelKpis
 
 _COMPARED_ROSTER_FIELDS = ("shift", "start", "end", "channels", "standby")
 _HEADLINE = ("labour_cost", "objective", "hard_violations", "soft_violations", "wall_time_s")
@@ -33,6 +34,17 @@ _PER_CHANNEL = (
     "abandon_rate",
     "occupancy",
 )
+
+
+_SIMULATED = ("service_level", "asa_s", "abandon_rate", "occupancy")
+"""Per-channel figures of the simulation, compared as ``simulated_<name>``."""
+
+
+def _simulated(kpis: ChannelKpis | None, name: str) -> float | None:
+    if kpis is None or kpis.simulated is None:
+        return None
+    estimate = getattr(kpis.simulated, name)
+    return None if estimate is None else estimate.value
 
 
 def _delta(name: str, a: float | None, *, b: float | None, channel: str | None = None) -> KpiDelta:
@@ -70,8 +82,9 @@ def compare_runs(
 ) -> Comparison:
     """Run ``b`` against run ``a``: every delta is B minus A.
 
-    KPIs: the headline numbers, then each channel's service numbers (a channel
-    present in one run only shows ``None`` on the other side). Costs: per
+    KPIs: the headline numbers, then each channel's service numbers, predicted
+    and (as ``simulated_<name>``) simulated, where the runs were simulated (a
+    channel present in one run only shows ``None`` on the other side). Costs: per
     person and in total. Coverage: required, scheduled and short agent-hours
     per day and channel. Assignments: every person-day whose shift, times,
     channels or standby differ, sorted by date then person.
@@ -87,6 +100,15 @@ def compare_runs(
                     name,
                     getattr(ca, name) if ca else None,
                     b=getattr(cb, name) if cb else None,
+                    channel=channel,
+                )
+            )
+        for name in _SIMULATED:
+            kpis.append(
+                _delta(
+                    f"simulated_{name}",
+                    _simulated(ca, name),
+                    b=_simulated(cb, name),
                     channel=channel,
                 )
             )

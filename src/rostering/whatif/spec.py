@@ -151,6 +151,11 @@ class WhatIf(BaseModel):
     time_limit_s: float | None = Field(
         None, gt=0, le=3600, description="Solver time limit for this run, seconds."
     )
+    simulate: bool | None = Field(
+        None,
+        description="Simulate the roster after solving (and correct it); None keeps the "
+        "scenario's setting.",
+    )
 
     @property
     def changes_scenario(self) -> bool:
@@ -163,6 +168,7 @@ class WhatIf(BaseModel):
             or self.add_agents
             or self.copy_agents
             or self.absences
+            or self.simulate is not None
         )
 
 
@@ -313,6 +319,8 @@ def apply_whatif(scenario: Scenario, whatif: WhatIf) -> Scenario:
         person["preassigned"] = {d: s for d, s in person["preassigned"].items() if d not in away}
         person["requests"] = [r for r in person["requests"] if r["date"] not in away]
     data["agents"] = agents
+    if whatif.simulate is not None:
+        data["simulation"]["enabled"] = whatif.simulate
     if whatif.label:
         data["description"] = f"{scenario.description} [what-if: {whatif.label}]".strip()
     changed = scenario_from_data(data, file=CHANGED_FILE)
