@@ -32,6 +32,12 @@ class SimulationSettings(BaseModel):
         description="Channels in the order a free agent takes them (empty: inbound calls, "
         "then chats, then outbound and deferred work).",
     )
+    calls_interrupt_chats: bool = Field(
+        True,
+        description="Voice first: a call may go to an agent holding chats, which stay open; "
+        "false: an agent holds one channel's contacts at a time and reaches a waiting call "
+        "only once its chats are done.",
+    )
     correction_rounds: int = Field(
         3,
         ge=0,

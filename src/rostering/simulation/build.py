@@ -175,6 +175,7 @@ def build_sim_input(
         agents=tuple(agents),
         segments=tuple(segments),
         unavailable=shrink,
+        calls_interrupt_chats=scenario.simulation.calls_interrupt_chats,
     )
 
 
