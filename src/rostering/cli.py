@@ -227,6 +227,20 @@ def _summary(result: RunResult) -> None:
             f"{len(s.rounds) - 1} correction rounds; 'pred.' is the queueing formula, "
             "'sim.' the roster played through the day"
         )
+    calls = result.solution.call_ins
+    if calls:
+        hours = sum((c.end - c.start).total_seconds() for c in calls) / 3600
+        parts = [
+            f"{c.channel} SL {_sim(c.simulated_with_call_ins.service_level)}, abandon "
+            f"{_sim(c.simulated_with_call_ins.abandon_rate)}"
+            for c in k.channels
+            if c.simulated_with_call_ins is not None
+            and c.simulated_with_call_ins.service_level is not None
+        ]
+        out.print(
+            f"with {len(calls)} suggested call-ins ({hours:.1f} h, {k.call_in_cost:,.2f} yuan; "
+            f"labour with call-ins {k.labour_cost + k.call_in_cost:,.2f} yuan): " + "; ".join(parts)
+        )
 
 
 @app.command()

@@ -51,8 +51,9 @@ from rostering.roster.solution import RosterSolution
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate
 from rostering.simulation.build import build_sim_input, horizon_origin
+from rostering.simulation.callins import plan_call_ins
 from rostering.simulation.correct import Round, correct_by_simulation
-from rostering.simulation.run import simulate
+from rostering.simulation.run import simulate as simulate_roster
 from rostering.sizing import predict_kpis, size_requirements
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,10 @@ def _unserved_share(rows: pd.DataFrame) -> float | None:
 
 
 def _channel_kpis(
-    frame: pd.DataFrame, scenario: Scenario, simulated: dict[str, SimulatedKpis] | None = None
+    frame: pd.DataFrame,
+    scenario: Scenario,
+    simulated: dict[str, SimulatedKpis] | None = None,
+    with_calls: dict[str, SimulatedKpis] | None = None,
 ) -> list[ChannelKpis]:
     hours = scenario.horizon.interval_minutes / 60
     out: list[ChannelKpis] = []
@@ -141,6 +145,7 @@ def _channel_kpis(
                 unserved_volume_share=_unserved_share(part) if channel.kind.queued else None,
                 pool=min(pools) if pools else None,
                 simulated=(simulated or {}).get(str(channel.id)),
+                simulated_with_call_ins=(with_calls or {}).get(str(channel.id)),
             )
         )
     return out
@@ -185,6 +190,7 @@ def run_scenario(
     simulation = None
     summary = None
     simulated: dict[str, SimulatedKpis] | None = None
+    simulated_with_calls: dict[str, SimulatedKpis] | None = None
     if simulate and settings.enabled and solution.assignments:
         used_seed = settings.seed if seed is None else seed
         corrected = correct_by_simulation(
@@ -209,6 +215,17 @@ def run_scenario(
         )
         summary = summary_of(simulation, used_seed, corrected.rounds)
         simulated = simulated_kpis(simulation)
+        # Where the roster's own people cannot meet the targets: who to call in, and the
+        # day played again with them on the floor.
+        call_ins = plan_call_ins(scenario, instance, solution, simulation)
+        solution = solution.model_copy(update={"call_ins": call_ins})
+        if call_ins:
+            with_calls = simulate_roster(
+                build_sim_input(scenario, demand, solution.assignments, call_ins=call_ins),
+                replications=simulation.replications,
+                seed=used_seed,
+            )
+            simulated_with_calls = simulated_kpis(with_calls)
     report = validate(instance, solution)
     frame = _scheduled_frame(requirements, instance, solution)
     predicted = predict_kpis(
@@ -227,8 +244,9 @@ def run_scenario(
         valid=report.ok,
         hard_violations=len(report.hard),
         soft_violations=len(solution.violations),
-        channels=_channel_kpis(frame, scenario, simulated),
+        channels=_channel_kpis(frame, scenario, simulated, simulated_with_calls),
         simulation=summary,
+        call_in_cost=round(sum(c.cost for c in solution.call_ins), 2),
     )
     return RunResult(
         scenario=scenario,
@@ -382,7 +400,7 @@ def simulate_run_folder(
     settings = scenario.simulation
     used_seed = settings.seed if seed is None else seed
     sim = build_sim_input(scenario, demand, assignments)
-    result = simulate(
+    result = simulate_roster(
         sim, replications=replications or settings.replications, seed=used_seed, workers=workers
     )
     by_channel = simulated_kpis(result)

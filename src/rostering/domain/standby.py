@@ -23,3 +23,9 @@ class StandbyRules(BaseModel):
         0.05, gt=0, lt=1, description="Accepted chance that absences exceed backups on call."
     )
     min_backups: int = Field(0, ge=0, description="Floor on backups on call per day.")
+    call_in_max_hours: float = Field(
+        4.0,
+        gt=0,
+        le=12,
+        description="Most hours a person on standby or on call is called in for in one day.",
+    )

@@ -254,7 +254,9 @@ def run_report_html(result: RunResult) -> str:
                         for c in solution.call_ins
                     ]
                 ),
-                "Suggested call-ins",
+                f"Suggested call-ins where the simulated roster still misses "
+                f"({result.kpis.call_in_cost:,.2f} yuan; labour with call-ins "
+                f"{result.kpis.labour_cost + result.kpis.call_in_cost:,.2f} yuan)",
             )
         )
     horizon = scenario.horizon

@@ -173,6 +173,12 @@ def simulated_tables(result: RunResult) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "intervals meeting target": "-"
                 if c.simulated is None or c.simulated.intervals_meeting_target is None
                 else f"{c.simulated.intervals_meeting_target:.1%}",
+                "SL with call-ins": _fmt(
+                    c.simulated_with_call_ins.service_level if c.simulated_with_call_ins else None
+                ),
+                "abandon with call-ins": _fmt(
+                    c.simulated_with_call_ins.abandon_rate if c.simulated_with_call_ins else None
+                ),
             }
             for c in k.channels
         ]

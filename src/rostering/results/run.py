@@ -62,6 +62,11 @@ class ChannelKpis(BaseModel):
     simulated: SimulatedKpis | None = Field(
         None, description="The same service as the simulation of the roster played it."
     )
+    simulated_with_call_ins: SimulatedKpis | None = Field(
+        None,
+        description="The simulated service once the suggested call-ins are on the floor "
+        "(None when none is suggested).",
+    )
 
 
 class RunKpis(BaseModel):
@@ -79,6 +84,11 @@ class RunKpis(BaseModel):
     soft_violations: int
     channels: list[ChannelKpis]
     simulation: SimulationSummary | None = None
+    call_in_cost: float = Field(
+        0.0,
+        description="Yuan of the suggested call-ins; labour_cost + call_in_cost is the cost "
+        "with call-ins.",
+    )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from rostering.domain.agents import Role
 from rostering.domain.channels import Channel, ChannelKind
 from rostering.domain.scenario import Scenario
 from rostering.errors import InputError
-from rostering.roster.solution import Assignment
+from rostering.roster.solution import Assignment, CallIn
 from rostering.simulation.inputs import HandleTime, Segment, SimChannel, SimInput
 from rostering.types import AgentId, ChannelId
 
@@ -106,13 +106,19 @@ def _segments(
 
 
 def build_sim_input(
-    scenario: Scenario, demand: pd.DataFrame, assignments: Sequence[Assignment]
+    scenario: Scenario,
+    demand: pd.DataFrame,
+    assignments: Sequence[Assignment],
+    *,
+    call_ins: Sequence[CallIn] = (),
 ) -> SimInput:
     """The simulation of a roster's ``assignments`` over ``scenario``'s horizon with ``demand``.
 
     ``demand`` is the demand frame of the scenario (``interval_start``,
-    ``channel``, ``volume``, ``aht_s``). Raises :class:`InputError` when the
-    roster names agents, days or channels the scenario does not have.
+    ``channel``, ``volume``, ``aht_s``). ``call_ins`` put standby people on the
+    floor for their stretches, taking the queued channels they have the skills
+    for. Raises :class:`InputError` when the roster names agents, days or
+    channels the scenario does not have.
     """
     h = scenario.horizon
     interval_s = h.interval_minutes * 60.0
@@ -160,6 +166,20 @@ def build_sim_input(
                 f"{unknown[0]!r}"
             )
         segments += _segments(assignment, position[assignment.agent], origin, index)
+
+    queued = {c.id for c in scenario.channels if c.kind.queued}
+    for call in call_ins:
+        person = people.get(call.agent)
+        if person is None:
+            raise InputError(f"call-in of {call.agent!r}, not in scenario {scenario.name!r}")
+        takes = frozenset(index[c] for c in person.skills if c in queued)
+        if not takes:
+            continue
+        if call.agent not in position:
+            position[call.agent] = len(agents)
+            agents.append(call.agent)
+        start, end = (call.start - origin).total_seconds(), (call.end - origin).total_seconds()
+        segments.append(Segment(position[call.agent], start, end, takes))
 
     shrink = np.zeros(n_intervals)
     hours = (np.arange(n_intervals) % per_day) * h.interval_minutes // 60

@@ -1,0 +1,132 @@
+"""Call-ins where the simulated day still misses its targets, and the day played again with them.
+
+After the roster is corrected as far as its own people allow, the intervals
+whose mean simulated service still misses a target are where a planner would
+call someone in. Day by day, the person on standby (backups on call first,
+then the supervisor), who does not work that day and has the skills, is
+called in for the stretch that covers the most missed contacts, merging
+missed intervals at most one interval apart, up to
+``StandbyRules.call_in_max_hours`` a day. A call-in is paid by the hour at
+the person's daily rate over their contract hours, times the holiday
+multiplier on statutory holidays and the overtime multiplier otherwise. The
+roster plus its call-ins is then simulated with the same random numbers, so
+the two sets of figures compare like with like.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+import numpy as np
+
+from rostering.domain.scenario import Scenario
+from rostering.domain.shifts import DayType
+from rostering.roster.facts import local_time, skill_set
+from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.solution import CallIn, RosterSolution
+from rostering.simulation.run import SimulationResult
+from rostering.types import AgentId, ChannelId
+
+log = logging.getLogger(__name__)
+
+
+def missed_intervals(result: SimulationResult) -> dict[int, float]:
+    """Interval -> contacts offered on channels whose mean simulated service misses a target."""
+    table = result.by_interval()
+    spec = {c.id: c for c in result.channels}
+    out: dict[int, float] = defaultdict(float)
+    rows = zip(
+        table["channel"],
+        table["interval"].to_numpy(dtype=np.int64),
+        table["offered"].to_numpy(dtype=float),
+        table["service_level"].to_numpy(dtype=float),
+        table["abandon_rate"].to_numpy(dtype=float),
+        strict=True,
+    )
+    for channel_id, interval, offered, level, abandon in rows:
+        channel = spec[channel_id]
+        if not channel.queued or not offered > 0:
+            continue
+        sl, ab = channel.target_service_level, channel.target_abandon_rate
+        if (sl is not None and level < sl) or (ab is not None and abandon > ab):
+            out[int(interval)] += float(offered)
+    return dict(out)
+
+
+def _hourly(instance: RosterInstance, person: AgentSpec, day: int) -> float:
+    base = person.daily_rate / (person.contract_minutes / 60)
+    if base <= 0 and person.overtime_hourly > 0:
+        base = person.overtime_hourly / instance.pay.overtime_multiplier
+    holiday = instance.day_types[day] is DayType.HOLIDAY
+    return base * (instance.pay.holiday_multiplier if holiday else instance.pay.overtime_multiplier)
+
+
+def _runs(slots: list[int]) -> list[list[int]]:
+    """Missed slots merged into stretches, bridging gaps of one slot."""
+    runs: list[list[int]] = []
+    for t in sorted(slots):
+        if runs and t - runs[-1][-1] <= 2:
+            runs[-1].extend(range(runs[-1][-1] + 1, t + 1))
+        else:
+            runs.append([t])
+    return runs
+
+
+def plan_call_ins(
+    scenario: Scenario,
+    instance: RosterInstance,
+    solution: RosterSolution,
+    result: SimulationResult,
+) -> list[CallIn]:
+    """Who to call in, when and at what cost, where the simulated roster still misses."""
+    missed = missed_intervals(result)
+    if not missed:
+        return []
+    per_day = instance.slots_per_day
+    step = instance.interval_minutes
+    most = round(scenario.standby.call_in_max_hours * 60 / step)
+    working = {(a.agent, a.day) for a in solution.assignments}
+    pooled = {c.id: c.members for c in instance.channels if c.members}
+    queued = [c.id for c in scenario.channels if c.kind.queued]
+    by_day: dict[int, list[int]] = defaultdict(list)
+    for t in missed:
+        by_day[t // per_day].append(t)
+    calls: list[CallIn] = []
+    for day, slots in sorted(by_day.items()):
+        date = instance.date(day)
+        standby = sorted(
+            (d for d in solution.standby if d.date == date),
+            key=lambda d: (d.kind != "backup", d.agent),
+        )
+        runs = sorted(_runs(slots), key=lambda r: -sum(missed.get(t, 0.0) for t in r))
+        for duty in standby:
+            if not runs:
+                break
+            person = instance.agent(duty.agent)
+            if (person.id, day) in working:
+                continue
+            skills = skill_set(instance, person) & set(queued)
+            if not skills:
+                continue
+            run = runs.pop(0)[:most]
+            first, last = run[0] - day * per_day, run[-1] + 1 - day * per_day
+            hours = len(run) * step / 60
+            unit = instance.unit_of(sorted(skills)[0])
+            channel = unit if unit in pooled else sorted(skills)[0]
+            calls.append(
+                CallIn(
+                    date=date,
+                    agent=AgentId(person.id),
+                    channel=ChannelId(channel),
+                    start=local_time(instance, day, first * step),
+                    end=local_time(instance, day, last * step),
+                    short_agent_minutes=len(run) * step,
+                    cost=round(hours * _hourly(instance, person, day), 2),
+                )
+            )
+    log.info("%d call-ins planned where the simulated roster misses its targets", len(calls))
+    return calls
+
+
+__all__ = ["missed_intervals", "plan_call_ins"]
