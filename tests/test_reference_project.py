@@ -72,7 +72,7 @@ def test_shipped_logins_measure_against_the_reference_roster(reference_dir: Path
     measured = check_adherence(roster, reference_dir / "logins.csv", timezone="Asia/Shanghai")
     report = measured.summary.read_report
     # The generator's duplicates and missing logout are flagged; everything else is used.
-    assert report.rows_read == 7988
+    assert report.rows_read == 13654
     assert 0 < report.rows_flagged < 0.01 * report.rows_read
-    assert set(measured.by_agent_day["agent"]) == {"A1", "A2", "B1"}
+    assert set(measured.by_agent_day["agent"]) == {"A1", "A2", "A3", "A4", "B1"}
     assert 0.5 < (measured.summary.adherence or 0) < 1.0  # deviations were injected

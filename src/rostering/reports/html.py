@@ -254,10 +254,19 @@ def run_report_html(result: RunResult) -> str:
                         for c in solution.call_ins
                     ]
                 ),
-                f"Suggested call-ins where the simulated roster still misses "
-                f"({result.kpis.call_in_cost:,.2f} yuan; labour with call-ins "
-                f"{result.kpis.labour_cost + result.kpis.call_in_cost:,.2f} yuan)",
+                "Suggested call-ins",
             )
+        )
+    if solution.call_ins and result.simulation is not None:
+        k = result.kpis
+        blocks.append(
+            '<p class="note">'
+            + html.escape(
+                "Called in where the simulated roster still misses its targets: "
+                f"{k.call_in_cost:,.2f} yuan; labour with call-ins "
+                f"{k.labour_cost + k.call_in_cost:,.2f} yuan."
+            )
+            + "</p>"
         )
     horizon = scenario.horizon
     subtitle = (
