@@ -15,7 +15,11 @@ from scipy.sparse.csgraph import connected_components
 
 LAYERS = [
     # from the top down: a module may import only modules of lower layers
-    ["api", "rostering.cli"],  # the entry points: `rostering serve` starts the API
+    [
+        "api",
+        "rostering.cli",
+        "rostering.cli_tables",
+    ],  # the entry points: `rostering serve` starts the API
     ["rostering.pipeline"],
     ["rostering.whatif"],
     ["rostering.reports"],

@@ -98,3 +98,30 @@ def test_too_few_replications_are_refused(solved: Path) -> None:
     result = runner.invoke(app, ["simulate", str(solved), "--replications", "1"])
     assert result.exit_code == EXIT_INPUT
     assert "replications must be at least 2" in result.output
+
+
+def test_a_replayed_contact_log_is_what_is_offered(solved: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(solved, run)
+    times = [f"2026-09-28T{h:02d}:{m:02d}:00+08:00" for h in range(9, 21) for m in (5, 35)]
+    log = tmp_path / "contacts.csv"
+    pd.DataFrame(
+        {"timestamp": [*times, "2026-09-29T10:00:00"], "channel": ["inbound"] * (len(times) + 1)}
+    ).to_csv(log, index=False)
+    result = runner.invoke(
+        app, ["simulate", str(run), "--replications", "2", "--contacts", str(log)]
+    )
+    assert result.exit_code == 0, result.output
+    days = pd.read_csv(run / "simulation_days.csv")
+    offered = days[days["channel"] == "inbound"].set_index("date")["offered"]
+    assert offered["2026-09-28"] == len(times)
+    assert offered["2026-09-29"] == 1  # naive times are the site's local time
+    assert offered["2026-09-30"] == 0  # nothing is drawn for a replayed channel
+
+
+def test_a_bad_contact_log_row_is_named(solved: Path, tmp_path: Path) -> None:
+    log = tmp_path / "contacts.csv"
+    log.write_text("timestamp,channel\n2026-09-28T10:00:00,inbound\nyesterday,inbound\n")
+    result = runner.invoke(app, ["simulate", str(solved), "--contacts", str(log)])
+    assert result.exit_code == EXIT_INPUT
+    assert "contacts.csv row 2, timestamp" in result.output

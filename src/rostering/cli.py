@@ -20,12 +20,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rostering.cli_tables import print_summary, show_round, simulated_table
 from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioError
 
 if TYPE_CHECKING:
-    from rostering.results import RunResult
-    from rostering.results.simulated import Estimate
-    from rostering.simulation.correct import Round
+    pass
 
 app = typer.Typer(
     add_completion=False,
@@ -144,7 +143,7 @@ def solve(
             replications=replications,
             rounds=rounds,
             correction_budget_s=correction_time,
-            on_round=_show_round,
+            on_round=lambda r: show_round(err, r),
         )
     except ScenarioError as exc:
         raise _fail_scenario(exc) from None
@@ -157,90 +156,13 @@ def solve(
             err.print(f"  - {c}", markup=False)
         raise typer.Exit(EXIT_INFEASIBLE)
     written = write_outputs(result, out_dir)
-    _summary(result)
+    print_summary(out, result)
     out.print("wrote " + ", ".join(str(p) for p in written))
     if not result.validation.ok:
         err.print("[bold red]the roster fails validation[/]:")
         for v in result.validation.hard:
             err.print(f"  - {v.rule} at {v.where}: {v.amount}", markup=False)
         raise typer.Exit(1)
-
-
-def _show_round(r: Round) -> None:
-    share = f"{r.meeting_share:.1%}" if r.meeting_share is not None else "-"
-    what = f"raised {len(r.raised)} requirements, " if r.number else ""
-    err.print(
-        f"  simulation round {r.number}: {what}labour {r.labour_cost:,.2f} yuan, "
-        f"intervals meeting target {share}, confident misses {r.misses}",
-        highlight=False,
-    )
-
-
-def _pct(value: float | None) -> str:
-    return f"{value:.1%}" if value is not None else "-"
-
-
-def _sim(estimate: Estimate | None, fmt: str = "{:.1%}") -> str:
-    if estimate is None or estimate.value is None:
-        return "-"
-    low, high = estimate.ci95
-    band = (
-        f" ({fmt.format(low)}-{fmt.format(high)})" if low is not None and high is not None else ""
-    )
-    return fmt.format(estimate.value) + band
-
-
-def _summary(result: RunResult) -> None:
-    k = result.kpis
-    table = Table(title=f"{k.scenario}: {k.status.value}, labour {k.labour_cost:,.2f} yuan")
-    for col in ("channel", "staffed as", "volume", "req. agent-h", "sched. agent-h", "coverage"):
-        table.add_column(col, justify="right")
-    for col in ("SL pred.", "SL sim. (95% CI)", "abandon pred.", "abandon sim.", "ASA sim. s"):
-        table.add_column(col, justify="right")
-    for c in k.channels:
-        sim = c.simulated
-        table.add_row(
-            c.channel,
-            c.pool or c.channel,
-            f"{c.volume:,.0f}",
-            f"{c.required_agent_hours:,.1f}",
-            f"{c.scheduled_agent_hours:,.1f}",
-            f"{c.coverage:.1%}",
-            _pct(c.service_level),
-            _sim(sim.service_level if sim else None),
-            _pct(c.abandon_rate),
-            _sim(sim.abandon_rate if sim else None),
-            _sim(sim.asa_s if sim else None, "{:.1f}"),
-        )
-    out.print(table)
-    gap = f"{k.gap:.2%}" if k.gap is not None else "-"
-    valid = "[green]passes[/]" if k.valid else "[red]FAILS[/]"
-    out.print(
-        f"objective {k.objective if k.objective is not None else '-'}  bound "
-        f"{k.best_bound if k.best_bound is not None else '-'}  gap {gap}  "
-        f"time {k.wall_time_s:.1f} s  validator {valid}  soft violations {k.soft_violations}"
-    )
-    if k.simulation is not None:
-        s = k.simulation
-        out.print(
-            f"simulated {s.replications} replications (seed {s.seed}), "
-            f"{len(s.rounds) - 1} correction rounds; 'pred.' is the queueing formula, "
-            "'sim.' the roster played through the day"
-        )
-    calls = result.solution.call_ins
-    if calls:
-        hours = sum((c.end - c.start).total_seconds() for c in calls) / 3600
-        parts = [
-            f"{c.channel} SL {_sim(c.simulated_with_call_ins.service_level)}, abandon "
-            f"{_sim(c.simulated_with_call_ins.abandon_rate)}"
-            for c in k.channels
-            if c.simulated_with_call_ins is not None
-            and c.simulated_with_call_ins.service_level is not None
-        ]
-        out.print(
-            f"with {len(calls)} suggested call-ins ({hours:.1f} h, {k.call_in_cost:,.2f} yuan; "
-            f"labour with call-ins {k.labour_cost + k.call_in_cost:,.2f} yuan): " + "; ".join(parts)
-        )
 
 
 @app.command()
@@ -314,6 +236,12 @@ def simulate_command(
     replications: Annotated[int | None, typer.Option(help="Replications (>= 2).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: scenario's).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Processes playing replications.")] = 1,
+    contacts: Annotated[
+        Path | None,
+        typer.Option(
+            help="Contact log (timestamp, channel) to replay instead of drawing arrivals."
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
 ) -> None:
     """Play a solved roster through a discrete-event simulation of its days: writes
@@ -322,26 +250,13 @@ def simulate_command(
     from rostering.pipeline import simulate_run_folder
 
     try:
-        kpis = simulate_run_folder(run_dir, replications=replications, seed=seed, workers=workers)
+        kpis = simulate_run_folder(
+            run_dir, replications=replications, seed=seed, workers=workers, contacts=contacts
+        )
     except RosteringError as exc:
         err.print(f"[bold red]cannot simulate[/]: {exc}")
         raise typer.Exit(EXIT_INPUT) from None
-    table = Table(title=f"{kpis.scenario}: simulated")
-    for col in ("channel", "SL (95% CI)", "ASA s", "abandon", "occupancy", "intervals meeting"):
-        table.add_column(col, justify="right")
-    for c in kpis.channels:
-        sim = c.simulated
-        if sim is None:
-            continue
-        table.add_row(
-            c.channel,
-            _sim(sim.service_level),
-            _sim(sim.asa_s, "{:.1f}"),
-            _sim(sim.abandon_rate),
-            _sim(sim.occupancy),
-            _pct(sim.intervals_meeting_target),
-        )
-    out.print(table)
+    out.print(simulated_table(kpis))
     out.print(f"wrote {run_dir / 'simulation.csv'} and {run_dir / 'kpis.json'}")
 
 

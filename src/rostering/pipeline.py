@@ -7,6 +7,7 @@ What a run produced is described in :mod:`rostering.results`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -41,6 +42,7 @@ from rostering.results.folder import SECONDARY_COLUMNS, read_run_folder
 from rostering.results.simulated import (
     SimulatedKpis,
     simulated_kpis,
+    simulation_day_table,
     simulation_table,
     summary_of,
 )
@@ -52,7 +54,9 @@ from rostering.roster.solver import solve
 from rostering.roster.validation import validate
 from rostering.simulation.build import build_sim_input, horizon_origin
 from rostering.simulation.callins import plan_call_ins
+from rostering.simulation.contacts import read_contact_log
 from rostering.simulation.correct import Round, correct_by_simulation
+from rostering.simulation.run import SimulationResult
 from rostering.simulation.run import simulate as simulate_roster
 from rostering.sizing import predict_kpis, size_requirements
 
@@ -326,11 +330,13 @@ def _secondary_table(result: RunResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SECONDARY_COLUMNS))
 
 
-def _write_simulation(result: RunResult, path: Path) -> None:
-    assert result.simulation is not None
-    table = simulation_table(result.simulation, horizon_origin(result.scenario))
+def _write_simulation(scenario: Scenario, result: SimulationResult, folder: Path) -> None:
+    """``simulation.csv`` (per interval) and ``simulation_days.csv`` (per day) into ``folder``."""
+    table = simulation_table(result, horizon_origin(scenario))
     table["interval_start"] = table["interval_start"].map(lambda t: t.isoformat())
-    table.to_csv(path, index=False, float_format="%.4f")
+    table.to_csv(folder / "simulation.csv", index=False, float_format="%.4f")
+    days = simulation_day_table(result, scenario.horizon.start)
+    days.to_csv(folder / "simulation_days.csv", index=False, float_format="%.4f")
 
 
 def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
@@ -359,8 +365,8 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
         names.append("secondary.csv")
         _secondary_table(result).to_csv(stage / "secondary.csv", index=False)
         if result.simulation is not None:
-            names.append("simulation.csv")
-            _write_simulation(result, stage / "simulation.csv")
+            names += ["simulation.csv", "simulation_days.csv"]
+            _write_simulation(result.scenario, result.simulation, stage)
         req = result.requirements.copy()
         req["interval_start"] = req["interval_start"].map(lambda t: t.isoformat())
         req.to_csv(stage / "requirements.csv", index=False, float_format="%.4f")
@@ -388,18 +394,25 @@ def simulate_run_folder(
     replications: int | None = None,
     seed: int | None = None,
     workers: int = 1,
+    contacts: str | Path | None = None,
 ) -> RunKpis:
     """Simulate the roster of a ``rostering solve`` folder; rewrite its simulation files.
 
-    Reads ``scenario.json``, ``requirements.csv`` (its demand columns) and
-    ``roster.csv``; writes ``simulation.csv`` and the ``simulated`` figures of
-    ``kpis.json``, both or neither. Returns the updated KPIs.
+    Reads ``scenario.json``, ``requirements.csv`` (its demand columns),
+    ``roster.csv`` and ``secondary.csv``; writes ``simulation.csv``,
+    ``simulation_days.csv`` and the ``simulated`` figures of ``kpis.json``, all
+    or none. ``contacts``: a contact log (``timestamp, channel``) whose arrivals
+    are replayed instead of drawn (see :mod:`rostering.simulation.contacts`).
+    Returns the updated KPIs.
     """
     run = Path(run_dir)
     scenario, demand, assignments, kpis = read_run_folder(run)
     settings = scenario.simulation
     used_seed = settings.seed if seed is None else seed
     sim = build_sim_input(scenario, demand, assignments)
+    if contacts is not None:
+        replayed = read_contact_log(Path(contacts), sim, horizon_origin(scenario))
+        sim = dataclasses.replace(sim, arrivals=replayed)
     result = simulate_roster(
         sim, replications=replications or settings.replications, seed=used_seed, workers=workers
     )
@@ -410,15 +423,13 @@ def simulate_run_folder(
     rounds = list(kpis.simulation.rounds) if kpis.simulation else []
     summary = summary_of(result, used_seed, []).model_copy(update={"rounds": rounds})
     updated = kpis.model_copy(update={"channels": channels, "simulation": summary})
-    table = simulation_table(result, horizon_origin(scenario))
-    table["interval_start"] = table["interval_start"].map(lambda t: t.isoformat())
     with tempfile.TemporaryDirectory(dir=run, prefix=".simulate-") as tmp:
         stage = Path(tmp)
-        table.to_csv(stage / "simulation.csv", index=False, float_format="%.4f")
+        _write_simulation(scenario, result, stage)
         (stage / "kpis.json").write_text(
             json.dumps(updated.model_dump(mode="json"), indent=2), encoding="utf-8"
         )
-        for name in ("simulation.csv", "kpis.json"):
+        for name in ("simulation.csv", "simulation_days.csv", "kpis.json"):
             os.replace(stage / name, run / name)
     return updated
 

@@ -126,6 +126,26 @@ def simulation_table(result: SimulationResult, origin: dt.datetime) -> pd.DataFr
     return out[list(SIMULATION_COLUMNS)].sort_values(["interval_start", "channel"], kind="stable")
 
 
+DAY_COLUMNS: tuple[str, ...] = (
+    "date",
+    "channel",
+    "offered",
+    *(f"{k}{s}" for k in KPIS for s in ("", "_lo", "_hi")),
+    "p_meet",
+)
+"""Columns of ``simulation_days.csv``: one row per day and channel."""
+
+
+def simulation_day_table(result: SimulationResult, start: dt.date) -> pd.DataFrame:
+    """The ``simulation_days.csv`` rows: each day's KPIs with their 95 % CIs."""
+    table = result.by_day()
+    out = table.assign(date=[(start + dt.timedelta(days=int(d))).isoformat() for d in table["day"]])
+    for column in DAY_COLUMNS:
+        if column not in out.columns:
+            out[column] = float("nan")
+    return out[list(DAY_COLUMNS)].sort_values(["date", "channel"], kind="stable")
+
+
 def summary_of(result: SimulationResult, seed: int, rounds: list[Round]) -> SimulationSummary:
     """The summary ``kpis.json`` carries."""
     return SimulationSummary(
@@ -148,12 +168,14 @@ def summary_of(result: SimulationResult, seed: int, rounds: list[Round]) -> Simu
 
 
 __all__ = [
+    "DAY_COLUMNS",
     "SIMULATION_COLUMNS",
     "CorrectionRound",
     "Estimate",
     "SimulatedKpis",
     "SimulationSummary",
     "simulated_kpis",
+    "simulation_day_table",
     "simulation_table",
     "summary_of",
 ]

@@ -1,0 +1,115 @@
+"""The tables the terminal shows: a run's service, predicted beside simulated, and its cost."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from rostering.results import RunKpis, RunResult
+    from rostering.results.simulated import Estimate
+    from rostering.simulation.correct import Round
+
+
+def show_round(console: Console, r: Round) -> None:
+    """One line per correction round, as it ends."""
+    share = f"{r.meeting_share:.1%}" if r.meeting_share is not None else "-"
+    what = f"raised {len(r.raised)} requirements, " if r.number else ""
+    console.print(
+        f"  simulation round {r.number}: {what}labour {r.labour_cost:,.2f} yuan, "
+        f"intervals meeting target {share}, confident misses {r.misses}",
+        highlight=False,
+    )
+
+
+def _pct(value: float | None) -> str:
+    return f"{value:.1%}" if value is not None else "-"
+
+
+def _sim(estimate: Estimate | None, fmt: str = "{:.1%}") -> str:
+    if estimate is None or estimate.value is None:
+        return "-"
+    low, high = estimate.ci95
+    band = (
+        f" ({fmt.format(low)}-{fmt.format(high)})" if low is not None and high is not None else ""
+    )
+    return fmt.format(estimate.value) + band
+
+
+def print_summary(out: Console, result: RunResult) -> None:
+    """The run's table: predicted beside simulated service, cost, solver figures."""
+    k = result.kpis
+    table = Table(title=f"{k.scenario}: {k.status.value}, labour {k.labour_cost:,.2f} yuan")
+    for col in ("channel", "staffed as", "volume", "req. agent-h", "sched. agent-h", "coverage"):
+        table.add_column(col, justify="right")
+    for col in ("SL pred.", "SL sim. (95% CI)", "abandon pred.", "abandon sim.", "ASA sim. s"):
+        table.add_column(col, justify="right")
+    for c in k.channels:
+        sim = c.simulated
+        table.add_row(
+            c.channel,
+            c.pool or c.channel,
+            f"{c.volume:,.0f}",
+            f"{c.required_agent_hours:,.1f}",
+            f"{c.scheduled_agent_hours:,.1f}",
+            f"{c.coverage:.1%}",
+            _pct(c.service_level),
+            _sim(sim.service_level if sim else None),
+            _pct(c.abandon_rate),
+            _sim(sim.abandon_rate if sim else None),
+            _sim(sim.asa_s if sim else None, "{:.1f}"),
+        )
+    out.print(table)
+    gap = f"{k.gap:.2%}" if k.gap is not None else "-"
+    valid = "[green]passes[/]" if k.valid else "[red]FAILS[/]"
+    out.print(
+        f"objective {k.objective if k.objective is not None else '-'}  bound "
+        f"{k.best_bound if k.best_bound is not None else '-'}  gap {gap}  "
+        f"time {k.wall_time_s:.1f} s  validator {valid}  soft violations {k.soft_violations}"
+    )
+    if k.simulation is not None:
+        s = k.simulation
+        out.print(
+            f"simulated {s.replications} replications (seed {s.seed}), "
+            f"{len(s.rounds) - 1} correction rounds; 'pred.' is the queueing formula, "
+            "'sim.' the roster played through the day"
+        )
+    calls = result.solution.call_ins
+    if calls:
+        hours = sum((c.end - c.start).total_seconds() for c in calls) / 3600
+        parts = [
+            f"{c.channel} SL {_sim(c.simulated_with_call_ins.service_level)}, abandon "
+            f"{_sim(c.simulated_with_call_ins.abandon_rate)}"
+            for c in k.channels
+            if c.simulated_with_call_ins is not None
+            and c.simulated_with_call_ins.service_level is not None
+        ]
+        out.print(
+            f"with {len(calls)} suggested call-ins ({hours:.1f} h, {k.call_in_cost:,.2f} yuan; "
+            f"labour with call-ins {k.labour_cost + k.call_in_cost:,.2f} yuan): " + "; ".join(parts)
+        )
+
+
+def simulated_table(kpis: RunKpis) -> Table:
+    """Per channel: the simulated service with 95 % intervals (``rostering simulate``)."""
+    table = Table(title=f"{kpis.scenario}: simulated")
+    for col in ("channel", "SL (95% CI)", "ASA s", "abandon", "occupancy", "intervals meeting"):
+        table.add_column(col, justify="right")
+    for c in kpis.channels:
+        sim = c.simulated
+        if sim is None:
+            continue
+        table.add_row(
+            c.channel,
+            _sim(sim.service_level),
+            _sim(sim.asa_s, "{:.1f}"),
+            _sim(sim.abandon_rate),
+            _sim(sim.occupancy),
+            _pct(sim.intervals_meeting_target),
+        )
+    return table
+
+
+__all__ = ["print_summary", "show_round", "simulated_table"]
