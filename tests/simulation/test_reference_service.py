@@ -52,3 +52,12 @@ def test_call_ins_are_standby_people_off_that_day_within_their_limits(run: RunRe
         statutory = call.date in {dt.date(2026, 10, d) for d in (1, 2, 3)}
         factor = scenario.pay.holiday_multiplier if statutory else scenario.pay.overtime_multiplier
         assert call.cost == pytest.approx(hours * base * factor, abs=0.01)
+
+
+def test_the_corrected_roster_is_priced_against_the_requirements_it_was_solved_for(
+    run: RunResult,
+) -> None:
+    rounds = run.kpis.simulation.rounds if run.kpis.simulation else []
+    assert rounds and rounds[0].raised == []
+    assert run.validation.ok
+    assert run.validation.objective == pytest.approx(run.solution.objective)

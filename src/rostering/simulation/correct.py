@@ -181,8 +181,9 @@ def correct_by_simulation(
             log.warning("correction round %d found no roster; keeping the last", number)
             break
         changed = not _same_roster(new, out.solution)
-        out.instance = raised_instance
         if changed:
+            # The roster and the requirements it was solved for travel together.
+            out.instance = raised_instance
             out.solution = new
             result = play(new)
             out.simulation = result
