@@ -33,7 +33,7 @@ app = typer.Typer(
 )
 # Piped output (CI logs, files) gets a wide page rather than rich's 80-column default.
 err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 120)
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 150)
 
 EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3

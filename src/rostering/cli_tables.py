@@ -24,28 +24,32 @@ def show_round(console: Console, r: Round) -> None:
     )
 
 
-def _pct(value: float | None) -> str:
-    return f"{value:.1%}" if value is not None else "-"
+def _pct(value: float | None, *, sign: bool = True) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1%}" if sign else f"{value * 100:.1f}"
 
 
-def _sim(estimate: Estimate | None, fmt: str = "{:.1%}") -> str:
+def _sim(estimate: Estimate | None, *, percent: bool = True) -> str:
+    """``88.2 [87.1, 89.3]``: the value and its 95 % interval (percent without the sign)."""
     if estimate is None or estimate.value is None:
         return "-"
+    scale = 100.0 if percent else 1.0
     low, high = estimate.ci95
-    band = (
-        f" ({fmt.format(low)}-{fmt.format(high)})" if low is not None and high is not None else ""
-    )
-    return fmt.format(estimate.value) + band
+    if low is None or high is None:
+        return f"{estimate.value * scale:.1f}"
+    return f"{estimate.value * scale:.1f} [{low * scale:.1f}, {high * scale:.1f}]"
 
 
 def print_summary(out: Console, result: RunResult) -> None:
     """The run's table: predicted beside simulated service, cost, solver figures."""
     k = result.kpis
     table = Table(title=f"{k.scenario}: {k.status.value}, labour {k.labour_cost:,.2f} yuan")
-    for col in ("channel", "staffed as", "volume", "req. agent-h", "sched. agent-h", "coverage"):
-        table.add_column(col, justify="right")
-    for col in ("SL pred.", "SL sim. (95% CI)", "abandon pred.", "abandon sim.", "ASA sim. s"):
-        table.add_column(col, justify="right")
+    table.caption = "SL and abandonment in %, ASA in s; simulated: mean [95% CI]"
+    for col in ("channel", "staffed as", "vol.", "req. h", "sched. h", "cover"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for col in ("SL pred", "SL sim", "aband pred", "aband sim", "ASA sim"):
+        table.add_column(col, justify="right", no_wrap=True)
     for c in k.channels:
         sim = c.simulated
         table.add_row(
@@ -55,11 +59,11 @@ def print_summary(out: Console, result: RunResult) -> None:
             f"{c.required_agent_hours:,.1f}",
             f"{c.scheduled_agent_hours:,.1f}",
             f"{c.coverage:.1%}",
-            _pct(c.service_level),
+            _pct(c.service_level, sign=False),
             _sim(sim.service_level if sim else None),
-            _pct(c.abandon_rate),
+            _pct(c.abandon_rate, sign=False),
             _sim(sim.abandon_rate if sim else None),
-            _sim(sim.asa_s if sim else None, "{:.1f}"),
+            _sim(sim.asa_s if sim else None, percent=False),
         )
     out.print(table)
     gap = f"{k.gap:.2%}" if k.gap is not None else "-"
@@ -73,15 +77,15 @@ def print_summary(out: Console, result: RunResult) -> None:
         s = k.simulation
         out.print(
             f"simulated {s.replications} replications (seed {s.seed}), "
-            f"{len(s.rounds) - 1} correction rounds; 'pred.' is the queueing formula, "
-            "'sim.' the roster played through the day"
+            f"{len(s.rounds) - 1} correction rounds; 'pred' is the queueing formula, "
+            "'sim' the roster played through the day"
         )
     calls = result.solution.call_ins
     if calls:
         hours = sum((c.end - c.start).total_seconds() for c in calls) / 3600
         parts = [
-            f"{c.channel} SL {_sim(c.simulated_with_call_ins.service_level)}, abandon "
-            f"{_sim(c.simulated_with_call_ins.abandon_rate)}"
+            f"{c.channel} SL {_sim(c.simulated_with_call_ins.service_level)} %, abandon "
+            f"{_sim(c.simulated_with_call_ins.abandon_rate)} %"
             for c in k.channels
             if c.simulated_with_call_ins is not None
             and c.simulated_with_call_ins.service_level is not None
@@ -104,7 +108,7 @@ def simulated_table(kpis: RunKpis) -> Table:
         table.add_row(
             c.channel,
             _sim(sim.service_level),
-            _sim(sim.asa_s, "{:.1f}"),
+            _sim(sim.asa_s, percent=False),
             _sim(sim.abandon_rate),
             _sim(sim.occupancy),
             _pct(sim.intervals_meeting_target),
