@@ -14,8 +14,10 @@ Teams (``agents.csv``)
   halves starting on alternate days;
 * ``B01``-``B20``: five-two with weekends and public holidays off, office
   shift B (09:00-18:00); the e-mail desk;
-* ``F001``-``F100``: five-two on any days, two or three of the staggered
-  9-hour shifts E (08:00), M (10:00), L (13:00);
+* ``F001``-``F100``: two or three of the staggered 9-hour shifts E (08:00),
+  M (10:00), L (13:00); ``F001``-``F070`` five-two on any days, ``F071``-``F100``
+  on flexible scheduling (seed 002's 弹性排班: rostered on the days the demand
+  needs, up to 40 hours a week, paid by the day worked);
 * ``S01``-``S07`` supervisors (standby and the 1:20 management ratio) and
   ``K01``-``K10`` backups on call.
 
@@ -131,7 +133,7 @@ def agents(rng: random.Random) -> list[dict[str, object]]:
             f"F{i + 1:03d}",
             "agent",
             skills,
-            "five-two-any",
+            "five-two-any" if i < FLEXIBLE_FROM else "flexible-40h",
             "|".join(shifts),
             2800,
             proficiency,
@@ -142,6 +144,10 @@ def agents(rng: random.Random) -> list[dict[str, object]]:
     for i in range(10):
         add(f"K{i + 1:02d}", "backup", three, "standby", "B|E|M|L", 2800)
     return rows
+
+
+FLEXIBLE_FROM = 70
+"""F-team agents from this index on are on flexible scheduling."""
 
 
 def daily(rng: random.Random) -> list[dict[str, object]]:
