@@ -3,6 +3,8 @@
 * :mod:`~rostering.simulation.inputs`: what the simulation plays (channels, demand, segments);
 * :mod:`~rostering.simulation.engine`: one replication (:func:`play`), and the model it follows;
 * :mod:`~rostering.simulation.draws`: the contacts and agent windows a replication draws;
+* :mod:`~rostering.simulation.compiled`: the event loop of a replication, compiled with numba
+  (:mod:`~rostering.simulation.routing`: the pure-Python reference it is checked against);
 * :mod:`~rostering.simulation.run`: replications and confidence intervals (:func:`simulate`).
 """
 

@@ -89,37 +89,47 @@ def draw_contacts(sim: SimInput, c: int, seed: np.random.SeedSequence) -> Contac
 def agent_windows(
     sim: SimInput, set_of: list[int], seed: np.random.SeedSequence
 ) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
-    """When agents can take work: ``(start, end, agent, channel set)``, segments less blocks."""
+    """When agents can take work: ``(start, end, agent, channel set)``, segments less blocks.
+
+    Segment by segment, in the order of ``sim.segments``: its stretches
+    between the not-ready blocks of the intervals it covers, in time order
+    (empty stretches left out).
+    """
     dt, n_iv, lost = sim.interval_s, sim.n_intervals, sim.unavailable
-    draws = None
-    if (lost > 0).any():
-        draws = stream(seed, NOT_READY, 0).random((len(sim.agents), n_iv))
-    starts, ends, agents, sets = [], [], [], []
-    for seg, s in zip(sim.segments, set_of, strict=True):
-        w0, w1 = np.array([seg.start_s]), np.array([seg.end_s])
-        lo, hi = max(seg.start_s, 0.0), min(seg.end_s, sim.horizon_s)
-        if draws is not None and lo < hi:
-            idx = np.arange(int(lo // dt), min(math.ceil(hi / dt), n_iv))
-            p0, p1 = np.maximum(idx * dt, lo), np.minimum((idx + 1) * dt, hi)
-            block = lost[idx] * np.maximum(p1 - p0, 0.0)
-            keep = block > 0
-            b0 = (p0 + draws[seg.agent, idx] * (p1 - p0 - block))[keep]
-            w0 = np.concatenate((w0, b0 + block[keep]))
-            w1 = np.concatenate((b0, w1))
-        good = w1 > w0
-        starts.append(w0[good])
-        ends.append(w1[good])
-        agents.append(np.full(int(good.sum()), seg.agent, dtype=np.int64))
-        sets.append(np.full(int(good.sum()), s, dtype=np.int64))
-    if not starts:
-        empty = np.zeros(0)
-        return empty, empty, np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return (
-        np.concatenate(starts),
-        np.concatenate(ends),
-        np.concatenate(agents),
-        np.concatenate(sets),
-    )
+    n_seg = len(sim.segments)
+    start = np.array([seg.start_s for seg in sim.segments], dtype=np.float64)
+    end = np.array([seg.end_s for seg in sim.segments], dtype=np.float64)
+    agent = np.array([seg.agent for seg in sim.segments], dtype=np.int64)
+    sets = np.array(set_of, dtype=np.int64).reshape(n_seg)
+    if not (lost > 0).any():
+        good = end > start
+        return start[good], end[good], agent[good], sets[good]
+    draws = stream(seed, NOT_READY, 0).random((len(sim.agents), n_iv))
+    # the intervals each segment covers within the horizon
+    lo = np.where(start < 0.0, 0.0, start)  # max(start, 0)
+    hi = np.where(sim.horizon_s < end, sim.horizon_s, end)  # min(end, horizon)
+    inside = lo < hi
+    first = np.where(inside, lo // dt, 0).astype(np.int64)
+    stop = np.minimum(np.ceil(np.where(inside, hi, 0.0) / dt).astype(np.int64), n_iv)
+    covered = np.where(inside, np.maximum(stop - first, 0), 0)
+    seg = np.repeat(np.arange(n_seg), covered)
+    idx = first[seg] + np.arange(seg.size) - np.repeat(np.cumsum(covered) - covered, covered)
+    p0, p1 = np.maximum(idx * dt, lo[seg]), np.minimum((idx + 1) * dt, hi[seg])
+    block = lost[idx] * np.maximum(p1 - p0, 0.0)
+    keep = block > 0
+    b0 = (p0 + draws[agent[seg], idx] * (p1 - p0 - block))[keep]
+    b1 = b0 + block[keep]
+    seg = seg[keep]
+    # segment s gives stretches (start, b0[0]), (b1[0], b0[1]), ..., (b1[-1], end)
+    blocks = np.bincount(seg, minlength=n_seg)
+    at = np.arange(n_seg) + np.cumsum(blocks) - blocks  # where the stretches of s begin
+    rank = np.arange(seg.size) - (np.cumsum(blocks) - blocks)[seg]
+    w0, w1 = np.empty(n_seg + seg.size), np.empty(n_seg + seg.size)
+    w0[at], w0[at[seg] + 1 + rank] = start, b1
+    w1[at[seg] + rank], w1[at + blocks] = b0, end
+    owner = np.repeat(np.arange(n_seg), blocks + 1)
+    good = w1 > w0
+    return w0[good], w1[good], agent[owner][good], sets[owner][good]
 
 
 def available_by_set(

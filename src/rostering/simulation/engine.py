@@ -87,14 +87,21 @@ Randomness
 
 The engine
 ----------
-A hand-written event loop in pure Python and numpy
-(:func:`rostering.simulation.routing.play_events`): randomness is drawn in
-bulk up front, every event known in advance (arrivals, releases, agents
-coming and going) is one sorted stream, and only completions go through a
-``heapq`` of ``(time, agent)`` tuples. Queues are per-channel deques of
-contact indices; idle agents sit in one insertion-ordered map per distinct
-channel set, so the longest idle is the first entry. A straightforward SimPy
-model of the same roster is slower; measured in benchmarks/simulation.py.
+An event loop compiled with numba
+(:func:`rostering.simulation.compiled.play_compiled`): randomness is drawn in
+bulk up front with numpy, every event known in advance (arrivals, releases,
+agents coming and going) is one sorted stream, and only completions go
+through a binary heap of ``(time, agent)``. Queues are per-channel slices of
+contact indices with a head and a tail; waiting agents sit in linked lists
+kept in insertion order (idle agents one per distinct channel set, agents
+with free chat slots one per channel and chats held), so the longest waiting
+is the first entry. The pure-Python loop with ``heapq``, deques and
+insertion-ordered maps (:func:`rostering.simulation.routing.play_events`) is
+kept as the reference: :func:`play_reference` plays it, and the tests check
+that both give identical tallies. The compiled code is cached on disk (the
+first replication after an install compiles it, in a few seconds). A
+straightforward SimPy model of the same roster is slower; measured in
+benchmarks/simulation.py.
 """
 
 from __future__ import annotations
@@ -104,7 +111,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from rostering.simulation.compiled import Played, ScheduleArrays, play_compiled
 from rostering.simulation.draws import (
+    Contacts,
     IntArray,
     agent_windows,
     available_by_set,
@@ -187,6 +196,37 @@ def play(sim: SimInput, seed: np.random.SeedSequence) -> Tally:
     Tally
         The counts of the replication; see the module docstring for the model.
     """
+    return _replicate(sim, seed, reference=False)
+
+
+def play_reference(sim: SimInput, seed: np.random.SeedSequence) -> Tally:
+    """:func:`play` with the pure-Python event loop (``routing.play_events``).
+
+    The reference the compiled loop is checked against: the same tally as
+    :func:`play` for every input and seed, many times slower.
+    """
+    return _replicate(sim, seed, reference=True)
+
+
+def _reference_loop(
+    sim: SimInput,
+    sets: list[frozenset[int]],
+    contacts: list[Contacts],
+    offsets: list[list[int]],
+    schedule: ScheduleArrays,
+) -> Played:
+    """``routing.play_events`` with the arguments and results of ``play_compiled``."""
+    times, kinds, xs, ys = schedule
+    lists = (times.tolist(), kinds.tolist(), xs.tolist(), ys.tolist())
+    outcome, finish, busy, events = play_events(sim, sets, contacts, offsets, lists)
+    as_arrays = [np.asarray(row, dtype=np.float64) for row in outcome]
+    finish_arrays = [np.asarray(row, dtype=np.float64) for row in finish]
+    busy_array = np.asarray(busy, dtype=np.float64).reshape(len(sets), sim.n_intervals)
+    return as_arrays, finish_arrays, busy_array, events
+
+
+def _replicate(sim: SimInput, seed: np.random.SeedSequence, *, reference: bool) -> Tally:
+    """One replication, played by the compiled loop or the reference."""
     sim.check()
     check_segments(sim)
     n_ch, n_iv, dt = len(sim.channels), sim.n_intervals, sim.interval_s
@@ -219,12 +259,13 @@ def play(sim: SimInput, seed: np.random.SeedSequence) -> Tally:
     y_arr = np.concatenate([p[3] for p in parts])
     order = np.lexsort((y_arr, x_arr, kind_arr, time_arr))
     schedule = (
-        time_arr[order].tolist(),
-        kind_arr[order].tolist(),
-        x_arr[order].tolist(),
-        y_arr[order].tolist(),
+        np.ascontiguousarray(time_arr[order], dtype=np.float64),
+        np.ascontiguousarray(kind_arr[order], dtype=np.int64),
+        np.ascontiguousarray(x_arr[order], dtype=np.int64),
+        np.ascontiguousarray(y_arr[order], dtype=np.int64),
     )
-    outcome, finish, busy_sets, events = play_events(sim, sets, contacts, offsets, schedule)
+    loop = _reference_loop if reference else play_compiled
+    outcome, finish, busy_sets, events = loop(sim, sets, contacts, offsets, schedule)
 
     offered, answered, quick_n, abandoned, wait_s, on_time_n, late_n, backlog = (
         np.zeros((n_ch, n_iv)) for _ in range(8)
@@ -248,7 +289,7 @@ def play(sim: SimInput, seed: np.random.SeedSequence) -> Tally:
             backlog[c] = np.cumsum(offered[c]) - started
     member = np.array([[c in s for c in range(n_ch)] for s in sets], dtype=np.float64)
     member = member.reshape(len(sets), n_ch)
-    busy = member.T @ np.asarray(busy_sets, dtype=np.float64).reshape(len(sets), n_iv)
+    busy = member.T @ busy_sets
     available = member.T @ available_by_set(w0, w1, w_set, len(sets), sim)
     logger.debug("replication played: %d events, %d channel sets", events, len(sets))
     return Tally(
@@ -266,4 +307,4 @@ def play(sim: SimInput, seed: np.random.SeedSequence) -> Tally:
     )
 
 
-__all__ = ["Tally", "play"]
+__all__ = ["Tally", "play", "play_reference"]

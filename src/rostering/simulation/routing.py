@@ -4,6 +4,11 @@ The model, routing included, is described in :mod:`rostering.simulation.engine`,
 which draws the contacts, builds the schedule of known events and tallies what
 this loop returns.
 
+This pure-Python loop is the reference: replications are played by its
+compiled copy (:mod:`rostering.simulation.compiled`), which must give
+identical results; :func:`rostering.simulation.engine.play_reference` plays
+this one, and the tests compare the two. A change of routing is made in both.
+
 Bookkeeping
 -----------
 An agent holds at most one contact of an *exclusive* channel (concurrency 1:
