@@ -117,3 +117,22 @@ def test_a_run_compared_with_itself_shows_no_change() -> None:
     assert all(k.delta in (0, None) for k in c.kpis)
     assert all(x.delta == 0 for x in c.costs)
     assert all(x.shortfall_delta == 0 for x in c.coverage)
+
+
+def test_simulated_figures_are_compared_where_both_runs_have_them() -> None:
+    from rostering.results.simulated import Estimate, SimulatedKpis
+
+    def simulated(outcome: RunOutcome, level: float) -> RunOutcome:
+        sim = SimulatedKpis(service_level=Estimate(value=level, ci95=(level - 0.01, level + 0.01)))
+        channels = [c.model_copy(update={"simulated": sim}) for c in outcome.kpis.channels]
+        kpis = outcome.kpis.model_copy(update={"channels": channels})
+        return outcome.model_copy(update={"kpis": kpis})
+
+    base = _outcome(cost={"A1": 100.0}, roster=[], short=0, sl=0.9)
+    a, b = simulated(base, 0.80), simulated(base, 0.86)
+    deltas = {(d.name, d.channel): d for d in compare_runs(a, b).kpis}
+    got = deltas[("simulated_service_level", "inbound")]
+    assert (got.a, got.b) == (0.80, 0.86) and got.delta == pytest.approx(0.06)
+    unsimulated = {(d.name, d.channel): d for d in compare_runs(base, b).kpis}
+    assert unsimulated[("simulated_service_level", "inbound")].a is None
+    assert unsimulated[("simulated_service_level", "inbound")].delta is None
