@@ -49,6 +49,7 @@ from rostering.results.simulated import (
 from rostering.roster.compile import compile_instance
 from rostering.roster.config import Progress, SolverConfig
 from rostering.roster.instance import RosterInstance
+from rostering.roster.reserve import reserve_cover
 from rostering.roster.solution import RosterSolution
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate
@@ -251,6 +252,7 @@ def run_scenario(
         channels=_channel_kpis(frame, scenario, simulated, simulated_with_calls),
         simulation=summary,
         call_in_cost=round(sum(c.cost for c in solution.call_ins), 2),
+        reserve=reserve_cover(instance, {(a.agent, a.day): a.shift for a in solution.assignments}),
     )
     return RunResult(
         scenario=scenario,

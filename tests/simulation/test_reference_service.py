@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,18 @@ def test_the_corrected_roster_is_priced_against_the_requirements_it_was_solved_f
     assert rounds and rounds[0].raised == []
     assert run.validation.ok
     assert run.validation.objective == pytest.approx(run.solution.objective)
+
+
+def test_call_ins_keep_the_weekly_cap_and_the_rest_between_them(run: RunResult) -> None:
+    rules = run.scenario.standby
+    by_person = sorted(run.solution.call_ins, key=lambda c: (c.agent, c.start))
+    weekly: dict[tuple[str, int], float] = {}
+    for before, after in itertools.pairwise(by_person):
+        if before.agent == after.agent:
+            gap = (after.start - before.end).total_seconds() / 3600
+            assert gap >= rules.call_in_min_rest_hours
+    for call in by_person:
+        key = (call.agent, call.date.isocalendar().week)
+        weekly[key] = weekly.get(key, 0.0) + (call.end - call.start).total_seconds() / 3600
+    assert max(weekly.values()) <= rules.call_in_max_hours_per_week
+    assert run.kpis.reserve is not None and run.kpis.reserve.pool_size == 0

@@ -29,3 +29,22 @@ class StandbyRules(BaseModel):
         le=12,
         description="Most hours a person on standby or on call is called in for in one day.",
     )
+    call_in_max_hours_per_week: float = Field(
+        16.0,
+        gt=0,
+        le=60,
+        description="Most hours one person is called in for in a calendar week.",
+    )
+    call_in_min_rest_hours: float = Field(
+        11.0,
+        ge=0,
+        le=24,
+        description="Least rest between the end of one call-in and the start of the next.",
+    )
+    backup_pool_size: int | None = Field(
+        None,
+        ge=0,
+        description="People kept in reserve for absence (seed 003 keeps at least 10), "
+        "reported with the chance that they cover the absences the absenteeism rate "
+        "predicts; None: the pool is the scenario's backup people.",
+    )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from rostering.domain.scenario import Scenario
 from rostering.results.simulated import SimulatedKpis, SimulationSummary
 from rostering.roster.instance import RosterInstance
+from rostering.roster.reserve import ReserveCover
 from rostering.roster.solution import RosterSolution, SolveStatus
 from rostering.roster.validation import ValidationReport
 from rostering.simulation.run import SimulationResult
@@ -84,6 +85,9 @@ class RunKpis(BaseModel):
     soft_violations: int
     channels: list[ChannelKpis]
     simulation: SimulationSummary | None = None
+    reserve: ReserveCover | None = Field(
+        None, description="The backup pool against the absences the roster can expect."
+    )
     call_in_cost: float = Field(
         0.0,
         description="Yuan of the suggested call-ins; labour_cost + call_in_cost is the cost "

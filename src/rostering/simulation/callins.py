@@ -6,7 +6,9 @@ call someone in. Day by day, the person on standby (backups on call first,
 then the supervisor), who does not work that day and has the skills, is
 called in for the stretch that covers the most missed contacts, merging
 missed intervals at most one interval apart, up to
-``StandbyRules.call_in_max_hours`` a day. A call-in is paid by the hour at
+``StandbyRules.call_in_max_hours`` a day and ``call_in_max_hours_per_week`` a
+calendar week, and never sooner than ``call_in_min_rest_hours`` after the
+person's last call-in. A call-in is paid by the hour at
 the person's daily rate over their contract hours, times the holiday
 multiplier on statutory holidays and the overtime multiplier otherwise. The
 roster plus its call-ins is then simulated with the same random numbers, so
@@ -15,6 +17,7 @@ the two sets of figures compare like with like.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 
@@ -85,7 +88,12 @@ def plan_call_ins(
         return []
     per_day = instance.slots_per_day
     step = instance.interval_minutes
-    most = round(scenario.standby.call_in_max_hours * 60 / step)
+    rules = scenario.standby
+    most = round(rules.call_in_max_hours * 60 / step)
+    weekly = round(rules.call_in_max_hours_per_week * 60 / step)
+    rest = dt.timedelta(hours=rules.call_in_min_rest_hours)
+    used: dict[tuple[str, int], int] = defaultdict(int)  # (person, ISO week) -> slots called in
+    last_end: dict[str, dt.datetime] = {}
     working = {(a.agent, a.day) for a in solution.assignments}
     pooled = {c.id: c.members for c in instance.channels if c.members}
     queued = [c.id for c in scenario.channels if c.kind.queued]
@@ -107,10 +115,17 @@ def plan_call_ins(
             if (person.id, day) in working:
                 continue
             skills = skill_set(instance, person) & set(queued)
-            if not skills:
+            week = (person.id, date.isocalendar().week)
+            if not skills or used[week] >= weekly:
                 continue
-            run = runs.pop(0)[:most]
+            run = runs[0][: min(most, weekly - used[week])]
             first, last = run[0] - day * per_day, run[-1] + 1 - day * per_day
+            start = local_time(instance, day, first * step)
+            if person.id in last_end and start < last_end[person.id] + rest:
+                continue  # too soon after this person's last call-in
+            runs.pop(0)
+            used[week] += len(run)
+            last_end[person.id] = local_time(instance, day, last * step)
             hours = len(run) * step / 60
             unit = instance.unit_of(sorted(skills)[0])
             channel = unit if unit in pooled else sorted(skills)[0]
@@ -119,8 +134,8 @@ def plan_call_ins(
                     date=date,
                     agent=AgentId(person.id),
                     channel=ChannelId(channel),
-                    start=local_time(instance, day, first * step),
-                    end=local_time(instance, day, last * step),
+                    start=start,
+                    end=last_end[person.id],
                     short_agent_minutes=len(run) * step,
                     cost=round(hours * _hourly(instance, person, day), 2),
                 )
