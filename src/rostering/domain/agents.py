@@ -67,6 +67,11 @@ class Agent(BaseModel):
     proficiency: float = Field(
         1.0, gt=0, le=1, description="Share of an experienced agent's output (new agents < 1)."
     )
+    hire_date: dt.date | None = Field(
+        None,
+        description="First day on the job: sets the agent's ramp-up stage (seed 004) and so "
+        "its proficiency, in place of `proficiency`.",
+    )
     history: str = Field(
         "",
         pattern=r"^[WO]*$",

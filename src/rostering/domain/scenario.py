@@ -18,6 +18,7 @@ from rostering.domain.calendar import CalendarSpec
 from rostering.domain.channels import Channel
 from rostering.domain.patterns import Pattern
 from rostering.domain.pay import PayRules
+from rostering.domain.rampup import RampUp
 from rostering.domain.shifts import ShiftTemplate
 from rostering.domain.simulation import SimulationSettings
 from rostering.domain.standby import StandbyRules
@@ -152,11 +153,27 @@ class Scenario(BaseModel):
     standby: StandbyRules = Field(default_factory=StandbyRules)
     weights: RosterWeights = Field(default_factory=RosterWeights)
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
+    ramp_up: RampUp = Field(default_factory=RampUp)
     pooled_sizing: bool = Field(
         True,
         description="Size queued channels that the same agents carry at once on their joint "
         "workload (false: each channel alone, as if agents served one channel at a time).",
     )
+
+    def proficiency(self, agent: Agent) -> float:
+        """The agent's share of an experienced agent's output over the horizon.
+
+        Its ramp-up stage at the horizon's start when it has a hire date (seed
+        004), else its stated ``proficiency``.
+        """
+        if agent.hire_date is None:
+            return agent.proficiency
+        return self.ramp_up.proficiency(agent.hire_date, self.horizon.start)
+
+    def team_proficiency(self) -> float:
+        """Mean proficiency of the front-line agents (1.0 with none)."""
+        front = [self.proficiency(a) for a in self.agents if a.role is Role.AGENT]
+        return sum(front) / len(front) if front else 1.0
 
     def blended_pools(self) -> list[tuple[ChannelId, ...]]:
         """Queued channels carried by the same agents at once, grouped (groups of two or more).

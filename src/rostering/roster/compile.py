@@ -205,7 +205,7 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
                 off_on_holidays=pattern.off_on_public_holidays,
                 skills=list(person.skills),
                 shifts=list(person.shifts),
-                proficiency=person.proficiency,
+                proficiency=scenario.proficiency(person),
                 base_pay=person.base_pay,
                 daily_rate=pay.daily_rate(person.base_pay, kind),
                 overtime_hourly=pay.overtime_hourly(person.base_pay, kind),
