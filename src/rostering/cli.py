@@ -20,7 +20,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from rostering.cli_tables import print_summary, show_round, simulated_table
+from rostering.cli_tables import (
+    print_summary,
+    print_violation_summary,
+    show_round,
+    simulated_table,
+)
 from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioError
 
 if TYPE_CHECKING:
@@ -156,6 +161,7 @@ def solve(
             err.print(f"  - {c}", markup=False)
         raise typer.Exit(EXIT_INFEASIBLE)
     written = write_outputs(result, out_dir)
+    print_violation_summary(out, result)
     print_summary(out, result)
     out.print("wrote " + ", ".join(str(p) for p in written))
     if not result.validation.ok:

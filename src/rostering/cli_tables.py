@@ -1,4 +1,5 @@
-"""The tables the terminal shows: a run's service, predicted beside simulated, and its cost."""
+"""The tables the terminal shows: a run's violations, its service (predicted beside
+simulated) and its cost."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.table import Table
 if TYPE_CHECKING:
     from rostering.results import RunKpis, RunResult
     from rostering.results.simulated import Estimate
+    from rostering.results.violations import ViolationGroup
     from rostering.simulation.correct import Round
 
 
@@ -39,6 +41,80 @@ def _sim(estimate: Estimate | None, *, percent: bool = True) -> str:
     if low is None or high is None:
         return f"{estimate.value * scale:.1f}"
     return f"{estimate.value * scale:.1f} [{low * scale:.1f}, {high * scale:.1f}]"
+
+
+VIOLATION_ROWS = 12
+"""Most violation groups the terminal lists; the rest are summed on one line."""
+
+
+def violation_table(groups: list[ViolationGroup], *, limit: int = VIOLATION_ROWS) -> Table:
+    """The first ``limit`` groups as a table, one line each (cells never wrap).
+
+    Parameters
+    ----------
+    groups : list of ViolationGroup
+        The summary, in the order to show (see
+        :func:`rostering.results.violations.summarise_violations`).
+    limit : int, optional
+        Most rows listed.
+
+    Returns
+    -------
+    rich.table.Table
+        Columns rule, channel, days, amount (with its unit) and cost.
+    """
+    from rostering.results.violations import compact_days, format_amount
+
+    soft = sum(g.count for g in groups if not g.hard)
+    hard = sum(g.count for g in groups if g.hard)
+    cost = sum(g.cost for g in groups)
+    counted = f"{soft} soft" + (f" and {hard} hard" if hard else "")
+    table = Table(
+        title=f"violations: {counted}, {cost:,.2f} yuan, by rule and channel",
+        title_justify="left",
+    )
+    for col in ("rule", "channel", "days"):
+        table.add_column(col, no_wrap=True, overflow="ellipsis")
+    table.add_column("amount", no_wrap=True, overflow="ellipsis")
+    table.add_column("cost (yuan)", justify="right", no_wrap=True)
+    for g in groups[:limit]:
+        rule = f"[red]{g.rule} (hard)[/]" if g.hard else g.rule
+        amount = f"{format_amount(g.amount)} {g.unit}".rstrip()
+        table.add_row(rule, g.channel, compact_days(g.days, limit=4), amount, f"{g.cost:,.2f}")
+    return table
+
+
+def print_violation_groups(
+    out: Console, groups: list[ViolationGroup], *, limit: int = VIOLATION_ROWS
+) -> None:
+    """The groups as a table of at most ``limit`` rows, and one line summing the rest.
+
+    With the default limit the block takes at most 18 lines (title, four table
+    rules, twelve rows, the line for the rest).
+    """
+    if not groups:
+        out.print("violations: none, every rule holds")
+        return
+    out.print(violation_table(groups, limit=limit))
+    rest = groups[limit:]
+    if rest:
+        cost = sum(g.cost for g in rest)
+        out.print(
+            f"… {len(rest)} more groups, {cost:,.2f} yuan (see violations.csv)",
+            highlight=False,
+        )
+
+
+def print_violation_summary(out: Console, result: RunResult) -> None:
+    """A run's violations summed by rule, channel and day, in at most 20 lines.
+
+    One line per rule and channel, largest cost first; past
+    :data:`VIOLATION_ROWS` groups, one more line sums the rest. The detail
+    rows are in ``violations.csv``.
+    """
+    from rostering.results.violations import run_violation_summary
+
+    print_violation_groups(out, run_violation_summary(result))
 
 
 def print_summary(out: Console, result: RunResult) -> None:
@@ -116,4 +192,12 @@ def simulated_table(kpis: RunKpis) -> Table:
     return table
 
 
-__all__ = ["print_summary", "show_round", "simulated_table"]
+__all__ = [
+    "VIOLATION_ROWS",
+    "print_summary",
+    "print_violation_groups",
+    "print_violation_summary",
+    "show_round",
+    "simulated_table",
+    "violation_table",
+]

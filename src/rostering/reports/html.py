@@ -3,7 +3,8 @@
 ``report.html`` holds the KPI summary, the roster Gantt, required against
 scheduled staff per channel, predicted service level against target, the
 simulated service beside the predicted one (with the correction rounds), the
-cost breakdown and the violations. plotly.js is inlined once, so the file needs no
+cost breakdown and the violations (summed by rule and channel near the top,
+each one at the end). plotly.js is inlined once, so the file needs no
 network. The page helpers (:func:`render_page`, :func:`figure_block`,
 :func:`table_block`) serve any other report that wants the same look.
 """
@@ -35,6 +36,7 @@ from rostering.reports.simulated import (
     simulation_frame,
 )
 from rostering.results import RunResult
+from rostering.results.violations import compact_days, format_amount, run_violation_summary
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +145,42 @@ def _summary_block(result: RunResult) -> str:
     )
 
 
+VIOLATION_SUMMARY = "Violations by rule and channel"
+"""Heading of the report's violation summary."""
+
+
+def violation_summary_block(result: RunResult) -> str:
+    """The run's violations summed by rule and channel, with their days, costliest first.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run.
+
+    Returns
+    -------
+    str
+        An HTML section; every violation is listed at the end of the report
+        and in ``violations.csv``.
+    """
+    frame = pd.DataFrame(
+        [
+            {
+                "rule": f"{g.rule} (hard)" if g.hard else g.rule,
+                "channel": g.channel,
+                "days": compact_days(g.days, limit=31),
+                "amount": format_amount(g.amount),
+                "unit": g.unit or "-",
+                "cost (yuan)": g.cost,
+                "entries": g.count,
+            }
+            for g in run_violation_summary(result)
+        ],
+        columns=["rule", "channel", "days", "amount", "unit", "cost (yuan)", "entries"],
+    )
+    return table_block(frame, VIOLATION_SUMMARY, empty="No rule is violated.")
+
+
 def _violations_frame(result: RunResult) -> pd.DataFrame:
     listed = list(result.validation.hard) + list(result.solution.violations)
     return pd.DataFrame(
@@ -167,7 +205,7 @@ def run_report_html(result: RunResult) -> str:
     colours = theme.activity_colours(channel_ids)
     names = channel_names(scenario.channels)
     labels = {str(a.id): agent_label(instance, a.id) for a in instance.agents}
-    blocks = [_summary_block(result)]
+    blocks = [_summary_block(result), violation_summary_block(result)]
     if solution.conflicts:
         blocks.append(
             table_block(
@@ -286,9 +324,11 @@ def write_run_report(result: RunResult, path: str | Path) -> Path:
 
 
 __all__ = [
+    "VIOLATION_SUMMARY",
     "figure_block",
     "render_page",
     "run_report_html",
     "table_block",
+    "violation_summary_block",
     "write_run_report",
 ]
