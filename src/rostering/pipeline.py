@@ -40,6 +40,7 @@ from rostering.results import (
     roster_table,
 )
 from rostering.results.folder import SECONDARY_COLUMNS, read_run_folder
+from rostering.results.payroll import payroll_table
 from rostering.results.simulated import (
     SimulatedKpis,
     simulated_kpis,
@@ -404,7 +405,8 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
         (stage / "scenario.json").write_text(
             result.scenario.model_dump_json(indent=1), encoding="utf-8"
         )
-        names.append("secondary.csv")
+        names += ["secondary.csv", "payroll.csv"]
+        payroll_table(result).to_csv(stage / "payroll.csv", index=False, float_format="%.2f")
         _secondary_table(result).to_csv(stage / "secondary.csv", index=False)
         if result.simulation is not None:
             names += ["simulation.csv", "simulation_days.csv"]

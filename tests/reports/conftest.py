@@ -179,7 +179,7 @@ def make_solution() -> RosterSolution:
         ],
         costs=[
             CostLine(agent=AgentId("A1"), days_worked=2, base=361.29, overtime=0.0),
-            CostLine(agent=AgentId("A2"), days_worked=2, base=361.29, holiday_premium=361.29),
+            CostLine(agent=AgentId("A2"), days_worked=2, base=361.29, holiday_premium=316.13),
             CostLine(agent=AgentId("B1"), days_worked=1, base=128.74, overtime=24.14),
             CostLine(agent=AgentId("S1"), days_worked=0, standby=200.0),
         ],

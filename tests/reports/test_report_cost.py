@@ -47,7 +47,7 @@ def _pay_by_the_rules(
 def test_cost_table_totals(solution: RosterSolution) -> None:
     table = cost_table(solution)
     assert list(table["agent"]) == ["A1", "A2", "B1", "S1"]
-    assert table.loc[table["agent"] == "A2", "holiday_premium"].item() == pytest.approx(361.29)
+    assert table.loc[table["agent"] == "A2", "holiday_premium"].item() == pytest.approx(316.13)
 
 
 def test_cost_table_and_figure_match_the_pay_rules(
@@ -56,7 +56,10 @@ def test_cost_table_and_figure_match_the_pay_rules(
     expected = _pay_by_the_rules(priced, solution)
     totals = {agent: sum(row[k] for k in COMPONENTS) for agent, row in expected.items()}
     grand_total = sum(totals.values())
-    assert grand_total == pytest.approx(2800 / 15.5 * 6 + 2800 / 21.75 * (1 + 1.5 / 8) + 200)
+    # A2's holiday: 3 x the rate for 11 paid hours of a 12-hour day (meal excluded).
+    assert grand_total == pytest.approx(
+        2800 / 15.5 * (3 + 3 * 11 / 12) + 2800 / 21.75 * (1 + 1.5 / 8) + 200
+    )
 
     table = cost_table(solution).set_index("agent")
     assert sorted(table.index) == sorted(expected)
@@ -95,8 +98,8 @@ def test_one_stacked_trace_per_component(solution: RosterSolution) -> None:
     assert list(by_name["standby"].y) == [0.0, 0.0, 0.0, 200.0]
     assert by_name["holiday premium"].marker.color == theme.COST_COLOURS["holiday_premium"]
     total = next(t for t in fig.data if t.name == "total")
-    assert list(total.text) == ["¥361", "¥723", "¥153", "¥200"]
-    assert "1,437" in fig.layout.title.text
+    assert list(total.text) == ["¥361", "¥677", "¥153", "¥200"]
+    assert "1,392" in fig.layout.title.text
 
 
 def test_channel_colours_are_stable_and_distinct() -> None:

@@ -117,7 +117,8 @@ def test_hover_shows_times_channels_and_cost(
     assert len(holiday) == 1
     assert "09:00-12:00" in holiday[0]
     assert "channels: inbound, outbound" in holiday[0]
-    assert "¥542" in holiday[0]  # 3 x 2800 / 15.5 on the public holiday
+    # 3 x 2800 / 15.5 on the public holiday, for 11 paid hours of 12 (meal excluded)
+    assert "¥497" in holiday[0]
 
 
 def test_colour_by_shift(instance: RosterInstance, solution: RosterSolution) -> None:
@@ -151,7 +152,7 @@ def test_day_cost_known_answers(instance: RosterInstance, solution: RosterSoluti
     by_key = {(a.agent, a.day): a for a in solution.assignments}
     rate_11 = 2800 / 15.5
     assert day_cost(instance, by_key[(AgentId("A1"), 0)]) == pytest.approx(rate_11)
-    assert day_cost(instance, by_key[(AgentId("A2"), 1)]) == pytest.approx(3 * rate_11)
+    assert day_cost(instance, by_key[(AgentId("A2"), 1)]) == pytest.approx(3 * rate_11 * 11 / 12)
     assert day_cost(instance, by_key[(AgentId("B1"), 0)]) == pytest.approx(2800 / 21.75)
     # One paid hour past the contract day is paid as overtime.
     b1 = instance.agent("B1")

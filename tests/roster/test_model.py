@@ -70,7 +70,8 @@ def test_reference_project_solves_to_optimality_fast() -> None:
     sup = [d for d in solution.standby if d.kind == "supervisor"]
     assert [d.agent for d in sup] == ["S1"] * 7
     holiday = next(c for c in solution.costs if c.agent == "A2")
-    assert holiday.holiday_premium == pytest.approx(2 * inst.agent("A2").daily_rate)
+    # 3 x the rate for 11 paid hours of shift A's 12 (meal excluded), less the daily rate.
+    assert holiday.holiday_premium == pytest.approx((3 * 11 / 12 - 1) * inst.agent("A2").daily_rate)
 
 
 def test_progress_callback_reports_objective_and_bound() -> None:

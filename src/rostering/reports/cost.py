@@ -1,4 +1,9 @@
-"""Labour cost by agent and pay component (base, overtime, holiday premium, standby)."""
+"""Labour cost by agent and pay component (base, overtime, holiday premium, standby).
+
+The table also gives each agent's paid holidays off, leave deductions, the
+payroll ``total`` and the ``marginal_cost``: the roster's marginal labour cost,
+the figure the objective prices (see :class:`rostering.roster.solution.CostLine`).
+"""
 
 from __future__ import annotations
 
@@ -19,17 +24,32 @@ COMPONENTS: Mapping[str, str] = {
 }
 
 #: Columns of :func:`cost_table`.
-COST_COLUMNS = ("agent", "days_worked", *COMPONENTS, "total")
+COST_COLUMNS = (
+    "agent",
+    "days_worked",
+    *COMPONENTS,
+    "paid_holidays",
+    "deductions",
+    "total",
+    "marginal_cost",
+)
 
 
 def cost_table(solution: RosterSolution) -> pd.DataFrame:
-    """Pay per agent over the horizon, in yuan: one row per cost line and a total column."""
+    """Pay per agent over the horizon, in yuan: one row per cost line.
+
+    ``total`` is the pay (components plus paid holidays less leave deductions);
+    ``marginal_cost`` is the marginal labour cost the objective uses.
+    """
     rows = [
         {
             "agent": str(c.agent),
             "days_worked": c.days_worked,
             **{k: float(getattr(c, k)) for k in COMPONENTS},
+            "paid_holidays": c.paid_holidays,
+            "deductions": c.deductions,
             "total": c.total,
+            "marginal_cost": c.marginal,
         }
         for c in solution.costs
     ]

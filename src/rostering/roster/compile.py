@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from rostering.domain.agents import LeaveKind
 from rostering.domain.calendar import Calendar
 from rostering.domain.channels import ChannelKind
 from rostering.domain.patterns import Pattern
@@ -44,7 +45,7 @@ from rostering.roster.instance import (
     Weights,
 )
 from rostering.sizing.pooled import pool_id
-from rostering.types import ChannelId, ShiftId
+from rostering.types import AgentId, ChannelId, ShiftId
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,20 @@ def _needs(
             for channel, group in frame.groupby("channel"):
                 windows[ChannelId(str(channel))] = max(1, int(group["slots"].median()))
     return needs, presence, windows
+
+
+def leave_days(scenario: Scenario) -> dict[AgentId, dict[int, LeaveKind]]:
+    """Agents' leave within the horizon, by day index, with its kind (for pay deductions).
+
+    The instance carries leave as days off only (``AgentSpec.days_off``); payroll
+    needs the kind (see :func:`rostering.roster.pay.cost_lines`).
+    """
+    index = {d: i for i, d in enumerate(scenario.horizon.dates)}
+    return {
+        person.id: {index[x.date]: x.kind for x in person.leave if x.date in index}
+        for person in scenario.agents
+        if any(x.date in index for x in person.leave)
+    }
 
 
 def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterInstance:
@@ -266,4 +281,4 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
     return instance
 
 
-__all__ = ["REQUIRED_COLUMNS", "compile_instance", "compile_shift"]
+__all__ = ["REQUIRED_COLUMNS", "compile_instance", "compile_shift", "leave_days"]

@@ -135,21 +135,56 @@ class CallIn(BaseModel):
 
 
 class CostLine(BaseModel):
-    """Pay of one agent over the horizon, in yuan, by component."""
+    """Pay of one agent over the horizon, in yuan, by component: a payroll line.
+
+    ``total`` is what the agent is paid: shifts worked (``base``, ``overtime``,
+    ``holiday_premium``), standby allowances, statutory holidays off paid to
+    five-two staff (``paid_holidays``), less leave ``deductions`` (personal leave
+    the day's pay, sick leave 40 %). ``marginal`` is the roster's marginal labour
+    cost, the figure the objective uses: pay for the work the roster assigns,
+    less the paid holidays that work replaces. What separates the two
+    (``paid_holidays + holidays_forgone - deductions``) is the same for every
+    roster: leave days cannot be worked, and a five-two agent is paid each
+    statutory holiday, worked or not.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     agent: AgentId
     days_worked: int = 0
-    base: float = 0.0
+    base: float = Field(0.0, description="Daily rate for each day worked.")
     overtime: float = 0.0
-    holiday_premium: float = 0.0
+    holiday_premium: float = Field(
+        0.0, description="Holiday pay above the daily rate for days worked on statutory holidays."
+    )
     standby: float = 0.0
+    paid_holiday_days: int = Field(0, description="Statutory holidays off, paid (five-two).")
+    paid_holidays: float = Field(0.0, description="Daily rate for each paid holiday off.")
+    holidays_forgone: float = Field(
+        0.0,
+        description="Paid holidays a five-two agent gave up by working them (in their holiday "
+        "pay, not paid on top).",
+    )
+    personal_leave_days: int = 0
+    sick_leave_days: int = 0
+    deductions: float = Field(0.0, ge=0, description="Leave deductions, subtracted from pay.")
+
+    @property
+    def gross(self) -> float:
+        """Pay before leave deductions."""
+        return self.base + self.overtime + self.holiday_premium + self.standby + self.paid_holidays
 
     @property
     def total(self) -> float:
-        """Sum of the components."""
-        return self.base + self.overtime + self.holiday_premium + self.standby
+        """Pay: the gross less the leave deductions."""
+        return self.gross - self.deductions
+
+    @property
+    def marginal(self) -> float:
+        """The roster's marginal labour cost, what the objective prices."""
+        return (
+            self.base + self.overtime + self.holiday_premium + self.standby - self.holidays_forgone
+        )
 
 
 class Violation(BaseModel):
@@ -194,7 +229,7 @@ class RosterSolution(BaseModel):
 
     @property
     def labour_cost(self) -> float:
-        """Total pay in yuan."""
+        """Total pay in yuan (payroll: leave deductions included where the lines carry them)."""
         return sum(c.total for c in self.costs)
 
 

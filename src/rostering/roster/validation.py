@@ -95,7 +95,11 @@ class ValidationReport(BaseModel):
     ok: bool = Field(description="True when no hard rule is broken.")
     hard: list[Violation] = Field(default_factory=list)
     soft: list[Violation] = Field(default_factory=list)
-    labour_cost: float = Field(0.0, description="Recomputed pay in yuan, standby included.")
+    labour_cost: float = Field(
+        0.0,
+        description="Recomputed pay in yuan: standby and paid holidays included, leave "
+        "deductions not (the instance does not carry the kind of leave).",
+    )
     objective: float = Field(0.0, description="Recomputed objective (cost units).")
 
 
@@ -398,18 +402,20 @@ class _Checker:
         weight = inst.weights.labour_cost
         if weight > 0:
             for (agent, d), shift in self.schedule.items():
-                self.fen += int_weight(weight * shift_pay(inst, agent, d, shift).total)
+                self.fen += int_weight(weight * shift_pay(inst, agent, d, shift).marginal)
             if inst.standby is not None:
                 self.fen += len(sup_days) * int_weight(weight * inst.pay.standby_daily_allowance)
+        # The instance knows days away but not the kind of leave: lines are
+        # compared before leave deductions.
         lines = cost_lines(inst, self.schedule, self.sol.standby)
-        reported = {c.agent: c.total for c in self.sol.costs}
+        reported = {c.agent: c.gross for c in self.sol.costs}
         for line in lines:
-            if line.agent in reported and abs(reported[line.agent] - line.total) > COST_TOLERANCE:
+            if line.agent in reported and abs(reported[line.agent] - line.gross) > COST_TOLERANCE:
                 self.hard.append(
                     _hard(
                         LABOUR,
                         f"{line.agent}: reported {reported[line.agent]:.2f}, "
-                        f"pay rules give {line.total:.2f}",
+                        f"pay rules give {line.gross:.2f}",
                     )
                 )
         return sum(line.total for line in lines)

@@ -13,11 +13,15 @@ from rostering.roster.rules.standby import SupervisorStandby
 class LabourCost(Rule):
     """Every roster costs what its people are paid, and the roster should cost little.
 
-    Each shift costs the agent's daily rate (base / 21.75 on five-two, base /
-    15.5 on one-on-one-off), plus overtime at 1.5 x the hourly rate for paid
-    time past the normal day, and 3 x the daily rate on a public holiday; each
-    supervisor standby day costs the standby allowance. The labour-cost weight
-    turns yuan into objective units (0 ignores cost).
+    The objective prices the roster's marginal labour cost (``CostLine.marginal``),
+    not the whole payroll. Each shift costs the agent's daily rate (base / 21.75
+    on five-two, base / 15.5 on one-on-one-off), plus overtime at 1.5 x the
+    hourly rate for paid time past the normal day; on a statutory holiday the
+    day is paid 3 x the rate for its paid time, meal excluded, and a five-two
+    agent working it gives up the daily rate of the paid holiday off. Each
+    supervisor standby day costs the standby allowance. Paid holidays off and
+    leave deductions are in the payroll but not here: no roster changes them.
+    The labour-cost weight turns yuan into objective units (0 ignores cost).
     """
 
     name = LABOUR
@@ -35,7 +39,7 @@ class LabourCost(Rule):
         # hard: none
         # soft
         for (agent, day, shift), var in ctx.vars.items():
-            pay = shift_pay(inst, agent, day, shift).total
+            pay = shift_pay(inst, agent, day, shift).marginal
             if pay > 0:
                 where = f"{agent} {shift} {day_label(inst, day)}"
                 terms.append(SoftTerm(LABOUR, where, var, weight * pay))
