@@ -170,6 +170,14 @@ def print_summary(out: Console, result: RunResult) -> None:
             f"with {len(calls)} suggested call-ins ({hours:.1f} h, {k.call_in_cost:,.2f} yuan; "
             f"labour with call-ins {k.labour_cost + k.call_in_cost:,.2f} yuan): " + "; ".join(parts)
         )
+    if k.reserve is not None:
+        r = k.reserve
+        out.print(
+            f"reserve: {r.pool_size} people for {r.expected_absences_per_day:.2f} absences "
+            f"expected a day ({r.absenteeism_rate:.0%} absenteeism); covers the worst day with "
+            f"{r.worst_day_probability:.1%}, every day of the horizon with "
+            f"{r.horizon_probability:.1%}"
+        )
 
 
 def simulated_table(kpis: RunKpis) -> Table:

@@ -138,8 +138,16 @@ def _summary_block(result: RunResult) -> str:
             for c in k.channels
         ]
     )
+    reserve = ""
+    if k.reserve is not None:
+        r = k.reserve
+        reserve = html.escape(
+            f" Reserve: {r.pool_size} people for {r.expected_absences_per_day:.2f} absences "
+            f"expected a day; they cover the worst day with {r.worst_day_probability:.1%} and "
+            f"every day of the horizon with {r.horizon_probability:.1%}."
+        )
     return (
-        f"<section><h2>Summary</h2><p>The roster {verdict}.</p></section>"
+        f"<section><h2>Summary</h2><p>The roster {verdict}.{reserve}</p></section>"
         + table_block(headline, "Solver and cost")
         + table_block(channels, "Predicted service per channel")
     )
