@@ -6,6 +6,9 @@ day (their skills within the shift's channels). People on leave or off have
 no assignment and are absent. Supervisors on standby are not on the floor.
 What the roster does not place is the channels' shrinkage: taken as random
 not-ready time, the largest shrinkage of the channels open in the interval.
+Agents (called-in people too) handle contacts at their proficiency
+(:meth:`Scenario.proficiency`: their ramp-up stage, else their stated
+``proficiency``); the input carries it as ``speed`` when some agent is below 1.
 """
 
 from __future__ import annotations
@@ -186,6 +189,8 @@ def build_sim_input(
     for c in scenario.channels:
         table = np.array([c.shrinkage_at(hour) for hour in range(24)])
         shrink = np.maximum(shrink, table[hours])
+    proficiency = np.array([scenario.proficiency(people[a]) for a in agents], dtype=np.float64)
+    speed = proficiency if (proficiency != 1.0).any() else None
     log.debug("simulation input: %d agents, %d segments", len(agents), len(segments))
     return SimInput(
         interval_s=interval_s,
@@ -196,6 +201,7 @@ def build_sim_input(
         segments=tuple(segments),
         unavailable=shrink,
         calls_interrupt_chats=scenario.simulation.calls_interrupt_chats,
+        speed=speed,
     )
 
 

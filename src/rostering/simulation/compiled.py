@@ -220,7 +220,7 @@ def _head(lay: Layout, ix: IntArray, fx: FloatArray, ranked: int, t: float) -> i
 def _start(lay: Layout, ix: IntArray, fx: FloatArray, a: int, c: int, k: int, t: float) -> None:
     """Agent ``a`` starts contact ``k`` of ``c`` at ``t``."""
     f = ix[lay.base + c] + k
-    end = t + fx[lay.handle + f]
+    end = t + fx[lay.handle + f] / fx[lay.speed + a]
     if ix[lay.queued + c]:
         fx[lay.outcome + f] = t - fx[lay.arr + f]
     else:

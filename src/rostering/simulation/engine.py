@@ -16,6 +16,13 @@ Handling time
     Mean ``aht_s[c, i]`` of the interval of arrival (release), exponential or
     lognormal with the channel's coefficient of variation ``handle_cv``
     (``sigma^2 = ln(1 + cv^2)``, ``mu = ln(aht) - sigma^2 / 2``).
+Proficiency
+    ``SimInput.speed[a]`` in (0, 1] is agent ``a``'s output relative to an
+    experienced agent (new agents are slower): a contact it serves takes the
+    drawn handling time divided by ``speed[a]`` (0.6: 1 / 0.6 times as
+    long). The draws themselves do not depend on who serves, so common
+    random numbers hold across rosters and speeds; ``None`` (or all 1.0)
+    plays every contact at its drawn handling time, exactly.
 Patience
     Exponential with mean ``patience_s`` on channels that have one. A waiting
     contact whose wait reaches its patience hangs up; it is dropped from the

@@ -99,6 +99,9 @@ class SimInput:
     """Voice first: a contact of a channel with concurrency 1 may go to an agent holding only
     contacts of a channel with concurrency > 1 (chats), which stay open; while it holds such a
     contact it takes no new chat. False: an agent holds contacts of one channel at a time."""
+    speed: FloatArray | None = None
+    """Per agent index, its productivity relative to an experienced agent, in (0, 1]: a contact
+    it serves takes the drawn handling time divided by ``speed[a]``. ``None``: all 1.0."""
 
     @property
     def n_intervals(self) -> int:
@@ -145,6 +148,13 @@ class SimInput:
                 raise InputError(f"agent {self.agents[seg.agent]}: segment ends before it starts")
             if not seg.channels or max(seg.channels) >= n_channels or min(seg.channels) < 0:
                 raise InputError(f"agent {self.agents[seg.agent]}: segment channels out of range")
+        if self.speed is not None:
+            if self.speed.shape != (len(self.agents),):
+                raise InputError(f"speed must hold one factor per agent ({len(self.agents)})")
+            if not (np.isfinite(self.speed).all() and (self.speed > 0).all()):
+                raise InputError("speed factors must be finite and > 0")
+            if (self.speed > 1).any():
+                raise InputError("speed factors must be <= 1")
         for c, times in self.arrivals.items():
             if not 0 <= c < n_channels or not self.channels[c].queued:
                 raise InputError(f"replayed arrivals given for channel index {c}, not a queue")

@@ -90,6 +90,7 @@ def play_events(
     rank = [ch.routing_rank for ch in channels]
     exclusive = [k == 1 for k in conc]
     inv_k = [1.0 / k for k in conc]
+    speed = [1.0] * n_agents if sim.speed is None else sim.speed.tolist()
     arr = [ct.time.tolist() for ct in contacts]
     handle = [ct.handle.tolist() for ct in contacts]
     limit = [ct.limit.tolist() for ct in contacts]
@@ -198,7 +199,7 @@ def play_events(
         return -1
 
     def start(a: int, c: int, k: int, t: float) -> None:
-        end = t + handle[c][k]
+        end = t + handle[c][k] / speed[a]  # x / 1.0 == x: full speed changes nothing
         if queued[c]:
             outcome[c][k] = t - arr[c][k]
         else:

@@ -13,6 +13,7 @@ Tables, with their shapes (row-major, ``-1`` pads), from the arguments of
 * per channel ``c``: ``queued``, ``impatient``, ``exclusive``, ``conc``,
   ``rank``, ``base`` (where its contacts start in the flat contact arrays),
   ``inv_k`` (floats), and ``offsets`` ``(channel, n_iv + 1)``;
+* per agent ``a``: ``speed`` (floats; all 1.0 when ``SimInput.speed`` is ``None``);
 * ``ranked`` ``(list, n_ch)``: the channels of a list by ``(rank, index)``;
   list ``s`` is ``groups[s]`` (the queued channels of set ``s``), list
   ``n_sets + s * n_ch + h`` is ``over[s][h]``; a change of rank starts a group;
@@ -92,6 +93,7 @@ class Layout(NamedTuple):
     heap_n: int
     # floats
     inv_k: int
+    speed: int
     arr: int
     handle: int
     limit: int
@@ -226,6 +228,7 @@ def pack(
         "heap_x": ints.add(np.zeros(total)),
         "heap_n": ints.add([0]),
         "inv_k": floats.add([1.0 / k for k in conc]),
+        "speed": floats.add(np.ones(n_agents) if sim.speed is None else sim.speed),
         "arr": floats.add(_joined([ct.time for ct in contacts])),
         "handle": floats.add(_joined([ct.handle for ct in contacts])),
         "limit": floats.add(_joined([ct.limit for ct in contacts])),
