@@ -597,3 +597,20 @@ def test_staffable_slots_are_those_some_agent_could_serve() -> None:
     nine = 9 * 60 // inst.interval_minutes
     assert {(nine, INBOUND), (nine, CHAT)} <= able
     assert (nine - 1, INBOUND) not in able
+
+
+def test_a_predicted_call_in_keeps_the_daily_hour_cap() -> None:
+    inst = tiny_instance(
+        n_days=1,
+        agents=[
+            agent("A1", skills=(INBOUND,), fixed={0: ShiftId("A")}),
+            agent("K1", role=Role.BACKUP, skills=(INBOUND,)),
+            supervisor("S1"),
+        ],
+        shifts=[shift_a().model_copy(update={"meal_minutes": 0})],
+        needs=needs_between(1, INBOUND, first_minute=9 * 60, last_minute=15 * 60, required=2),
+        standby=StandbyRules(absenteeism_rate=0.05, backup_risk=0.05, call_in_max_hours=2),
+        weights=NO_COST,
+    )
+    calls = run(inst).call_ins
+    assert calls and all(c.short_agent_minutes <= 120 for c in calls)

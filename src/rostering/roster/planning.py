@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rostering.domain.agents import Role
+from rostering.domain.shifts import DayType
 from rostering.roster.duties import backups_needed, on_duty_agents
 from rostering.roster.facts import day_label, local_time, skill_set
 from rostering.roster.instance import AgentSpec, RosterInstance
@@ -89,11 +90,22 @@ def backup_shortage(instance: RosterInstance, day: int, short: int, need: int) -
     )
 
 
-def _hourly(instance: RosterInstance, agent: AgentSpec) -> float:
-    """Yuan per hour for calling a person in."""
-    if agent.role is Role.SUPERVISOR and agent.overtime_hourly > 0:
-        return agent.overtime_hourly
-    return agent.daily_rate / (agent.contract_minutes / 60)
+def call_in_hourly(instance: RosterInstance, agent: AgentSpec, day: int) -> float:
+    """Yuan per hour for calling a person in on ``day``.
+
+    The person's daily rate over its contract hours; on a statutory holiday
+    times the holiday multiplier, and for a supervisor (whose hours on the
+    floor come on top of the job) times the overtime multiplier otherwise. A
+    backup on call is paid the plain rate for the hours it is called in.
+    """
+    base = agent.daily_rate / (agent.contract_minutes / 60)
+    if base <= 0 and agent.overtime_hourly > 0:
+        base = agent.overtime_hourly / instance.pay.overtime_multiplier
+    if instance.day_types[day] is DayType.HOLIDAY:
+        return base * instance.pay.holiday_multiplier
+    if agent.role is Role.SUPERVISOR:
+        return base * instance.pay.overtime_multiplier
+    return base
 
 
 def suggest_call_ins(
@@ -106,14 +118,18 @@ def suggest_call_ins(
 ) -> list[CallIn]:
     """Who to call in where coverage is still short, for which hours, at what cost.
 
-    Day by day and channel by channel (highest priority first), the longest
-    run of short slots goes to a backup on call with the skill, else to the
-    supervisor on standby, one person per day each; the cost is the hours at
-    the person's hourly rate (overtime rate for a supervisor). Deferred
-    channels are left out: their work can wait inside its window.
+    The predicted view, for a roster that is not simulated (a simulated one
+    gets :func:`rostering.simulation.callins.plan_call_ins`). Day by day and
+    channel by channel (highest priority first), the longest run of short
+    slots, at most ``StandbyRules.call_in_max_hours``, goes to a backup on call
+    with the skill, else to the supervisor on standby, one person per day
+    each; the cost is the hours at :func:`call_in_hourly`. Deferred channels
+    are left out: their work can wait inside its window.
     """
     skipped = deferred or set()
     step = instance.interval_minutes
+    hours_cap = instance.standby.call_in_max_hours if instance.standby else 24.0
+    most = max(1, round(hours_cap * 60 / step))
     per_day = instance.slots_per_day
     short: dict[tuple[int, ChannelId], dict[int, int]] = {}
     for row in allocations:
@@ -136,7 +152,7 @@ def suggest_call_ins(
                 continue
             if channel not in skill_set(instance, person):
                 continue
-            run = _longest_run(gaps)
+            run = _longest_run(gaps)[:most]
             if not run:
                 break
             used.add((person.id, day))
@@ -154,7 +170,7 @@ def suggest_call_ins(
                     start=local_time(instance, 0, first * step),
                     end=local_time(instance, 0, last * step),
                     short_agent_minutes=len(run) * step,
-                    cost=round(hours * _hourly(instance, person), 2),
+                    cost=round(hours * call_in_hourly(instance, person, day), 2),
                 )
             )
     return calls
@@ -176,6 +192,7 @@ def _longest_run(gaps: dict[int, int]) -> list[int]:
 __all__ = [
     "backup_shortage",
     "backups_for_day",
+    "call_in_hourly",
     "can_be_on_call",
     "plan_backups",
     "suggest_call_ins",

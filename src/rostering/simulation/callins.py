@@ -8,11 +8,10 @@ called in for the stretch that covers the most missed contacts, merging
 missed intervals at most one interval apart, up to
 ``StandbyRules.call_in_max_hours`` a day and ``call_in_max_hours_per_week`` a
 calendar week, and never sooner than ``call_in_min_rest_hours`` after the
-person's last call-in. A call-in is paid by the hour at
-the person's daily rate over their contract hours, times the holiday
-multiplier on statutory holidays and the overtime multiplier otherwise. The
-roster plus its call-ins is then simulated with the same random numbers, so
-the two sets of figures compare like with like.
+person's last call-in. A call-in is paid by the hour as
+:func:`rostering.roster.planning.call_in_hourly` says (3x on statutory
+holidays). The roster plus its call-ins is then simulated with the same
+random numbers, so the two sets of figures compare like with like.
 """
 
 from __future__ import annotations
@@ -24,9 +23,9 @@ from collections import defaultdict
 import numpy as np
 
 from rostering.domain.scenario import Scenario
-from rostering.domain.shifts import DayType
 from rostering.roster.facts import local_time, skill_set
-from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.instance import RosterInstance
+from rostering.roster.planning import call_in_hourly
 from rostering.roster.solution import CallIn, RosterSolution
 from rostering.simulation.run import SimulationResult
 from rostering.types import AgentId, ChannelId
@@ -55,14 +54,6 @@ def missed_intervals(result: SimulationResult) -> dict[int, float]:
         if (sl is not None and level < sl) or (ab is not None and abandon > ab):
             out[int(interval)] += float(offered)
     return dict(out)
-
-
-def _hourly(instance: RosterInstance, person: AgentSpec, day: int) -> float:
-    base = person.daily_rate / (person.contract_minutes / 60)
-    if base <= 0 and person.overtime_hourly > 0:
-        base = person.overtime_hourly / instance.pay.overtime_multiplier
-    holiday = instance.day_types[day] is DayType.HOLIDAY
-    return base * (instance.pay.holiday_multiplier if holiday else instance.pay.overtime_multiplier)
 
 
 def _runs(slots: list[int]) -> list[list[int]]:
@@ -137,7 +128,7 @@ def plan_call_ins(
                     start=start,
                     end=last_end[person.id],
                     short_agent_minutes=len(run) * step,
-                    cost=round(hours * _hourly(instance, person, day), 2),
+                    cost=round(hours * call_in_hourly(instance, person, day), 2),
                 )
             )
     log.info("%d call-ins planned where the simulated roster misses its targets", len(calls))
