@@ -87,23 +87,11 @@ def _estimate(row: pd.Series, name: str) -> Estimate | None:
 def simulated_kpis(result: SimulationResult) -> dict[str, SimulatedKpis]:
     """Per channel id, the horizon's simulated KPIs with their 95 % intervals."""
     table = result.by_channel()
-    per_interval = result.by_interval()
+    shares = result.verdicts().groupby("channel")["meets"].mean()
     out: dict[str, SimulatedKpis] = {}
-    targets = {str(c.id): c for c in result.channels}
     for _, row in table.iterrows():
         channel = str(row["channel"])
-        spec = targets[channel]
-        cells = per_interval[(per_interval["channel"] == channel) & (per_interval["offered"] > 0)]
-        meeting: float | None = None
-        if len(cells) and (
-            spec.target_service_level is not None or spec.target_abandon_rate is not None
-        ):
-            ok = pd.Series(True, index=cells.index)
-            if spec.target_service_level is not None:
-                ok &= cells["service_level"] >= spec.target_service_level
-            if spec.target_abandon_rate is not None:
-                ok &= ~(cells["abandon_rate"] > spec.target_abandon_rate)
-            meeting = float(ok.mean())
+        meeting = float(shares[channel]) if channel in shares.index else None
         out[channel] = SimulatedKpis(
             service_level=_estimate(row, "service_level"),
             asa_s=_estimate(row, "asa_s"),

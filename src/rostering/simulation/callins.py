@@ -35,25 +35,11 @@ log = logging.getLogger(__name__)
 
 def missed_intervals(result: SimulationResult) -> dict[int, float]:
     """Interval -> contacts offered on channels whose mean simulated service misses a target."""
-    table = result.by_interval()
-    spec = {c.id: c for c in result.channels}
-    out: dict[int, float] = defaultdict(float)
-    rows = zip(
-        table["channel"],
-        table["interval"].to_numpy(dtype=np.int64),
-        table["offered"].to_numpy(dtype=float),
-        table["service_level"].to_numpy(dtype=float),
-        table["abandon_rate"].to_numpy(dtype=float),
-        strict=True,
+    verdicts = result.verdicts()
+    missed = verdicts[~verdicts["meets"]].groupby("interval")["offered"].sum()
+    return dict(
+        zip(missed.index.to_numpy(dtype=np.int64).tolist(), missed.to_numpy().tolist(), strict=True)
     )
-    for channel_id, interval, offered, level, abandon in rows:
-        channel = spec[channel_id]
-        if not channel.queued or not offered > 0:
-            continue
-        sl, ab = channel.target_service_level, channel.target_abandon_rate
-        if (sl is not None and level < sl) or (ab is not None and abandon > ab):
-            out[int(interval)] += float(offered)
-    return dict(out)
 
 
 def _runs(slots: list[int]) -> list[list[int]]:

@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from rostering.domain.scenario import Scenario
@@ -68,31 +67,14 @@ class Corrected:
 
 def confident_misses(result: SimulationResult) -> pd.DataFrame:
     """Channel-intervals whose target is missed with confidence (columns channel, interval)."""
-    table = result.by_interval()
-    targets = {c.id: c for c in result.channels}
-    sl = np.array([targets[c].target_service_level or np.nan for c in table["channel"]])
-    ab = np.array([targets[c].target_abandon_rate or np.nan for c in table["channel"]])
-    with np.errstate(invalid="ignore"):
-        low = table["service_level_hi"].to_numpy(dtype=float) < sl
-        high = table["abandon_rate_lo"].to_numpy(dtype=float) > ab
-    return table.loc[low | high, ["channel", "interval"]].reset_index(drop=True)
+    verdicts = result.verdicts()
+    return verdicts.loc[verdicts["confident_miss"], ["channel", "interval"]].reset_index(drop=True)
 
 
 def meeting_share(result: SimulationResult) -> float | None:
     """Share of open intervals whose mean simulated KPIs meet every target of the channel."""
-    table = result.by_interval()
-    targets = {c.id: c for c in result.channels}
-    sl = np.array([targets[c].target_service_level or np.nan for c in table["channel"]])
-    ab = np.array([targets[c].target_abandon_rate or np.nan for c in table["channel"]])
-    has_target = ~np.isnan(sl) | ~np.isnan(ab)
-    open_ = has_target & (table["offered"].to_numpy(dtype=float) > 0)
-    if not open_.any():
-        return None
-    level = table["service_level"].to_numpy(dtype=float)
-    abandon = table["abandon_rate"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        ok = (np.isnan(sl) | (level >= sl)) & (np.isnan(ab) | ~(abandon > ab))
-    return float(ok[open_].mean())
+    verdicts = result.verdicts()
+    return float(verdicts["meets"].mean()) if len(verdicts) else None
 
 
 def _raise(

@@ -32,7 +32,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -131,6 +131,9 @@ class SimulationResult:
     tallies: tuple[Tally, ...]
     events: int
     wall_s: float
+    _tables: dict[tuple[str, float], pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @property
     def replications(self) -> int:
@@ -152,8 +155,41 @@ class SimulationResult:
         See the module docstring for the columns; ``done_late`` is the mean
         of backlog items of the interval done late or never.
         """
-        n_iv = self.tallies[0].offered.shape[1]
-        return self._table("interval", np.arange(n_iv), n_iv, confidence)
+        key = ("interval", confidence)
+        if key not in self._tables:
+            n_iv = self.tallies[0].offered.shape[1]
+            self._tables[key] = self._table("interval", np.arange(n_iv), n_iv, confidence)
+        return self._tables[key].copy()
+
+    def verdicts(self) -> pd.DataFrame:
+        """The intervals with contacts on channels with a target, judged against it.
+
+        Columns ``channel, interval, offered``, ``meets`` (the mean simulated
+        service meets every target of the channel) and ``confident_miss`` (the
+        95 % interval of the service level lies wholly below its target, or
+        that of abandonment wholly above). The one judgement the correction
+        rounds, the call-ins and the reported shares all use.
+        """
+        table = self.by_interval()
+        spec = {c.id: c for c in self.channels}
+
+        def target(name: str) -> FloatArray:
+            values = [getattr(spec[c], name) for c in table["channel"]]
+            return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+        sl, ab = target("target_service_level"), target("target_abandon_rate")
+        judged = (~np.isnan(sl) | ~np.isnan(ab)) & (table["offered"].to_numpy(dtype=float) > 0)
+        level = table["service_level"].to_numpy(dtype=float)
+        abandon = table["abandon_rate"].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            meets = (np.isnan(sl) | (level >= sl)) & (np.isnan(ab) | ~(abandon > ab))
+            confident = (table["service_level_hi"].to_numpy(dtype=float) < sl) | (
+                table["abandon_rate_lo"].to_numpy(dtype=float) > ab
+            )
+        out = table[["channel", "interval", "offered"]].assign(
+            meets=meets, confident_miss=confident
+        )
+        return out[judged].reset_index(drop=True)
 
     def by_day(self, *, confidence: float = 0.95) -> pd.DataFrame:
         """KPIs per (channel, day), each replication's ratios taken over the day's totals."""

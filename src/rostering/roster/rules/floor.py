@@ -121,8 +121,9 @@ class Floor:
             lambda: defaultdict(list)
         )
         step = inst.interval_minutes
+        field = {"units": "serves", "channels": "channels", "primary": "primary"}[key]
         for unit in self.units.values():
-            group = {"units": unit.serves, "channels": unit.channels, "primary": unit.primary}[key]
+            group: frozenset[ChannelId] = getattr(unit, field)
             for t in unit.slots:
                 out[t][group].append(unit.count)
             length = meal_slots(inst, inst.shift(unit.shift))
