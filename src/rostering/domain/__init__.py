@@ -3,7 +3,7 @@
 from rostering.domain.agents import Agent, Leave, LeaveKind, Request, Role
 from rostering.domain.calendar import Calendar, CalendarSpec
 from rostering.domain.channels import Channel, ChannelKind, ServiceTargets
-from rostering.domain.patterns import Pattern, PatternKind, Weekday
+from rostering.domain.patterns import Pattern, PatternKind, PayBasis, Weekday
 from rostering.domain.pay import PayRules
 from rostering.domain.scenario import (
     DailyDemand,
@@ -34,6 +34,7 @@ __all__ = [
     "MealBreak",
     "Pattern",
     "PatternKind",
+    "PayBasis",
     "PayRules",
     "ProfilePoint",
     "Request",

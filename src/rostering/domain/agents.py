@@ -8,6 +8,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from rostering.domain.patterns import PayBasis
 from rostering.types import AgentId, ChannelId, ShiftId
 
 
@@ -58,12 +59,22 @@ class Agent(BaseModel):
     id: AgentId
     name: str = ""
     role: Role = Role.AGENT
+    team: str = Field("", description="Team the person belongs to (for reports and filters).")
     skills: list[ChannelId] = Field(default_factory=list, description="Channels served.")
     pattern: str = Field(description="Id of the rotation pattern.")
     shifts: list[ShiftId] = Field(
         default_factory=list, description="Shift templates this person may work."
     )
     base_pay: float = Field(2800.0, gt=0, description="Monthly base pay, yuan.")
+    pay_basis: PayBasis | None = Field(
+        None, description="Overrides the pattern's pay basis for this person (None: the pattern's)."
+    )
+    hourly_rate: float | None = Field(
+        None,
+        gt=0,
+        le=10_000,
+        description="Yuan per paid hour on an hourly contract (None: base_pay / 21.75 / 8).",
+    )
     proficiency: float = Field(
         1.0, gt=0, le=1, description="Share of an experienced agent's output (new agents < 1)."
     )

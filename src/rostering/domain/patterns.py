@@ -19,6 +19,15 @@ class PatternKind(StrEnum):
     """No fixed rotation; only the labour limits apply (弹性排班)."""
 
 
+class PayBasis(StrEnum):
+    """How a contract pays for time worked."""
+
+    DAILY = "daily"
+    """Full-time: the daily rate of the pattern per day worked (base / 21.75 or / 15.5)."""
+    HOURLY = "hourly"
+    """Part-time: an hourly rate per paid hour of the shift worked."""
+
+
 class Weekday(IntEnum):
     """ISO weekday numbers counted from 0, as ``date.weekday()`` gives them."""
 
@@ -64,6 +73,11 @@ class Pattern(BaseModel):
     max_shifts: dict[str, int] = Field(
         default_factory=dict,
         description="Most shifts of each named shift over the horizon, e.g. {A: 12}.",
+    )
+    pay_basis: PayBasis = Field(
+        PayBasis.DAILY,
+        description="daily: the pattern's daily rate per day worked (full time); hourly: the "
+        "agent's hourly rate per paid hour (part time).",
     )
     off_on_public_holidays: bool = Field(
         False, description="Agents on this pattern are off on statutory public holidays."

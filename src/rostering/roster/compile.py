@@ -27,10 +27,11 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from rostering.domain.agents import LeaveKind
+from rostering.domain.agents import Agent, LeaveKind
 from rostering.domain.calendar import Calendar
 from rostering.domain.channels import ChannelKind
-from rostering.domain.patterns import Pattern
+from rostering.domain.patterns import Pattern, PatternKind, PayBasis
+from rostering.domain.pay import PayRules
 from rostering.domain.scenario import Scenario
 from rostering.domain.shifts import DayType, ShiftTemplate, minutes_of
 from rostering.errors import FrameContractError
@@ -153,6 +154,20 @@ def _needs(
     return needs, presence, windows
 
 
+def hourly_rate(person: Agent, pattern: Pattern, pay: PayRules) -> float:
+    """Yuan per paid hour for a person on an hourly (part-time) contract; 0 on a day rate.
+
+    The person's ``hourly_rate``, or else the five-two daily rate of their base
+    pay spread over its contract hours (base / 21.75 / 8).
+    """
+    basis = person.pay_basis or pattern.pay_basis
+    if basis is not PayBasis.HOURLY:
+        return 0.0
+    if person.hourly_rate is not None:
+        return person.hourly_rate
+    return pay.daily_rate(person.base_pay, PatternKind.FIVE_ON_TWO_OFF) / pay.five_two_hours_per_day
+
+
 def leave_days(scenario: Scenario) -> dict[AgentId, dict[int, LeaveKind]]:
     """Agents' leave within the horizon, by day index, with its kind (for pay deductions).
 
@@ -212,6 +227,7 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
                 id=person.id,
                 name=person.name,
                 role=person.role,
+                team=person.team,
                 pattern=kind,
                 working_days_per_week=pattern.working_days_per_week,
                 days_off_allowed=None
@@ -223,6 +239,7 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
                 proficiency=scenario.proficiency(person),
                 base_pay=person.base_pay,
                 daily_rate=pay.daily_rate(person.base_pay, kind),
+                hourly_rate=hourly_rate(person, pattern, pay),
                 overtime_hourly=pay.overtime_hourly(person.base_pay, kind),
                 contract_minutes=round(pay.contract_hours(kind) * 60),
                 history=person.history,
@@ -281,4 +298,4 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
     return instance
 
 
-__all__ = ["REQUIRED_COLUMNS", "compile_instance", "compile_shift", "leave_days"]
+__all__ = ["REQUIRED_COLUMNS", "compile_instance", "compile_shift", "hourly_rate", "leave_days"]

@@ -93,7 +93,8 @@ def working_days(instance: RosterInstance) -> dict[AgentId, set[int]]:
         return demand[d] - supply[d]
 
     def preference(agent: AgentSpec, d: int) -> tuple[int, float, float]:
-        premium = extra * agent.daily_rate if instance.day_types[d] is DayType.HOLIDAY else 0.0
+        day_pay = agent.daily_rate or agent.hourly_rate * agent.contract_minutes / 60
+        premium = extra * day_pay if instance.day_types[d] is DayType.HOLIDAY else 0.0
         return (int(need(d) >= 0.5), -premium, need(d))
 
     out: dict[AgentId, set[int]] = {}

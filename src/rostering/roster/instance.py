@@ -75,6 +75,7 @@ class AgentSpec(BaseModel):
     id: AgentId
     name: str = ""
     role: Role = Role.AGENT
+    team: str = ""
     pattern: PatternKind = PatternKind.FLEXIBLE
     working_days_per_week: int = 5
     days_off_allowed: list[int] | None = Field(
@@ -86,6 +87,9 @@ class AgentSpec(BaseModel):
     proficiency: float = 1.0
     base_pay: float = 0.0
     daily_rate: float = Field(0.0, ge=0, description="Yuan per day worked.")
+    hourly_rate: float = Field(
+        0.0, ge=0, description="Part time: yuan per paid hour worked, in place of the daily rate."
+    )
     overtime_hourly: float = Field(0.0, ge=0, description="Yuan per paid hour past contract.")
     contract_minutes: int = Field(8 * 60, gt=0, description="Paid minutes in a normal day.")
     history: str = Field("", description="Days before the horizon, oldest first: W or O.")

@@ -44,8 +44,27 @@ class DayPay:
 
 
 def paid_holidays_off(agent: AgentSpec) -> bool:
-    """Whether statutory holidays are paid days off for ``agent`` (five-two staff)."""
-    return agent.pattern is PatternKind.FIVE_ON_TWO_OFF
+    """Whether statutory holidays are paid days off for ``agent`` (five-two staff on a day rate)."""
+    return agent.pattern is PatternKind.FIVE_ON_TWO_OFF and not agent.hourly_rate
+
+
+def hourly_shift_pay(instance: RosterInstance, agent: AgentSpec, day: int, paid: int) -> DayPay:
+    """Part-time pay for ``paid`` minutes worked on ``day``: the hourly rate per paid hour.
+
+    Paid minutes beyond the contract's normal day are overtime at the
+    overtime multiple of the hourly rate; on a statutory holiday every paid
+    hour is paid at the holiday multiple (the premium is the part above the
+    plain rate). Meal time is never paid.
+    """
+    rate = agent.hourly_rate
+    normal = min(paid, agent.contract_minutes)
+    extra = paid - normal
+    base = normal / 60 * rate
+    overtime = extra / 60 * rate * instance.pay.overtime_multiplier
+    premium = 0.0
+    if instance.day_types[day] is DayType.HOLIDAY:
+        premium = (instance.pay.holiday_multiplier - 1) * base
+    return DayPay(base, overtime, premium)
 
 
 def shift_pay(instance: RosterInstance, agent_id: AgentId, day: int, shift_id: ShiftId) -> DayPay:
@@ -58,10 +77,13 @@ def shift_pay(instance: RosterInstance, agent_id: AgentId, day: int, shift_id: S
     the contract's normal day, ``3 x daily rate x min(paid, contract) /
     contract`` (see :meth:`PayRules.holiday_day_pay`); the premium is the part
     above the daily rate. A five-two agent working a statutory holiday gives up
-    that day's paid holiday off (``forgone``).
+    that day's paid holiday off (``forgone``). An agent on an hourly contract
+    is paid by the hour instead (:func:`hourly_shift_pay`).
     """
     agent = instance.agent(agent_id)
     shift = instance.shift(shift_id)
+    if agent.hourly_rate:
+        return hourly_shift_pay(instance, agent, day, shift.paid_minutes)
     extra = max(0, shift.paid_minutes - agent.contract_minutes)
     overtime = extra / 60 * agent.overtime_hourly
     premium = forgone = 0.0
@@ -119,6 +141,7 @@ __all__ = [
     "DayPay",
     "LeaveDays",
     "cost_lines",
+    "hourly_shift_pay",
     "paid_holidays_off",
     "shift_pay",
 ]

@@ -98,7 +98,7 @@ def call_in_hourly(instance: RosterInstance, agent: AgentSpec, day: int) -> floa
     floor come on top of the job) times the overtime multiplier otherwise. A
     backup on call is paid the plain rate for the hours it is called in.
     """
-    base = agent.daily_rate / (agent.contract_minutes / 60)
+    base = agent.hourly_rate or agent.daily_rate / (agent.contract_minutes / 60)
     if base <= 0 and agent.overtime_hourly > 0:
         base = agent.overtime_hourly / instance.pay.overtime_multiplier
     if instance.day_types[day] is DayType.HOLIDAY:
