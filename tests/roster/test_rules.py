@@ -126,12 +126,39 @@ def test_five_two_holiday_on_a_weekday_counts_as_worked() -> None:
     assert worked(run(inst), "B1") == [0, 1, 3, 4]
 
 
-def test_five_two_with_three_days_leave_is_explained() -> None:
+def test_five_two_three_days_of_leave_leave_two_days_to_work() -> None:
+    # Leave counts as worked days of the week: 5 - 3 = 2 days to work, weekend off.
+    solution = run(five_two(days_off=[1, 2, 3], leave=[1, 2, 3], days_off_allowed=[5, 6]))
+    assert worked(solution, "B1") == [0, 4]
+
+
+def test_five_two_three_days_of_leave_any_days_off() -> None:
+    solution = run(five_two(days_off=[1, 2, 3], leave=[1, 2, 3]))
+    assert len(worked(solution, "B1")) == 2
+    assert not set(worked(solution, "B1")) & {1, 2, 3}
+
+
+def test_five_two_a_whole_week_of_leave_works_nothing() -> None:
+    days = list(range(7))
+    assert worked(run(five_two(days_off=days, leave=days)), "B1") == []
+
+
+def test_five_two_unavailable_days_are_rest_days() -> None:
+    # Three days unavailable (not leave): the agent works the days it can, Monday
+    # and Friday (shift B does not run at weekends); nothing is infeasible.
     solution = run(five_two(days_off=[1, 2, 3]))
-    text = conflicts_text(solution)
-    assert "agent B1: five-two needs 5 working days in week 39" in text
-    assert "3 of its days are leave or unavailable" in text
-    assert "days off" in text
+    assert worked(solution, "B1") == [0, 4]
+
+
+def test_every_conflicting_agent_is_named() -> None:
+    people = [
+        agent(f"A{i}", pattern=PatternKind.ONE_ON_ONE_OFF, history="W", fixed={0: ShiftId("A")})
+        for i in (1, 2, 3)
+    ]
+    text = conflicts_text(run(tiny_instance(n_days=4, agents=people)))
+    for name in ("A1", "A2", "A3"):
+        assert f"agent {name}: one-on-one-off" in text
+        assert f"agent {name}: shift A fixed" in text
 
 
 # --------------------------------------------------------------------------- fixed days

@@ -245,6 +245,7 @@ def compile_instance(scenario: Scenario, requirements: pd.DataFrame) -> RosterIn
                 history=person.history,
                 contract=_contract(pattern),
                 days_off=days_off,
+                leave=sorted({index[x.date] for x in person.leave if x.date in index}),
                 fixed={index[d]: s for d, s in person.preassigned.items() if d in index},
             )
         )

@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 
 from rostering.roster.instance import RosterInstance
 from rostering.roster.model import build_model
-from rostering.roster.rules.base import Rule
+from rostering.roster.rules.base import Assumption, Rule
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +43,43 @@ def _infeasible(
     return True, list(solver.sufficient_assumptions_for_infeasibility())
 
 
+def _shrink(
+    model: cp_model.CpModel,
+    by_index: dict[int, Assumption],
+    core: list[int],
+    deadline: float,
+) -> list[int]:
+    """Drop one rule at a time from ``core`` while the rest stays infeasible."""
+    kept = list(core)
+    for index in list(kept):
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        if index not in kept:
+            continue
+        trial = [i for i in kept if i != index]
+        still, smaller = _infeasible(model, [by_index[i].literal for i in trial], time_limit_s=left)
+        if still:
+            keep = set(smaller) if smaller else set(trial)
+            kept = [i for i in trial if i in keep]
+    return kept
+
+
 def explain_conflicts(
     instance: RosterInstance,
     *,
     time_limit_s: float = 20.0,
     minimise: bool = True,
     extra_rules: Sequence[Rule] = (),
+    max_conflicts: int = 20,
 ) -> list[str]:
     """The named hard rules that cannot all hold, in planner words.
+
+    Every independent conflict is named, not only the first: once a short
+    list of clashing rules is found, those rules are set aside and the rest
+    is tried again, until what is left can hold (or ``max_conflicts`` lists
+    or the time limit are reached). Three agents each with an impossible week
+    are three conflicts, and all three agents appear.
 
     Empty when the hard rules are in fact compatible (or no proof was found
     within the time limit). ``extra_rules``: a search strategy's rules, as
@@ -61,29 +90,30 @@ def explain_conflicts(
     model = built.model
     model.clear_objective()  # type: ignore[no-untyped-call]
     by_index = {a.literal.index: a for a in built.assumptions}
-    literals = [a.literal for a in built.assumptions]
-    infeasible, core = _infeasible(model, literals, time_limit_s=time_limit_s)
-    if not infeasible:
+    active = [a.literal.index for a in built.assumptions]
+    out: list[str] = []
+    for _ in range(max_conflicts):
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        infeasible, core = _infeasible(
+            model, [by_index[i].literal for i in active], time_limit_s=left
+        )
+        if not infeasible:
+            break
+        kept = [i for i in core if i in by_index]
+        if not kept:
+            if not out:
+                return ["the roster's basic structure (one shift per agent per day) cannot hold"]
+            break
+        if minimise:
+            kept = _shrink(model, by_index, kept, deadline)
+        out.extend(by_index[i].description for i in kept if by_index[i].description not in out)
+        dropped = set(kept)
+        active = [i for i in active if i not in dropped]
+    if not out:
         log.info("no conflict among the named hard rules of %s", instance.name)
-        return []
-    if not core:
-        return ["the roster's basic structure (one shift per agent per day) cannot hold"]
-    kept = [i for i in core if i in by_index]
-    if minimise:
-        for index in list(kept):
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                break
-            if index not in kept:
-                continue
-            trial = [i for i in kept if i != index]
-            still, smaller = _infeasible(
-                model, [by_index[i].literal for i in trial], time_limit_s=left
-            )
-            if still:
-                keep = set(smaller) if smaller else set(trial)
-                kept = [i for i in trial if i in keep]
-    return [by_index[i].description for i in kept]
+    return out
 
 
 __all__ = ["explain_conflicts"]

@@ -231,32 +231,68 @@ class WeekTarget:
     least: int
     most: int
     credited: int
-    """Excused days on weekdays that allow no day off: they count as worked."""
+    """Days that count as worked without being worked: leave, statutory holidays and
+    closed days that fall where the agent would otherwise work."""
     history_worked: int | None
     """Days worked before the start in this week, when history covers them."""
+    counted: tuple[int, ...] = ()
+    """The days whose work counts towards the target: the week's days less its
+    statutory holidays (a holiday worked is paid at the holiday rate on top)."""
+
+
+def fixed_rest_weekdays(agent: AgentSpec) -> set[int]:
+    """Weekdays a five-two agent is always off: the allowed days when they are no more
+    than the days off a week needs (e.g. Saturday and Sunday for office hours)."""
+    if agent.days_off_allowed is None:
+        return set()
+    allowed = set(agent.days_off_allowed)
+    return allowed if len(allowed) <= 7 - agent.working_days_per_week else set()
 
 
 def five_two_targets(instance: RosterInstance, agent: AgentSpec) -> list[WeekTarget]:
     """Bounds on the days worked inside the horizon, per calendar week.
 
-    Full weeks need exactly ``working_days_per_week``, plus one for each
-    adjusted working day (a Saturday or Sunday the holiday calendar makes a
-    working day) that falls on one of the agent's usual days off: the calendar
-    moves a working day there, as China's holiday schedules do. The first week
-    continues the history when it covers the days before the start; otherwise
-    and at the end edge the week is prorated: at most the full count, and at
-    least what the days outside the horizon cannot make up.
+    A full week needs ``working_days_per_week`` days, less the days that count
+    as worked the way payroll and labour law count them: each day of leave
+    (annual, personal or sick), each statutory public holiday (a paid day off
+    for five-two staff; one worked is paid at the holiday rate on top of the
+    week, so holidays are left out of the count) and, for patterns with fixed
+    days off, each weekday on which none of the agent's shifts runs. Such days
+    are credited only where the agent would otherwise work, not on its fixed
+    days off. Unavailable days are not credited: they are the agent's rest
+    days, and when more are unavailable than the week's rest allows, the agent
+    works the days it can.
+
+    An adjusted working day (a Saturday or Sunday the holiday calendar makes a
+    working day) on one of the usual days off adds one day, as China's holiday
+    schedules move a working day there. The first week continues the history
+    when it covers the days before the start; otherwise and at the end edge
+    the week is prorated: at most the full count, and at least what the days
+    outside the horizon cannot make up.
     """
     allowed = set(agent.days_off_allowed) if agent.days_off_allowed is not None else None
+    rest = fixed_rest_weekdays(agent)
     excused = excused_days(instance, agent)
+    leave = set(agent.leave)
     out: list[WeekTarget] = []
     for week in calendar_weeks(instance):
-        credited = 0
         need = agent.working_days_per_week
+        credited = 0
+        counted: list[int] = []
+        for d in week.days:
+            weekday = instance.date(d).weekday()
+            holiday = instance.day_types[d] is DayType.HOLIDAY
+            if not holiday:
+                counted.append(d)
+            if weekday in rest:
+                continue
+            if (
+                holiday
+                or d in leave
+                or (d in excused and allowed is not None and weekday not in allowed)
+            ):
+                credited += 1
         if allowed is not None:
-            credited = sum(
-                1 for d in week.days if d in excused and instance.date(d).weekday() not in allowed
-            )
             need += sum(
                 1
                 for d in week.days
@@ -271,9 +307,11 @@ def five_two_targets(instance: RosterInstance, agent: AgentSpec) -> list[WeekTar
             history_worked = agent.history[-week.missing_before :].upper().count("W")
             outside = week.missing_after
         before = history_worked or 0
-        most = need - before - credited
-        least = max(0, need - before - credited - outside)
-        out.append(WeekTarget(week, least, most, credited, history_worked))
+        available = sum(1 for d in counted if d not in excused)
+        most = max(0, need - before - credited)
+        least = min(available, max(0, most - outside))
+        most = max(least, most)
+        out.append(WeekTarget(week, least, most, credited, history_worked, tuple(counted)))
     return out
 
 
@@ -359,6 +397,7 @@ __all__ = [
     "day_label",
     "excused_days",
     "five_two_targets",
+    "fixed_rest_weekdays",
     "follows_pattern",
     "forbidden_pairs_by_rest",
     "history_run",

@@ -129,7 +129,7 @@ def working_days(instance: RosterInstance) -> dict[AgentId, set[int]]:
         forced = {d for d, s in agent.fixed.items() if s is not None and 0 <= d < instance.n_days}
         allowed = set(agent.days_off_allowed) if agent.days_off_allowed is not None else None
         for i, target in enumerate(five_two_targets(instance, agent)):
-            week = [d for d in target.week.days if d in open_days or d in forced]
+            week = [d for d in target.counted if d in open_days or d in forced]
             must = {
                 d
                 for d in week
@@ -308,7 +308,7 @@ def pattern_hint(instance: RosterInstance) -> dict[tuple[AgentId, int], ShiftId]
         else:
             allowed = set(agent.days_off_allowed or [])
             for target in five_two_targets(instance, agent):
-                free = [d for d in target.week.days if d not in excused]
+                free = [d for d in target.counted if d not in excused]
                 free.sort(key=lambda d: (instance.date(d).weekday() in allowed, d))
                 days |= set(free[: max(0, target.most)])
         for d, fixed in agent.fixed.items():

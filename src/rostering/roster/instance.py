@@ -95,6 +95,11 @@ class AgentSpec(BaseModel):
     history: str = Field("", description="Days before the horizon, oldest first: W or O.")
     contract: Contract = Field(default_factory=Contract)
     days_off: list[int] = Field(default_factory=list, description="Days that must not be worked.")
+    leave: list[int] = Field(
+        default_factory=list,
+        description="Days of leave (among ``days_off``): they count as worked days of a "
+        "five-two week, where unavailable days do not.",
+    )
     fixed: dict[int, ShiftId | None] = Field(
         default_factory=dict, description="Pre-assigned days: shift id, or None for off."
     )
@@ -144,6 +149,10 @@ class ShiftRequest(BaseModel):
     weight: int = Field(ge=0)
 
 
+DEFAULT_CHANGE_WEIGHT = 50.0
+"""Yuan-equivalent cost of an agent-day changed from a what-if's baseline roster."""
+
+
 class Weights(BaseModel):
     """Objective weights, in cost units per unit of violation."""
 
@@ -170,6 +179,50 @@ class Weights(BaseModel):
         description="Cost per day per percentage point by which the worst-covered channel "
         "falls below the coverage floor (0: no floor).",
     )
+    change_per_assignment: float = Field(
+        DEFAULT_CHANGE_WEIGHT,
+        ge=0,
+        description="Yuan-equivalent cost of one agent-day whose shift differs from the "
+        "baseline roster (a what-if started from one; see Baseline): the default, 50, is "
+        "about a third of a day's pay at 3,000 yuan a month, less than one agent-hour of "
+        "inbound short (60 x priority 3), more than a whole day of surplus (2 an hour).",
+    )
+    max_changes: int | None = Field(
+        None,
+        ge=0,
+        description="At most this many agent-days may differ from the baseline roster "
+        "(hard; None: no cap).",
+    )
+
+
+class Baseline(BaseModel):
+    """The roster a what-if starts from: each person's shift on each day, days off included.
+
+    Only the people listed count: someone added by the what-if has no baseline
+    and is rostered freely; someone removed is simply not in the instance.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field("", description="Where the baseline roster came from, for messages.")
+    shifts: dict[AgentId, list[ShiftId | None]] = Field(
+        description="Per person, one entry per day of the horizon: the shift worked, or "
+        "None when off (or on standby only)."
+    )
+    standby: dict[AgentId, list[int]] = Field(
+        default_factory=dict,
+        description="Days each supervisor was on 7x24 standby (a supervisor's standby day "
+        "moved is a change like a shift moved).",
+    )
+
+    def roster(self) -> dict[tuple[AgentId, int], ShiftId]:
+        """The baseline as (agent, day) -> shift worked; days off are left out."""
+        return {
+            (agent, day): shift
+            for agent, days in self.shifts.items()
+            for day, shift in enumerate(days)
+            if shift is not None
+        }
 
 
 class RosterInstance(BaseModel):
@@ -197,6 +250,11 @@ class RosterInstance(BaseModel):
     weights: Weights = Field(default_factory=Weights)
     pay: PayRules = Field(default_factory=PayRules)
     standby: StandbyRules | None = None
+    baseline: Baseline | None = Field(
+        None,
+        description="A what-if's baseline roster: agent-days that differ from it cost "
+        "weights.change_per_assignment (see rostering.roster.rules.stability).",
+    )
 
     _shift_by_id: dict[ShiftId, ShiftType] = PrivateAttr(default_factory=dict)
     _agent_by_id: dict[AgentId, AgentSpec] = PrivateAttr(default_factory=dict)
@@ -267,4 +325,27 @@ class RosterInstance(BaseModel):
                 raise ValueError(f"need at slot {n.slot}: unknown channel {n.channel!r}")
             if n.slot >= self.n_slots:
                 raise ValueError(f"need slot {n.slot} beyond the horizon ({self.n_slots} slots)")
+        return self
+
+    @model_validator(mode="after")
+    def _baseline_fits(self) -> Self:
+        if self.baseline is None:
+            return self
+        agents = {a.id for a in self.agents}
+        shifts = {s.id for s in self.shifts}
+        for agent, days in self.baseline.shifts.items():
+            if agent not in agents:
+                raise ValueError(f"baseline: agent {agent!r} is not in the instance")
+            if len(days) != self.n_days:
+                raise ValueError(
+                    f"baseline: agent {agent!r} has {len(days)} days for {self.n_days}"
+                )
+            unknown = [s for s in days if s is not None and s not in shifts]
+            if unknown:
+                raise ValueError(f"baseline: agent {agent!r}: unknown shift {unknown[0]!r}")
+        for agent, standby_days in self.baseline.standby.items():
+            if agent not in self.baseline.shifts:
+                raise ValueError(f"baseline: standby of {agent!r}, who has no baseline days")
+            if any(not 0 <= d < self.n_days for d in standby_days):
+                raise ValueError(f"baseline: standby of {agent!r} outside the horizon")
         return self

@@ -196,7 +196,7 @@ class _Checker:
     def five_two(self, agent: AgentSpec) -> None:
         inst = self.inst
         for target in five_two_targets(inst, agent):
-            worked = sum(1 for d in target.week.days if (agent.id, d) in self.schedule)
+            worked = sum(1 for d in target.counted if (agent.id, d) in self.schedule)
             if worked < target.least or worked > target.most:
                 miss = target.least - worked if worked < target.least else worked - target.most
                 self.hard.append(
@@ -207,7 +207,11 @@ class _Checker:
         allowed = set(agent.days_off_allowed)
         excused = excused_days(inst, agent)
         for d in range(inst.n_days):
-            if d in excused or inst.date(d).weekday() in allowed:
+            if (
+                d in excused
+                or inst.date(d).weekday() in allowed
+                or inst.day_types[d] is DayType.HOLIDAY
+            ):
                 continue
             if (agent.id, d) not in self.schedule:
                 self.hard.append(_hard(FIVE_ON_TWO_OFF, f"{agent.id} off on {day_label(inst, d)}"))

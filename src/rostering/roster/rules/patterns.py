@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rostering.domain.patterns import PatternKind
+from rostering.domain.shifts import DayType
 from rostering.roster.facts import (
     WEEKDAY_NAMES,
     day_label,
@@ -73,12 +74,16 @@ class FiveOnTwoOff(Rule):
     """Five-on-two-off: exactly five working days in every calendar week (Mon-Sun).
 
     The number of days is the pattern's (``working_days_per_week``). Days off
-    fall only on the weekdays the pattern allows (e.g. the weekend). Leave,
-    public holidays and closed days on weekdays that allow no day off count as
-    worked days of the week. An adjusted working day (a weekend day the holiday
-    calendar makes a working day) on one of the usual days off is worked: it
-    adds a day to that week. Weeks cut by the horizon continue the history when
-    it covers the missing days and are prorated otherwise.
+    fall only on the weekdays the pattern allows (e.g. the weekend). Leave of
+    any kind and statutory public holidays count as worked days of the week,
+    as payroll and labour law count them: three days of leave leave two to
+    work and the two rest days stand. A statutory holiday worked is paid at the
+    holiday rate on top of the week. Closed days on weekdays that allow no day
+    off count as worked too; unavailable days are rest days. An adjusted
+    working day (a weekend day the holiday calendar makes a working day) on
+    one of the usual days off is worked: it adds a day to that week. Weeks cut
+    by the horizon continue the history when it covers the missing days and
+    are prorated otherwise.
     """
 
     name = FIVE_ON_TWO_OFF
@@ -101,25 +106,27 @@ class FiveOnTwoOff(Rule):
     @staticmethod
     def _weeks(ctx: RuleContext, agent: AgentSpec) -> None:
         inst, m = ctx.instance, ctx.model
-        excused = excused_days(inst, agent)
+        leave = set(agent.leave)
+        unavailable = set(agent.days_off) - leave
         for target in five_two_targets(inst, agent):
             week = target.week
-            worked = sum(ctx.vars.on_day(agent.id, d) for d in week.days)
-            away = sum(1 for d in week.days if d in set(agent.days_off))
-            closed = sum(1 for d in week.days if d in excused) - away
+            worked = sum(ctx.vars.on_day(agent.id, d) for d in target.counted)
             need = agent.working_days_per_week
             parts = [f"agent {agent.id}: five-two needs {need} working days in week {week.number}"]
             if target.least == target.most:
-                parts.append(f"({target.most} of them inside the horizon)")
+                parts.append(f"({target.most} of them on its working days inside the horizon)")
             else:
-                parts.append(f"({target.least}-{target.most} of them inside the horizon)")
+                parts.append(
+                    f"({target.least}-{target.most} of them on its working days inside the horizon)"
+                )
             reasons = []
+            if target.credited:
+                reasons.append(f"{target.credited} are counted as worked (leave or holidays)")
+            away = sum(1 for d in week.days if d in unavailable)
             if away:
-                reasons.append(f"{away} of its days are leave or unavailable")
-            if closed:
-                reasons.append(f"{closed} are public holidays or days none of its shifts run")
+                reasons.append(f"{away} of its days are unavailable")
             if reasons:
-                parts.append("but " + " and ".join(reasons))
+                parts.append("; " + " and ".join(reasons))
             guard = ctx.guard(" ".join(parts))
             if target.least == target.most:
                 enforce(m.add(worked == target.most), guard)
@@ -136,7 +143,11 @@ class FiveOnTwoOff(Rule):
         allowed = set(agent.days_off_allowed)
         excused = excused_days(inst, agent)
         for d in range(inst.n_days):
-            if d in excused or inst.date(d).weekday() in allowed:
+            if (
+                d in excused
+                or inst.date(d).weekday() in allowed
+                or inst.day_types[d] is DayType.HOLIDAY
+            ):
                 continue
             guard = ctx.guard(
                 f"agent {agent.id}: five-two allows days off only on "
