@@ -8,6 +8,10 @@
                                  a run keeps its exact inputs (the scenario after
                                  its what-if), the what-if, seed and solver settings,
                                  so it can be reproduced after its scenario is gone
+    runs 1──0..1 run_baselines *──1 runs
+                                 a what-if run started from another run's roster
+                                 (a table of its own: databases made before it get
+                                 it from create_all, with no change to ``runs``)
 
 Only the mapping lives here: the engine and sessions are in :mod:`api.db`,
 the queries in :mod:`api.crud`, and key hashing in :mod:`api.security`.
@@ -137,10 +141,31 @@ class RunRecord(Base):
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None, deferred=True)
     gantt: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None, deferred=True)
 
+    baseline: Mapped[RunBaseline | None] = relationship(
+        foreign_keys="RunBaseline.run_id", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    @property
+    def baseline_run_id(self) -> str | None:
+        """The run whose roster this run starts from, if any."""
+        return self.baseline.baseline_run_id if self.baseline is not None else None
+
+
+class RunBaseline(Base):
+    """The run a what-if run starts from: its roster is kept where the what-if allows."""
+
+    __tablename__ = "run_baselines"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    baseline_run_id: Mapped[str] = mapped_column(
+        ForeignKey("runs.id", ondelete="CASCADE"), index=True
+    )
+
 
 __all__ = [
     "ApiKey",
     "Base",
+    "RunBaseline",
     "RunRecord",
     "ScenarioRecord",
     "Tenant",

@@ -82,12 +82,21 @@ class ScenarioPublic(ScenarioSummary):
 
 
 class RunCreate(BaseModel):
-    """A run of a stored scenario with what-if overrides."""
+    """A run of a stored scenario with what-if overrides, from scratch or from a baseline run."""
 
     model_config = ConfigDict(extra="forbid")
 
     scenario_id: str = Field(min_length=1, max_length=64)
     whatif: WhatIf = Field(default_factory=WhatIf)
+    baseline_run: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="A succeeded run of the same scenario to start from: its roster is kept "
+        "except where the what-if needs a change (each changed person-day costs "
+        "whatif.change_weight, at most whatif.max_changes of them). Without it the run is "
+        "solved from scratch.",
+    )
     seed: int = Field(0, ge=0, le=MAX_SEED, description="Solver random seed.")
     label: str = Field("", max_length=200)
 
@@ -126,6 +135,7 @@ class RunPublic(BaseModel):
     time_limit_s: float
     solver_threads: int
     whatif: WhatIf
+    baseline_run: str | None = Field(None, description="The run this run starts from.")
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
@@ -141,6 +151,7 @@ class RunInputs(BaseModel):
 
     scenario: Scenario = Field(description="The scenario after the what-if.")
     whatif: WhatIf
+    baseline_run: str | None = Field(None, description="The run whose roster it started from.")
     seed: int
     time_limit_s: float
     solver_threads: int

@@ -19,11 +19,13 @@ from api.models import RunRecord, utcnow
 from api.progress import ProgressWriter, RunCancelledError
 from api.run_status import RunStatus
 from rostering.domain.scenario import Scenario
-from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioError
+from rostering.errors import InfeasibleRosterError, InputError, RosteringError, ScenarioError
 from rostering.pipeline import run_scenario
 from rostering.reports.gantt import roster_gantt
-from rostering.results import RunResult, finite_or_none, outcome_of
+from rostering.results import RosterRow, RunResult, finite_or_none, outcome_of
 from rostering.roster.config import SolverConfig
+from rostering.roster.instance import DEFAULT_CHANGE_WEIGHT
+from rostering.whatif import FromBaseline, WhatIf, baseline_from_roster
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,15 @@ def execute_run(database_url: str, run_id: str, *, progress_interval_s: float) -
         inputs = run.inputs
         seed, time_limit, threads = run.seed, run.time_limit_s, run.solver_threads
         cancelled = run.cancel_requested
+        whatif = WhatIf.model_validate(run.whatif)
+        baseline_run = run.baseline_run_id
+        baseline_inputs: dict[str, Any] | None = None
+        baseline_roster: list[Any] = []
+        if baseline_run is not None:
+            base = s.get(RunRecord, baseline_run)
+            if base is not None and base.outcome is not None:
+                baseline_inputs = base.inputs
+                baseline_roster = list(base.outcome.get("roster", []))
         run.worker_pid = os.getpid()
         s.commit()
     if cancelled:
@@ -108,7 +119,10 @@ def execute_run(database_url: str, run_id: str, *, progress_interval_s: float) -
     try:
         scenario = Scenario.model_validate(inputs)
         config = SolverConfig(time_limit_s=time_limit, workers=threads, seed=seed)
-        result = run_scenario(scenario, solver=config, progress=writer)
+        start = None
+        if baseline_run is not None:
+            start = _from_baseline(baseline_run, baseline_inputs, baseline_roster, scenario, whatif)
+        result = run_scenario(scenario, solver=config, progress=writer, baseline=start)
     except RunCancelledError:
         _finish(
             store, run_id, status=RunStatus.CANCELLED, error={"message": "cancelled while solving"}
@@ -179,6 +193,36 @@ def execute_run(database_url: str, run_id: str, *, progress_interval_s: float) -
         gantt=gantt,
     )
     return status.value
+
+
+def _from_baseline(
+    run_id: str,
+    inputs: dict[str, Any] | None,
+    roster: list[Any],
+    scenario: Scenario,
+    whatif: WhatIf,
+) -> FromBaseline:
+    """The baseline a run starts from: the stored roster of run ``run_id``.
+
+    ``scenario`` is the run's scenario after its what-if. The route checked the
+    roster against the stored scenario when the run was submitted; here its
+    rows are read against the scenario the baseline run solved. Raises
+    :class:`InputError` when the baseline run has no roster or it does not fit.
+    """
+    if inputs is None:
+        raise InputError(f"baseline run {run_id} has no roster")
+    ran = Scenario.model_validate(inputs)
+    rows = [RosterRow.model_validate(r) for r in roster]
+    baseline = baseline_from_roster(
+        rows, ran=ran, scenario=ran, changed=scenario, source=f"roster of run {run_id}"
+    )
+    return FromBaseline(
+        baseline=baseline,
+        change_weight=whatif.change_weight
+        if whatif.change_weight is not None
+        else DEFAULT_CHANGE_WEIGHT,
+        max_changes=whatif.max_changes,
+    )
 
 
 def _gantt(result: RunResult) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ LAYERS = [
         "api",
         "rostering.cli",
         "rostering.cli_tables",
+        "rostering.cli_whatif",
     ],  # the entry points: `rostering serve` starts the API
     ["rostering.pipeline"],
     ["rostering.whatif"],
@@ -30,7 +31,7 @@ LAYERS = [
     ["rostering.roster"],
     ["rostering.sizing"],
     ["rostering.demand"],
-    ["rostering.io"],
+    ["rostering.io", "rostering.io_day_items", "rostering.io_requests"],
     ["rostering.domain"],
     ["rostering.errors", "rostering.types"],
 ]

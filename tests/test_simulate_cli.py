@@ -91,7 +91,7 @@ def test_a_roster_that_does_not_match_its_scenario_is_named(solved: Path, tmp_pa
     roster.to_csv(run / "roster.csv", index=False)
     result = runner.invoke(app, ["simulate", str(run)])
     assert result.exit_code == EXIT_INPUT
-    assert "roster.csv row 1, agent" in result.output and "Z9" in result.output
+    assert "roster.csv row 2, agent" in result.output and "Z9" in result.output
 
 
 def test_too_few_replications_are_refused(solved: Path) -> None:

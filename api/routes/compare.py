@@ -23,8 +23,10 @@ def compare(
     b: Annotated[str, Query(min_length=1, max_length=64, description="Run id of the variant.")],
 ) -> Comparison:
     """Run ``b`` against run ``a`` (deltas are B minus A): headline and per-channel KPIs,
-    pay per person, short agent-hours per day and channel, and the changed assignments.
-    Both runs need results (409 otherwise)."""
+    pay per person, short agent-hours per day and channel, and the changed assignments:
+    ``agent_days_changed`` of ``agent_days`` person-days of the people in both runs, each
+    listed in ``assignments``. For a what-if started from ``a`` (``baseline_run``) these
+    are the changes the what-if made. Both runs need results (409 otherwise)."""
     run_a = require_run(session, a, tenant=tenant)
     run_b = require_run(session, b, tenant=tenant)
     outcome_a = require_outcome(session, a, tenant=tenant)

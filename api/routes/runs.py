@@ -22,7 +22,7 @@ from api.deps import (
     require_scenario,
 )
 from api.errors import ProblemsError, errors
-from api.models import RunRecord, utcnow
+from api.models import RunBaseline, RunRecord, Tenant, utcnow
 from api.run_status import RunStatus
 from api.schemas import (
     CostLineOut,
@@ -37,10 +37,10 @@ from api.schemas import (
     ViolationsReport,
 )
 from rostering.domain.scenario import Scenario
-from rostering.errors import Problem, ScenarioError
+from rostering.errors import InputError, Problem, ScenarioError
 from rostering.results import RequirementRow, RosterRow, RunKpis
 from rostering.roster.solution import ROSTER_COLUMNS
-from rostering.whatif import WHATIF_FILE, WhatIf, apply_whatif
+from rostering.whatif import WHATIF_FILE, WhatIf, apply_whatif, baseline_from_roster
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -76,6 +76,7 @@ def run_public(session: Session, run: RunRecord) -> RunPublic:
         time_limit_s=run.time_limit_s,
         solver_threads=run.solver_threads,
         whatif=WhatIf.model_validate(run.whatif),
+        baseline_run=run.baseline_run_id,
         created_at=run.created_at,
         started_at=run.started_at,
         finished_at=run.finished_at,
@@ -113,7 +114,10 @@ def create_run(
 
     Poll ``GET /v1/runs/{id}`` for status and progress. The run stores the
     scenario after the what-if, the seed and the solver settings, so it can be
-    reproduced (``GET /v1/runs/{id}/inputs``).
+    reproduced (``GET /v1/runs/{id}/inputs``). With ``baseline_run`` (a
+    succeeded run of the same scenario) the run starts from that run's roster
+    and changes only the person-days the what-if needs; ``GET /v1/compare``
+    then counts and lists them.
     """
     # Looked up here, not as a dependency, so an invalid body answers 422 before any 404.
     record = require_scenario(session, body.scenario_id, tenant=tenant)
@@ -136,6 +140,22 @@ def create_run(
         raise ProblemsError(
             [_whatif_problem(p) for p in exc.problems], detail="the what-if cannot be applied"
         ) from None
+    baseline_id = None
+    if body.baseline_run is not None:
+        baseline_id = _check_baseline(
+            session,
+            body.baseline_run,
+            tenant=tenant,
+            scenario_id=record.id,
+            scenario=scenario,
+            changed=changed,
+        ).id
+    else:
+        for name in ("change_weight", "max_changes"):
+            if getattr(body.whatif, name) is not None:
+                raise ProblemsError(
+                    [Problem(BODY, f"whatif.{name}", "applies only with a baseline_run")]
+                )
     with runner.admission:
         if not runner.has_room(session):
             raise HTTPException(
@@ -156,10 +176,59 @@ def create_run(
             inputs=changed.model_dump(mode="json"),
         )
         session.add(run)
+        session.flush()
+        if baseline_id is not None:
+            session.add(RunBaseline(run_id=run.id, baseline_run_id=baseline_id))
         session.commit()
     runner.wake()
     response.headers["Location"] = f"/v1/runs/{run.id}"
     return run_public(session, run)
+
+
+def _check_baseline(
+    session: Session,
+    run_id: str,
+    *,
+    tenant: Tenant,
+    scenario_id: str,
+    scenario: Scenario,
+    changed: Scenario,
+) -> RunRecord:
+    """The tenant's succeeded run of this scenario that a what-if may start from.
+
+    404 when the tenant has no such run, 409 while it has no roster, 422 when
+    it is of another scenario or its roster does not fit the scenario.
+    """
+    base = require_run(session, run_id, tenant=tenant, load=("inputs",))
+    if base.scenario_id != scenario_id:
+        raise ProblemsError(
+            [
+                Problem(
+                    BODY,
+                    "baseline_run",
+                    f"run {run_id} is a run of scenario {base.scenario_id or base.scenario_name!r}"
+                    f", not of {scenario_id}",
+                    run_id,
+                )
+            ],
+            detail="the baseline run is of another scenario",
+        )
+    outcome = require_outcome(session, run_id, tenant=tenant)
+    ran = Scenario.model_validate(base.inputs)
+    try:
+        baseline_from_roster(
+            outcome.roster,
+            ran=ran,
+            scenario=scenario,
+            changed=changed,
+            source=f"roster of run {run_id}",
+        )
+    except InputError as exc:
+        raise ProblemsError(
+            [Problem(BODY, "baseline_run", str(exc), run_id)],
+            detail="the baseline run's roster does not fit the scenario",
+        ) from None
+    return base
 
 
 @router.get("", responses=errors(401, 422), summary="List runs")
@@ -233,6 +302,7 @@ def read_inputs(run: RunDep) -> RunInputs:
     return RunInputs(
         scenario=Scenario.model_validate(run.inputs),
         whatif=WhatIf.model_validate(run.whatif),
+        baseline_run=run.baseline_run_id,
         seed=run.seed,
         time_limit_s=run.time_limit_s,
         solver_threads=run.solver_threads,

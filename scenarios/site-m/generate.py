@@ -2,7 +2,7 @@
 
     python scenarios/site-m/generate.py          # rewrites the three CSV files beside it
 
-Site M is a mid-size blended contact centre: 150 front-line agents, 7
+Site M is a mid-size blended contact centre: 150 front-line agents, 12
 supervisors and 10 backups over four weeks (Monday 31 August to Sunday 27
 September 2026) in 30-minute intervals. The horizon holds China's Mid-Autumn
 Festival (Friday 25 September, a statutory holiday) and the Sunday declared
@@ -18,7 +18,8 @@ Teams (``agents.csv``)
   M (10:00), L (13:00); ``F001``-``F070`` five-two on any days, ``F071``-``F100``
   on flexible scheduling (seed 002's 弹性排班: rostered on the days the demand
   needs, up to 40 hours a week, paid by the day worked);
-* ``S01``-``S07`` supervisors (standby and the 1:20 management ratio) and
+* ``S01``-``S12`` supervisors, on the floor five days a week on E, M or L (the
+  1:20 management ratio and floor support), one on 7x24 standby a day by rota; and
   ``K01``-``K10`` backups on call.
 
 Skills are blended: most agents take inbound calls and chat, the B team and
@@ -139,11 +140,16 @@ def agents(rng: random.Random) -> list[dict[str, object]]:
             proficiency,
             history,
         )
-    for i in range(7):
-        add(f"S{i + 1:02d}", "supervisor", three, "standby", "", 5200)
+    for i in range(SUPERVISORS):
+        add(f"S{i + 1:02d}", "supervisor", three, "five-two-any", "E|M|L", 5200)
     for i in range(10):
         add(f"K{i + 1:02d}", "backup", three, "standby", "B|E|M|L", 2800)
     return rows
+
+
+SUPERVISORS = 12
+"""Supervisors: on the floor five days a week (1:20 of ~150 agents on duty, 8 a day), one
+of them on standby each day by rota."""
 
 
 FLEXIBLE_FROM = 70

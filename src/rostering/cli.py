@@ -1,4 +1,4 @@
-"""The ``rostering`` command: solve, validate, adherence, schema, serve.
+"""The ``rostering`` command: solve, validate, whatif, compare, adherence, schema, serve.
 
 Exit codes: 0 success, 1 unexpected failure, 2 bad input (scenario, events),
 3 the hard rules cannot all hold.
@@ -26,6 +26,7 @@ from rostering.cli_tables import (
     show_round,
     simulated_table,
 )
+from rostering.cli_whatif import compare_command, whatif_command
 from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioError
 
 if TYPE_CHECKING:
@@ -415,6 +416,10 @@ def serve(
     settings = Settings.model_validate(overrides)
     err.print(f"serving on http://{host}:{port} (docs at /docs), {settings.workers} worker(s)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+
+
+app.command("whatif")(whatif_command)
+app.command("compare")(compare_command)
 
 
 def main() -> None:

@@ -149,6 +149,23 @@ def print_summary(out: Console, result: RunResult) -> None:
         f"{k.best_bound if k.best_bound is not None else '-'}  gap {gap}  "
         f"time {k.wall_time_s:.1f} s  validator {valid}  soft violations {k.soft_violations}"
     )
+    if k.model_size is not None:
+        out.print(f"model: {k.model_size.text()}")
+    if k.planned_breaks is not None:
+        b = k.planned_breaks
+        verdict = (
+            f"leaves {b.left_for_not_ready:.1%} for not-ready"
+            if b.left_for_not_ready >= 0
+            else "[red]the plan alone exceeds it[/]"
+        )
+        out.print(
+            f"breaks: {b.break_minutes / max(b.shifts, 1):.0f} min a shift placed, "
+            f"{b.share:.1%} of logged-in time; not-ready + break target < {b.target:.0%}: "
+            f"{verdict}"
+        )
+    if k.defaults:
+        shown = ", ".join(f"{d.field} = {d.value}" for d in k.defaults)
+        out.print(f"defaults applied (not set in the scenario): {shown}")
     if k.simulation is not None:
         s = k.simulation
         out.print(

@@ -3,9 +3,15 @@
 A scenario folder holds ``scenario.yaml`` and the CSV files it names::
 
     agents: agents.csv                 # or an inline list of agents
+    requests: requests.csv             # optional: wishes, leave, unavailable and fixed days
     demand:
       intervals: demand.csv            # interval_start, channel, volume, aht_s
       # or: daily: daily.csv + profile: profile.csv
+
+Wishes, leave, unavailable and fixed days may also be compact columns of
+``agents.csv``; :mod:`rostering.io_requests` reads both forms and
+:mod:`rostering.io_day_items` checks the items and puts them on the agents
+before the scenario is validated.
 
 Every fault is reported at once as a :class:`~rostering.errors.Problem`
 naming the file, the field path or CSV row and column, the value and why.
@@ -16,6 +22,7 @@ first data row is row 2.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,15 +31,23 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from rostering.domain.scenario import Scenario
+from rostering.domain.scenario import Horizon, Scenario
 from rostering.errors import Problem, ScenarioError
+from rostering.io_day_items import DayItem, apply_day_items
+from rostering.io_requests import (
+    REQUEST_COLUMNS,
+    REQUEST_COLUMNS_REQUIRED,
+    day_items_from_agent_row,
+    day_items_from_request_rows,
+)
 
 log = logging.getLogger(__name__)
 
 SCENARIO_FILE = "scenario.yaml"
 
-#: Columns of a CSV that hold pipe-separated lists.
-_LIST_COLUMNS = {"skills", "shifts", "unavailable"}
+#: Columns of an agents CSV that hold pipe-separated lists.
+_LIST_COLUMNS = {"skills", "shifts"}
+_AGENTS = ("agents",)
 #: Where each CSV-capable field lives in the scenario, and its required columns.
 _CSV_FIELDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("agents",): ("id", "pattern", "shifts"),
@@ -67,8 +82,14 @@ def _split_list(value: str) -> list[str]:
 
 
 def _read_csv(
-    folder: Path, name: str, required: tuple[str, ...], problems: list[Problem]
-) -> tuple[list[dict[str, Any]], list[int]] | None:
+    folder: Path,
+    name: str,
+    required: tuple[str, ...],
+    problems: list[Problem],
+    *,
+    allowed: tuple[str, ...] | None = None,
+) -> tuple[list[dict[str, str]], list[int]] | None:
+    """Rows of a CSV as column -> text (empty cells left out), with their row numbers."""
     path = (folder / name).resolve()
     if folder.resolve() not in path.parents:
         problems.append(Problem(name, "", "file must lie inside the scenario folder", name))
@@ -76,7 +97,7 @@ def _read_csv(
     if not path.is_file():
         problems.append(Problem(name, "", "file not found in the scenario folder"))
         return None
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, str]] = []
     lines: list[int] = []
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
@@ -93,30 +114,80 @@ def _read_csv(
                     )
                 )
                 return None
+            unknown = [c for c in header if allowed is not None and c not in allowed]
+            if unknown:
+                problems.append(
+                    Problem(
+                        name,
+                        "header",
+                        f"unknown column(s) {unknown}: expected {list(allowed or ())}",
+                        ",".join(header),
+                    )
+                )
+                return None
             for i, raw in enumerate(reader, start=2):
                 if None in raw:
                     problems.append(Problem(name, f"row {i}", "more fields than header columns"))
                     continue
-                row: dict[str, Any] = {}
+                row: dict[str, str] = {}
                 for raw_key, value in raw.items():
-                    key = raw_key.strip()
                     text = (value or "").strip()
-                    if text == "":
-                        continue
-                    row[key] = _split_list(text) if key in _LIST_COLUMNS else text
-                if "leave" in row:
-                    row["leave"] = [
-                        {"date": d.split(":")[0], "kind": d.split(":")[1]}
-                        if ":" in d
-                        else {"date": d}
-                        for d in _split_list(str(row["leave"]))
-                    ]
+                    if text:
+                        row[raw_key.strip()] = text
                 rows.append(row)
                 lines.append(i)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         problems.append(Problem(name, "", f"cannot read CSV: {exc}"))
         return None
     return rows, lines
+
+
+def _agent_rows(
+    rows: list[dict[str, Any]], lines: list[int], name: str, problems: list[Problem]
+) -> dict[int, list[DayItem]]:
+    """Split the list columns of an agents CSV and take out its day items, by row index."""
+    items: dict[int, list[DayItem]] = {}
+    for i, (row, line) in enumerate(zip(rows, lines, strict=True)):
+        for key in _LIST_COLUMNS & row.keys():
+            row[key] = _split_list(row[key])
+        found = day_items_from_agent_row(row, file=name, line=line, problems=problems)
+        if found:
+            items[i] = found
+    return items
+
+
+def _requests(data: dict[str, Any], folder: Path, problems: list[Problem]) -> list[DayItem] | None:
+    """The items of the requests CSV the scenario names (removed from ``data``)."""
+    if "requests" not in data:
+        return []
+    value = data.pop("requests")
+    if not isinstance(value, str):
+        shown = None if isinstance(value, dict | list) else repr(value)
+        problems.append(
+            Problem(SCENARIO_FILE, "requests", "expected the name of a CSV file", shown)
+        )
+        return None
+    read = _read_csv(folder, value, REQUEST_COLUMNS_REQUIRED, problems, allowed=REQUEST_COLUMNS)
+    if read is None:
+        return None
+    rows, lines = read
+    return day_items_from_request_rows(rows, lines, file=value, problems=problems)
+
+
+def _horizon(data: Mapping[str, Any]) -> tuple[dt.date, int] | None:
+    try:
+        h = Horizon.model_validate(data.get("horizon"))
+    except ValidationError:
+        return None
+    return h.start, h.days
+
+
+def _shift_ids(data: Mapping[str, Any]) -> set[str] | None:
+    shifts = data.get("shifts")
+    if not isinstance(shifts, list):
+        return None
+    ids = {s.get("id") for s in shifts if isinstance(s, Mapping)}
+    return {i for i in ids if isinstance(i, str)} or None
 
 
 def _get(data: Mapping[str, Any], key: tuple[str, ...]) -> Any:
@@ -180,20 +251,39 @@ def load_scenario(folder: str | Path) -> Scenario:
         raise ScenarioError([Problem(SCENARIO_FILE, "", "expected a mapping of fields")])
     origin = _Origin(SCENARIO_FILE)
     problems: list[Problem] = []
+    own: dict[int, list[DayItem]] = {}
+    unreadable = False
     for key, required in _CSV_FIELDS.items():
         value = _get(data, key)
         if isinstance(value, str):
             read = _read_csv(folder, value, required, problems)
+            unreadable |= read is None
             if read is not None:
                 rows, lines = read
+                if key == _AGENTS:
+                    own = _agent_rows(rows, lines, value, problems)
                 _set(data, key, rows)
                 origin.csv[key] = (value, lines)
-    if problems:
-        raise ScenarioError(problems)
+    shared = _requests(data, folder, problems)
+    if unreadable or shared is None:
+        raise ScenarioError(problems)  # a file is missing or unreadable: nothing more to check
+    agents = data.get("agents")
+    if isinstance(agents, list):
+        apply_day_items(
+            agents,
+            own,
+            shared=shared,
+            inline_file=None if _AGENTS in origin.csv else SCENARIO_FILE,
+            shift_ids=_shift_ids(data),
+            horizon=_horizon(data),
+            problems=problems,
+        )
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(problems_from_validation(exc, origin)) from None
+        raise ScenarioError(problems + problems_from_validation(exc, origin)) from None
+    if problems:
+        raise ScenarioError(problems)
     log.info("loaded scenario %s from %s", scenario.name, folder)
     return scenario
 
@@ -203,7 +293,23 @@ def scenario_json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     props = schema["properties"]
     csv_ref = {"type": "string", "description": "CSV file in the scenario folder"}
-    props["agents"] = {"anyOf": [props["agents"], csv_ref], "description": "Agents or CSV."}
+    props["agents"] = {
+        "anyOf": [props["agents"], csv_ref],
+        "description": "Agents, or a CSV of them: list columns (skills, shifts) pipe-separated; "
+        "optional compact columns requests ('2026-10-02:E' wants E, '2026-10-02' wants to work, "
+        "'!2026-10-02:L' not L, '!2026-10-02' day off, '*5' suffix weighs it), preassigned "
+        "('2026-10-02:E', '2026-10-03:off'), unavailable and leave "
+        "('2026-10-05..2026-10-07:sick').",
+    }
+    props["requests"] = {
+        "type": "string",
+        "description": "CSV file in the scenario folder of per-agent day items, one a row, "
+        "put on the agents before validation. Columns: agent, date, type (want | avoid | leave "
+        "| unavailable | fixed) required; end (last date of a range, inclusive), shift (want: "
+        "the shift wished, empty any; avoid: the shift not wanted, empty the day off; fixed: the "
+        "shift, empty or 'off' a day off), weight (want/avoid, 1-1000), kind (leave: annual | "
+        "personal | sick), note (not read).",
+    }
     demand = schema["$defs"]["DemandSpec"]["properties"]
     for field in ("intervals", "daily", "profile"):
         demand[field] = {"anyOf": [demand[field], csv_ref]}

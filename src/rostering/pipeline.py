@@ -29,6 +29,7 @@ from rostering.adherence import (
 )
 from rostering.demand import DEMAND_COLUMNS, build_demand
 from rostering.domain.channels import Channel
+from rostering.domain.defaults import defaults_used
 from rostering.domain.scenario import Scenario
 from rostering.reports.adherence import adherence_html
 from rostering.reports.html import write_run_report
@@ -39,6 +40,8 @@ from rostering.results import (
     RunResult,
     roster_table,
 )
+from rostering.results.breaks import planned_breaks
+from rostering.results.costs import write_costs
 from rostering.results.folder import SECONDARY_COLUMNS, read_run_folder
 from rostering.results.payroll import payroll_table
 from rostering.results.simulated import (
@@ -52,6 +55,7 @@ from rostering.roster.compile import compile_instance
 from rostering.roster.config import Progress, SolverConfig
 from rostering.roster.instance import RosterInstance
 from rostering.roster.reserve import reserve_cover
+from rostering.roster.rules.stability import baseline_check
 from rostering.roster.solution import RosterSolution
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate
@@ -62,6 +66,7 @@ from rostering.simulation.correct import Round, correct_by_simulation
 from rostering.simulation.run import SimulationResult
 from rostering.simulation.run import simulate as simulate_roster
 from rostering.sizing import predict_kpis, size_requirements
+from rostering.whatif.baseline import FromBaseline
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +213,7 @@ def run_scenario(
     rounds: int | None = None,
     correction_budget_s: float | None = None,
     on_round: Callable[[Round], None] | None = None,
+    baseline: FromBaseline | None = None,
 ) -> RunResult:
     """Size, roster, validate and (by default) simulate a scenario; nothing is written.
 
@@ -217,7 +223,8 @@ def run_scenario(
     ``rounds`` override the scenario's ``simulation`` settings. The correction
     rounds' solves share ``correction_budget_s`` seconds, by default what the
     first solve left of the solver's time limit, so a run's solving time stays
-    within that limit.
+    within that limit. With ``baseline`` the roster starts from that roster and
+    keeps it where the scenario lets it (a what-if, see :mod:`rostering.whatif.baseline`).
     """
     config = solver or SolverConfig()
     settings = scenario.simulation
@@ -225,6 +232,8 @@ def run_scenario(
     # The sizing frame carries the demand columns, row for row.
     demand = requirements[list(DEMAND_COLUMNS)].copy()
     instance = compile_instance(scenario, requirements)
+    if baseline is not None:
+        instance = baseline.apply(instance)
     log.info(
         "solving %s: %d agents, %d days, %d shift types",
         scenario.name,
@@ -272,7 +281,7 @@ def run_scenario(
                 seed=used_seed,
             )
             simulated_with_calls = simulated_kpis(with_calls)
-    report = validate(instance, solution)
+    report = validate(instance, solution, checks=[baseline_check(solution.standby)])
     frame = _scheduled_frame(requirements, instance, solution)
     predicted = predict_kpis(
         frame, scenario.channels, interval_minutes=scenario.horizon.interval_minutes
@@ -294,6 +303,9 @@ def run_scenario(
         simulation=summary,
         call_in_cost=round(sum(c.cost for c in solution.call_ins), 2),
         reserve=reserve_cover(instance, {(a.agent, a.day): a.shift for a in solution.assignments}),
+        model_size=solution.model_size,
+        planned_breaks=planned_breaks(instance, solution),
+        defaults=defaults_used(scenario),
     )
     return RunResult(
         scenario=scenario,
@@ -405,8 +417,9 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
         (stage / "scenario.json").write_text(
             result.scenario.model_dump_json(indent=1), encoding="utf-8"
         )
-        names += ["secondary.csv", "payroll.csv"]
+        names += ["secondary.csv", "payroll.csv", "costs.csv"]
         payroll_table(result).to_csv(stage / "payroll.csv", index=False, float_format="%.2f")
+        write_costs(result.solution.costs, stage / "costs.csv")
         _secondary_table(result).to_csv(stage / "secondary.csv", index=False)
         if result.simulation is not None:
             names += ["simulation.csv", "simulation_days.csv"]

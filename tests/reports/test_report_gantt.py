@@ -8,7 +8,7 @@ import pytest
 
 from rostering.errors import InputError
 from rostering.reports import theme
-from rostering.reports.gantt import day_cost, roster_gantt, roster_segments
+from rostering.reports.gantt import HOVER, day_cost, roster_gantt, roster_segments
 from rostering.roster.instance import RosterInstance
 from rostering.roster.solution import RosterSolution, StandbyDuty
 from rostering.types import AgentId
@@ -31,7 +31,7 @@ def test_one_row_per_agent_in_instance_order(
 ) -> None:
     fig = roster_gantt(instance, solution)
     assert list(fig.layout.yaxis.categoryarray) == ROWS
-    assert fig.layout.yaxis.autorange == "reversed"
+    assert list(fig.layout.yaxis.range) == [3.5, -0.5]  # first row on top
     assert list(_trace(fig, "agents").y) == ROWS
 
 
@@ -113,12 +113,23 @@ def test_hover_shows_times_channels_and_cost(
 ) -> None:
     fig = roster_gantt(instance, solution)
     outbound = _trace(fig, "outbound")
-    holiday = [h for h in outbound.hovertext if "01 Oct" in h]
+    holiday = [i for i, base in enumerate(outbound.base) if base.startswith("2026-10-01")]
     assert len(holiday) == 1
-    assert "09:00-12:00" in holiday[0]
-    assert "channels: inbound, outbound" in holiday[0]
-    # 3 x 2800 / 15.5 on the public holiday, for 11 paid hours of 12 (meal excluded)
-    assert "¥497" in holiday[0]
+    bar = holiday[0]
+    # 09:00 to 12:00: plotly shows the base as the start and base + x as the end
+    assert outbound.base[bar] == "2026-10-01 09:00"
+    assert outbound.x[bar] == 3 * 3_600_000
+    # (shift, channels, cost of the day): 3 x 2800 / 15.5 on the public holiday,
+    # for 11 paid hours of 12 (meal excluded)
+    assert list(outbound.customdata[bar]) == ["A", "inbound, outbound", 497]
+    template = outbound.hovertemplate
+    assert template == HOVER["work"]
+    for part in ("%{y}", "%{base|%a %d %b}", "%{base|%H:%M}-%{x|%H:%M}", "%{customdata[1]}"):
+        assert part in template
+    assert "¥%{customdata[2]:,.0f}" in template
+    assert outbound.hovertext is None
+    assert _trace(fig, "standby").hovertemplate == HOVER["standby"]
+    assert _trace(fig, "call-in").customdata[0][2] == 90
 
 
 def test_colour_by_shift(instance: RosterInstance, solution: RosterSolution) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,11 +10,24 @@ import pandas as pd
 import pytest
 
 from rostering.io import load_scenario
-from rostering.reports.html import render_page, table_block, write_run_report
+from rostering.reports.html import (
+    LISTED_VIOLATIONS,
+    VIOLATION_SUMMARY,
+    render_page,
+    table_block,
+    write_run_report,
+)
+from rostering.reports.page import PACKED_TYPE, PLOTLY_ID, SCROLL_ROWS, pack, unpack
 from rostering.results import ChannelKpis, RunKpis, RunResult
 from rostering.roster.instance import RosterInstance
 from rostering.roster.solution import RosterSolution, Violation
 from rostering.roster.validation import ValidationReport
+
+
+def packed_scripts(page: str) -> dict[str, str]:
+    """The packed scripts of a page, unpacked, by element id."""
+    found = re.findall(rf'<script type="{PACKED_TYPE}" id="([^"]+)">([^<]*)</script>', page)
+    return {ident: unpack(body) for ident, body in found}
 
 
 @pytest.fixture
@@ -63,8 +77,11 @@ def test_report_is_self_contained_with_every_section(result: RunResult, tmp_path
     path = write_run_report(result, tmp_path / "report.html")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
-    # plotly.js is inlined once; nothing is fetched from the network
-    assert text.count("plotly.js v") >= 1
+    # plotly.js is stored once, packed; nothing is fetched from the network
+    packed = packed_scripts(text)
+    assert [i for i, body in packed.items() if "plotly.js v" in body] == [PLOTLY_ID]
+    assert packed[PLOTLY_ID].startswith("/**\n* plotly.js v")
+    assert sum(body.count("plotly.js v") for body in packed.values()) == 1
     assert not re.search(r"<script[^>]+src=", text)
     assert not re.search(r"<link[^>]+href=", text)
     headings = re.findall(r"<h2>(.*?)</h2>", text)
@@ -79,7 +96,11 @@ def test_report_is_self_contained_with_every_section(result: RunResult, tmp_path
         "Suggested call-ins",
     ):
         assert heading in headings
-    assert text.count('class="plotly-graph-div"') == 4
+    # the Gantt, coverage, service level and cost: each figure's JSON packed once
+    assert text.count('class="figure plotly-graph-div"') == 4
+    figures = [json.loads(body) for i, body in packed.items() if i != PLOTLY_ID]
+    assert len(figures) == 4 and all("data" in f and "layout" in f for f in figures)
+    assert text.count("Plotly.newPlot") == 3  # the Gantt is drawn by its pager
     assert "1 hard rule violation(s)" in text
     assert "rest between shifts" in text  # the validator's hard violation is listed
     assert "83.3 %" in text and "78.0 %" in text
@@ -116,3 +137,44 @@ def test_page_helpers() -> None:
     assert "none" in table_block(pd.DataFrame(), "Empty")
     page = render_page("Title & co", [block], subtitle="sub")
     assert "<title>Title &amp; co</title>" in page and page.count("<section>") == 1
+    assert '<div class="scroll">' not in block
+
+
+def test_long_tables_scroll_with_their_header_in_view() -> None:
+    long = table_block(pd.DataFrame({"a": range(SCROLL_ROWS + 1)}), "Long")
+    short = table_block(pd.DataFrame({"a": range(SCROLL_ROWS)}), "Short")
+    assert '<div class="scroll"><table class="data">' in long
+    assert '<div class="scroll">' not in short
+
+
+def test_pack_round_trips_and_is_repeatable() -> None:
+    text = "plotly 图表 " * 1000
+    assert unpack(pack(text)) == text
+    assert pack(text) == pack(text)  # no time stamp in the gzip header
+    assert len(pack(text)) < len(text.encode("utf-8")) / 10
+
+
+def test_a_long_list_of_violations_is_cut_with_a_note(result: RunResult, tmp_path: Path) -> None:
+    many = [
+        Violation(rule="coverage shortfall", where=f"slot {i}", amount=1, cost=30)
+        for i in range(LISTED_VIOLATIONS + 500)
+    ]
+    longer = RunResult(
+        scenario=result.scenario,
+        demand=result.demand,
+        requirements=result.requirements,
+        instance=result.instance,
+        solution=result.solution.model_copy(update={"violations": many}),
+        validation=result.validation,
+        kpis=result.kpis,
+    )
+    text = write_run_report(longer, tmp_path / "r.html").read_text(encoding="utf-8")
+    listed = text[text.index("<h2>Violations</h2>") :]
+    listed = listed[: listed.index("</section>")]
+    assert listed.count("<tr>") == 1 + LISTED_VIOLATIONS  # the header and the first 1,000
+    assert "rest between shifts" in listed  # hard ones first
+    assert "The first 1,000 of 1,501 violations" in text
+    assert "slot 1498" not in text
+    summary = text[text.index(f"<h2>{VIOLATION_SUMMARY}</h2>") :]
+    summary = summary[: summary.index("</section>")]
+    assert "<td>1500</td>" in summary  # the summary counts every one

@@ -289,7 +289,11 @@ def test_coverage_shortfall_is_priced_by_priority() -> None:
     surplus = [v for v in solution.violations if v.rule == "coverage surplus"]
     assert [v.cost for v in short] == [30.0, 30.0]
     assert len(surplus) == 12  # the inbound-only agent idles all twelve hours
-    assert solution.objective == pytest.approx(60 + 12)
+    # Idle where nothing is required: the surplus weight, again beyond the service
+    # margin, and twice more beyond a quarter of the requirement: 4 per hour.
+    idle = [v for v in solution.violations if v.rule.startswith("surplus")]
+    assert sum(v.cost for v in idle) == pytest.approx(12 * 3)
+    assert solution.objective == pytest.approx(60 + 12 * 4)
 
 
 def shared_agent_instance(*, floor_per_point: float) -> RosterInstance:
@@ -426,12 +430,28 @@ def test_management_ratio_puts_a_second_supervisor_on_standby() -> None:
     inst = tiny_instance(
         n_days=1,
         agents=[*agents, supervisor("S1"), supervisor("S2")],
-        standby=StandbyRules(absenteeism_rate=0.0, management_ratio=5),
+        standby=StandbyRules(absenteeism_rate=0.0, management_ratio=5, standby_per_day=2),
         weights=NO_COST,
     )
     solution = run(inst)
     assert len([d for d in solution.standby if d.kind == "supervisor"]) == 2
     assert not [v for v in solution.violations if v.rule == "management ratio"]
+
+
+def test_the_standby_rota_stands_one_supervisor_by_a_day() -> None:
+    # Standby is a rota: the second supervisor the ratio asks for is not put on
+    # standby; with no shift to work, the ratio's shortfall is reported.
+    agents = [agent(f"A{i}", fixed={0: ShiftId("A")}) for i in range(6)]
+    inst = tiny_instance(
+        n_days=1,
+        agents=[*agents, supervisor("S1"), supervisor("S2")],
+        standby=StandbyRules(absenteeism_rate=0.0, management_ratio=5),
+        weights=NO_COST.model_copy(update={"shortfall_per_agent_slot": 7}),
+    )
+    solution = run(inst)
+    assert len([d for d in solution.standby if d.kind == "supervisor"]) == 1
+    ratio = [v for v in solution.violations if v.rule == "management ratio"]
+    assert [v.amount for v in ratio] == [1]
 
 
 def test_management_ratio_reported_when_supervisors_are_too_few() -> None:

@@ -55,6 +55,8 @@ def read_roster(source: Path | pd.DataFrame, *, timezone: str) -> Schedule:
     check_timezone(timezone)
     what = str(source) if isinstance(source, Path) else "roster frame"
     raw = read_csv_text(source, "roster") if isinstance(source, Path) else source.copy()
+    if "breaks" not in raw.columns:
+        raw = raw.assign(breaks="")  # rosters written before breaks were placed
     require_columns(raw, ROSTER_COLUMNS, what=what)
     frame = raw.loc[:, list(ROSTER_COLUMNS)].astype("string").fillna("")
     for col in ROSTER_COLUMNS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import time
 from enum import StrEnum
 from typing import Self
@@ -84,6 +85,7 @@ class ShiftTemplate(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Self:
         start = minutes_of(self.start)
+        spans: list[tuple[int, int, MealBreak]] = []
         for b in self._off_floor():
             lo = (minutes_of(b.earliest) - start) % (24 * 60)
             hi = (minutes_of(b.latest) - start) % (24 * 60)
@@ -91,5 +93,14 @@ class ShiftTemplate(BaseModel):
                 raise ValueError(
                     f"break window {b.earliest}-{b.latest} (+{b.minutes} min) does not fit "
                     f"inside shift {self.start}-{self.end}"
+                )
+            spans.append((lo, hi + b.minutes, b))
+        spans.sort(key=lambda x: x[0])
+        for (_, end_a, a), (lo_b, _, b) in itertools.pairwise(spans):
+            if lo_b < end_a:
+                raise ValueError(
+                    f"the windows of the {a.minutes}-minute break from {a.earliest} and the "
+                    f"{b.minutes}-minute break from {b.earliest} overlap: each break and the "
+                    "meal need a window of their own, so no one takes two at once"
                 )
         return self

@@ -13,6 +13,20 @@ class StandbyRules(BaseModel):
     supervisor_standby_24x7: bool = Field(
         True, description="A supervisor is on standby every day, around the clock."
     )
+    standby_per_day: int = Field(
+        1,
+        ge=1,
+        le=50,
+        description="Supervisors on standby each day: a rota, not a state everyone can be in "
+        "(the others lead from the floor or are off).",
+    )
+    floor_support_ratio: int | None = Field(
+        None,
+        ge=1,
+        le=200,
+        description="Agents on the floor per lead on the floor, every interval the site is "
+        "open (seed 001: 1:20 walking floor support); None: not checked.",
+    )
     management_ratio: int = Field(
         5, ge=1, description="Agents on duty per supervisor on duty or standby (1:5)."
     )

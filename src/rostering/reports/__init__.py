@@ -4,8 +4,9 @@ The CLI's HTML reports, the HTTP API and the notebooks draw the same figures:
 the roster Gantt (:mod:`.gantt`), coverage and service level
 (:mod:`.coverage`), cost (:mod:`.cost`), what-if comparisons
 (:mod:`.compare`), adherence (:mod:`.adherence`) and the run report
-(:mod:`.html`). Colours come from
-:mod:`.theme`, one per channel and activity.
+(:mod:`.html`, with its paged, filterable Gantt in :mod:`.gantt_view`, on
+pages built by :mod:`.page`). Colours come from :mod:`.theme`, one per
+channel and activity.
 """
 
 from __future__ import annotations

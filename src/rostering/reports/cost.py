@@ -23,6 +23,10 @@ COMPONENTS: Mapping[str, str] = {
     "standby": "standby",
 }
 
+LABELLED_PEOPLE = 24
+"""Up to this many people, each bar carries its total as a label; past it the totals
+would overlap, and the hover shows them instead."""
+
 #: Columns of :func:`cost_table`.
 COST_COLUMNS = (
     "agent",
@@ -66,33 +70,40 @@ def cost_figure(
 
     Traces are named after :data:`COMPONENTS` (``"base pay"``, ``"overtime"``,
     ``"holiday premium"``, ``"standby"``), each with one bar per agent in the
-    order of ``solution.costs``; ``labels`` maps agent ids to row labels.
+    order of ``solution.costs``; ``labels`` maps agent ids to row labels. A
+    ``"total"`` trace marks each person's total: written over the bar for up
+    to :data:`LABELLED_PEOPLE` people, in the hover (which lists every
+    component of the person) for more.
     """
     table = cost_table(solution)
     names = dict(labels or {})
     agents = [names.get(a, a) for a in table["agent"]]
+    labelled = len(agents) <= LABELLED_PEOPLE
     fig = go.Figure()
     for key, name in COMPONENTS.items():
         fig.add_trace(
             go.Bar(
                 name=name,
                 x=agents,
-                y=[float(v) for v in table[key]],
+                y=[round(float(v), 2) for v in table[key]],
                 marker={"color": theme.COST_COLOURS[key]},
-                hovertemplate=f"%{{x}}<br>{name}: ¥%{{y:,.0f}}<extra></extra>",
+                hovertemplate=f"{name}: ¥%{{y:,.0f}}<extra></extra>",
             )
         )
     total = float(table["total"].sum())
+    totals = [round(float(v), 2) for v in table["total"]]
     fig.add_trace(
         go.Scatter(
             name="total",
             x=agents,
-            y=[float(v) for v in table["total"]],
-            mode="text",
-            text=[f"¥{v:,.0f}" for v in table["total"]],
+            y=totals,
+            mode="text" if labelled else "markers",
+            text=[f"¥{v:,.0f}" for v in totals] if labelled else None,
             textposition="top center",
+            textfont={"size": 11},
+            marker={"opacity": 0, "size": 1},
             showlegend=False,
-            hoverinfo="skip",
+            hovertemplate="total: ¥%{y:,.0f}<extra></extra>",
         )
     )
     fig.update_layout(
@@ -100,11 +111,14 @@ def cost_figure(
         font={"family": theme.FONT},
         title=title or f"Labour cost by agent (total ¥{total:,.0f})",
         barmode="stack",
-        height=380,
+        height=400,
         margin={"l": 10, "r": 10, "t": 70, "b": 40},
         yaxis={"title": "yuan"},
+        xaxis={"type": "category", "tickangle": -60 if len(agents) > 12 else 0},
+        hovermode="x unified",
+        bargap=0.15,
     )
     return fig
 
 
-__all__ = ["COMPONENTS", "COST_COLUMNS", "cost_figure", "cost_table"]
+__all__ = ["COMPONENTS", "COST_COLUMNS", "LABELLED_PEOPLE", "cost_figure", "cost_table"]

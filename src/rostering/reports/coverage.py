@@ -108,7 +108,7 @@ def coverage_figure(
         times = list(part["_t"]) + ([part["_t"].iloc[-1] + step] if len(part) else [])
 
         def stepped(column: str, rows: pd.DataFrame = part) -> list[float]:
-            values = [float(v) for v in rows[column]]
+            values = [round(float(v), 2) for v in rows[column]]
             return values + values[-1:]
 
         colour = theme.colour_of(channel, palette)
@@ -148,8 +148,8 @@ def coverage_figure(
                 go.Bar(
                     name=f"{channel} {column}",
                     x=list(gaps["_t"]),
-                    y=[float(v) for v in gaps[column]],
-                    base=[float(v) for v in gaps[base_column]],
+                    y=[round(float(v), 2) for v in gaps[column]],
+                    base=[round(float(v), 2) for v in gaps[base_column]],
                     width=width_ms,
                     offset=0,
                     marker={"color": colour_gap, "line": {"width": 0}},
@@ -211,7 +211,7 @@ def service_level_figure(
             go.Scatter(
                 name=f"{channel} SL",
                 x=list(part["_t"]),
-                y=[None if pd.isna(v) else float(v) for v in level],
+                y=[None if pd.isna(v) else round(float(v), 2) for v in level],
                 mode="lines",
                 line={"color": colour, "width": 1.5},
                 connectgaps=False,
@@ -235,7 +235,7 @@ def service_level_figure(
             go.Scatter(
                 name=f"{channel} below target",
                 x=list(below["_t"]),
-                y=[float(v) for v in level[level < target - 1e-9]],
+                y=[round(float(v), 2) for v in level[level < target - 1e-9]],
                 mode="markers",
                 marker={"color": theme.SHORTFALL, "size": 6, "symbol": "x"},
                 legendgroup=channel,

@@ -1,9 +1,11 @@
 """The roster as a Gantt chart: one row per agent, one bar per activity.
 
 Bars are coloured by what the agent does (a channel, a meal) or by shift;
-weekends and public holidays are shaded, standby duties drawn as hatched
-day-long bars and suggested call-ins as outlined bars. Hovering a bar shows the
-shift, its times, its channels and what the day costs.
+weekends and public holidays are shaded (:mod:`.gantt_days`), standby duties
+drawn as hatched day-long bars and suggested call-ins as outlined bars.
+Hovering a bar shows the shift, its times, its channels and what the day
+costs. :func:`gantt_rows` gives each row's team, skills and shifts, by which
+the run report filters and pages the chart (:mod:`.gantt_view`).
 
 Times are shown in the site's local wall-clock time (plotly date axes have no
 time zones).
@@ -13,16 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from rostering.domain.shifts import DayType
 from rostering.errors import InputError
 from rostering.reports import theme
+from rostering.reports.gantt_days import LABEL_LINE_PX, shade_days
 from rostering.roster.instance import RosterInstance
 from rostering.roster.pay import shift_pay
 from rostering.roster.solution import Assignment, RosterSolution
@@ -46,9 +48,6 @@ SEGMENT_COLUMNS = (
 )
 
 _MS_PER_MINUTE = 60_000
-
-#: Legend names of the shaded day types (every shaded day of a type shares its name).
-_SHADE_NAMES = {DayType.WEEKEND: "weekend", DayType.HOLIDAY: "public holiday"}
 
 
 @dataclass(frozen=True)
@@ -231,64 +230,94 @@ def roster_segments(
     return frame.sort_values(["agent", "start", "kind"], kind="stable").reset_index(drop=True)
 
 
-def _hover(row: pd.Series) -> str:
-    start: dt.datetime = row["start"]
-    end: dt.datetime = row["end"]
-    lines = [f"<b>{row['row']}</b>", f"{start:%a %d %b}"]
-    if row["kind"] == "standby":
-        lines.append(f"on standby ({row['shift']}), all day")
-        return "<br>".join(lines)
-    if row["kind"] == "call-in":
-        lines.append(f"suggested call-in {start:%H:%M}-{end:%H:%M}")
-    else:
-        lines.append(f"shift {row['shift']}: {row['activity']} {start:%H:%M}-{end:%H:%M}")
-    if row["channels"]:
-        lines.append("channels: " + ", ".join(row["channels"]))
-    if pd.notna(row["day_cost"]):
-        lines.append(f"cost of the day: ¥{row['day_cost']:,.0f}")
-    return "<br>".join(lines)
+@dataclass(frozen=True)
+class GanttRow:
+    """One row of the Gantt and what a planner can pick it by."""
+
+    agent: str
+    label: str
+    team: str
+    skills: tuple[str, ...]
+    shifts: tuple[str, ...]
+    """Shifts worked in the roster, then standby duties as ``"<kind> standby"``."""
 
 
-def _shade_days(fig: go.Figure, instance: RosterInstance) -> None:
-    """Shade weekends and public holidays; name holidays and adjusted working days."""
-    legend_shown: set[DayType] = set()
-    for day, day_type in enumerate(instance.day_types):
-        date = instance.date(day)
-        x0 = dt.datetime.combine(date, dt.time())
-        x1 = x0 + dt.timedelta(days=1)
-        if day_type in theme.DAY_SHADING:
-            fig.add_shape(
-                type="rect",
-                xref="x",
-                yref="paper",
-                x0=x0,
-                x1=x1,
-                y0=0,
-                y1=1,
-                fillcolor=theme.DAY_SHADING[day_type],
-                line={"width": 0},
-                layer="below",
-                name=_SHADE_NAMES[day_type],
-                legendgroup=f"day-{day_type.value}",
-                showlegend=day_type not in legend_shown,
-                legend="legend",
-            )
-            legend_shown.add(day_type)
-        label = instance.holiday_names.get(day)
-        if label is None and day_type is DayType.WORKDAY and date.weekday() >= 5:
-            label = "working day (adjusted)"
-        if label:
-            fig.add_annotation(
-                x=x0 + dt.timedelta(hours=12),
-                y=1.0,
-                xref="x",
-                yref="paper",
-                yanchor="bottom",
-                text=label,
-                showarrow=False,
-                font={"size": 10},
-                name=f"day-label {date.isoformat()}",
-            )
+def gantt_rows(instance: RosterInstance, solution: RosterSolution) -> list[GanttRow]:
+    """The Gantt's rows in instance order, with each person's team, skills and shifts."""
+    worked: dict[str, set[str]] = {}
+    for a in solution.assignments:
+        worked.setdefault(str(a.agent), set()).add(str(a.shift))
+    duties: dict[str, set[str]] = {}
+    for duty in solution.standby:
+        duties.setdefault(str(duty.agent), set()).add(f"{duty.kind} standby")
+    return [
+        GanttRow(
+            agent=str(spec.id),
+            label=agent_label(instance, spec.id),
+            team=spec.team,
+            skills=tuple(str(s) for s in spec.skills),
+            shifts=(
+                *sorted(worked.get(str(spec.id), set())),
+                *sorted(duties.get(str(spec.id), set())),
+            ),
+        )
+        for spec in instance.agents
+    ]
+
+
+ROW_PX = 24
+"""Height of one person's row."""
+TITLE_PX = 40
+TICKS_PX = 34
+"""Height of the date ticks above the rows."""
+BOTTOM_PX = 16
+MIN_HEIGHT_PX = 280
+
+
+def gantt_height(n_rows: int, *, margin_px: int) -> int:
+    """Height in pixels of a Gantt with ``n_rows`` rows and ``margin_px`` of top and bottom."""
+    return max(MIN_HEIGHT_PX, margin_px + ROW_PX * max(1, n_rows))
+
+
+_WHEN = "<b>%{y}</b><br>%{base|%a %d %b}<br>"
+_COST = "<br>channels: %{customdata[1]}<br>cost of the day: ¥%{customdata[2]:,.0f}<extra></extra>"
+#: Hover of each kind of bar; customdata holds (shift, channels, cost of the day).
+HOVER: Mapping[str, str] = {
+    "work": _WHEN + "shift %{customdata[0]}: %{fullData.name} %{base|%H:%M}-%{x|%H:%M}" + _COST,
+    "call-in": _WHEN + "suggested call-in %{base|%H:%M}-%{x|%H:%M}" + _COST,
+    "standby": _WHEN + "on standby (%{customdata[0]}), all day<extra></extra>",
+}
+
+
+def _minute(moment: dt.datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _customdata(bars: pd.DataFrame) -> list[list[object]]:
+    return [
+        [shift, ", ".join(channels), None if pd.isna(cost) else round(float(cost))]
+        for shift, channels, cost in zip(
+            bars["shift"], bars["channels"], bars["day_cost"], strict=True
+        )
+    ]
+
+
+def _marker(kind: str, name: str, colour: str) -> tuple[dict[str, object], float]:
+    if kind == "standby":
+        pattern = {"shape": "/", "fgcolor": colour, "size": 6, "solidity": 0.3}
+        return {
+            "color": "rgba(0,0,0,0)",
+            "line": {"color": colour, "width": 1},
+            "pattern": pattern,
+        }, 0.9
+    if kind == "call-in":
+        pattern = {"shape": "x", "fgcolor": colour, "size": 5}
+        return {
+            "color": "rgba(0,0,0,0)",
+            "line": {"color": colour, "width": 2},
+            "pattern": pattern,
+        }, 0.5
+    return {"color": colour, "line": {"width": 0}}, 0.45 if name == theme.MEAL else 0.7
 
 
 def roster_gantt(
@@ -298,6 +327,7 @@ def roster_gantt(
     colour_by: ColourBy = "activity",
     colours: Mapping[str, str] | None = None,
     title: str | None = None,
+    agents: Sequence[str] | None = None,
 ) -> go.Figure:
     """The roster as a Gantt chart, one row per agent of the instance.
 
@@ -306,7 +336,11 @@ def roster_gantt(
     recorded is drawn as one bar in its single channel, or grey when it
     carries several), with meals in grey; ``colour_by="shift"`` draws one bar
     per shift in the shift's colour. Standby duties are hatched day-long bars,
-    call-ins outlined bars. One trace per activity, named after it.
+    call-ins outlined bars. One trace per activity, named after it; each bar's
+    ``customdata`` is (shift, channels, cost of the day in whole yuan), which
+    the trace's ``hovertemplate`` (:data:`HOVER`) shows. ``agents`` (ids)
+    draws only those people, in that order; the height follows the rows drawn
+    (:func:`gantt_height`).
     """
     frame = roster_segments(instance, solution, colour_by=colour_by)
     channel_ids = [str(c.id) for c in instance.channels]
@@ -314,48 +348,38 @@ def roster_gantt(
     if colour_by == "shift":
         for shift_id, colour in theme.channel_colours(str(s.id) for s in instance.shifts).items():
             palette.setdefault(shift_id, colour)
-    rows = [agent_label(instance, a.id) for a in instance.agents]
+    if agents is None:
+        ids = [str(a.id) for a in instance.agents]
+    else:
+        ids = [str(a) for a in agents]
+        unknown = sorted(set(ids) - {str(a.id) for a in instance.agents})
+        if unknown:
+            raise InputError(f"agents: the instance does not know {unknown}")
+        frame = frame[frame["agent"].isin(set(ids))]
+    rows = [agent_label(instance, a) for a in ids]
     fig = go.Figure()
     order = {name: i for i, name in enumerate([*channel_ids, theme.MEAL, theme.WORK])}
-    kinds = ("standby", "work", "call-in")  # drawn bottom to top
-    for kind in kinds:
+    for kind in ("standby", "work", "call-in"):  # drawn bottom to top
         part = frame[frame["kind"] == kind]
         names = sorted(part["activity"].unique(), key=lambda n: (order.get(n, len(order)), n))
         for name in names:
             bars = part[part["activity"] == name]
-            colour = theme.colour_of(name, palette)
-            marker: dict[str, object] = {"color": colour, "line": {"width": 0}}
-            width = 0.7
-            if kind == "standby":
-                marker = {
-                    "color": "rgba(0,0,0,0)",
-                    "line": {"color": colour, "width": 1},
-                    "pattern": {"shape": "/", "fgcolor": colour, "size": 6, "solidity": 0.3},
-                }
-                width = 0.9
-            elif kind == "call-in":
-                marker = {
-                    "color": "rgba(0,0,0,0)",
-                    "line": {"color": colour, "width": 2},
-                    "pattern": {"shape": "x", "fgcolor": colour, "size": 5},
-                }
-                width = 0.5
-            elif name == theme.MEAL:
-                width = 0.45
-            durations = (bars["end"] - bars["start"]).map(
-                lambda d: d.total_seconds() * 1000  # plotly measures date bars in ms
-            )
+            marker, width = _marker(kind, name, theme.colour_of(name, palette))
             fig.add_trace(
                 go.Bar(
                     name=name,
                     orientation="h",
                     y=bars["row"].tolist(),
-                    base=[t.isoformat() for t in bars["start"]],
-                    x=durations.tolist(),
+                    base=[_minute(t) for t in bars["start"]],
+                    # plotly measures date bars in milliseconds
+                    x=[
+                        int((e - s).total_seconds()) * 1000
+                        for s, e in zip(bars["start"], bars["end"], strict=True)
+                    ],
                     width=width,
                     marker=marker,
-                    hovertext=[_hover(r) for _, r in bars.iterrows()],
-                    hoverinfo="text",
+                    customdata=_customdata(bars),
+                    hovertemplate=HOVER[kind],
                     legendgroup=name,
                     meta={"kind": kind},
                 )
@@ -365,7 +389,7 @@ def roster_gantt(
     fig.add_trace(
         go.Scatter(
             name="agents",
-            x=[origin] * len(rows),
+            x=[_minute(origin)] * len(rows),
             y=rows,
             mode="markers",
             marker={"opacity": 0},
@@ -373,41 +397,64 @@ def roster_gantt(
             hoverinfo="skip",
         )
     )
-    _shade_days(fig, instance)
-    origin = dt.datetime.combine(instance.start, dt.time())
+    lines = shade_days(fig, instance, ticks_px=TICKS_PX)
+    top = TITLE_PX + TICKS_PX + lines * LABEL_LINE_PX + 4
     fig.update_layout(
         template=theme.TEMPLATE,
         font={"family": theme.FONT},
-        title=title or f"Roster: {instance.name}",
+        title={
+            "text": title or f"Roster: {instance.name}",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 10},
+            "x": 0,
+            "xanchor": "left",
+        },
         barmode="overlay",
-        height=160 + 34 * len(rows),
-        margin={"l": 10, "r": 10, "t": 80, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "x": 0},
+        height=gantt_height(len(rows), margin_px=top + BOTTOM_PX),
+        margin={"l": 10, "r": 10, "t": top, "b": BOTTOM_PX},
+        legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"},
         hovermode="closest",
     )
     fig.update_xaxes(
         type="date",
-        range=[origin, origin + dt.timedelta(days=instance.n_days)],
+        side="top",
+        range=[_minute(origin), _minute(origin + dt.timedelta(days=instance.n_days))],
         dtick=_MS_PER_MINUTE * 60 * 24,
         tickformat="%a\n%d %b",
+        ticklabelmode="period",
+        tickfont={"size": 10},
         showgrid=True,
     )
     fig.update_yaxes(
         type="category",
         categoryorder="array",
         categoryarray=rows,
-        autorange="reversed",
+        # First row on top; a fixed range, as the invisible markers would pad an automatic one.
+        range=[len(rows) - 0.5, -0.5],
+        autorange=False,
         title=None,
+        tickfont={"size": 11},
     )
     log.debug("gantt: %d bars over %d agents", len(frame), len(rows))
     return fig
 
 
 __all__ = [
+    "BOTTOM_PX",
+    "HOVER",
+    "MIN_HEIGHT_PX",
+    "ROW_PX",
     "SEGMENT_COLUMNS",
+    "TICKS_PX",
+    "TITLE_PX",
     "ColourBy",
+    "GanttRow",
     "agent_label",
     "day_cost",
+    "gantt_height",
+    "gantt_rows",
     "roster_gantt",
     "roster_segments",
 ]

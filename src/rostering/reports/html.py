@@ -4,22 +4,21 @@
 scheduled staff per channel, predicted service level against target, the
 simulated service beside the predicted one (with the correction rounds), the
 cost breakdown and the violations (summed by rule and channel near the top,
-each one at the end). plotly.js is inlined once, so the file needs no
-network. The page helpers (:func:`render_page`, :func:`figure_block`,
-:func:`table_block`) serve any other report that wants the same look.
+each one at the end). The Gantt shows one page of people at a time, picked
+by team, skill or shift (:mod:`.gantt_view`). plotly.js is stored once,
+compressed, so the file needs no network and a month's roster of three
+hundred people stays under 3 MB. The page helpers (:func:`render_page`,
+:func:`figure_block`, :func:`table_block`, from :mod:`.page`) serve any
+other report that wants the same look.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import math
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
 from rostering.reports import theme
 from rostering.reports.cost import cost_figure, cost_table
@@ -29,7 +28,9 @@ from rostering.reports.coverage import (
     service_level_figure,
     service_targets,
 )
-from rostering.reports.gantt import agent_label, roster_gantt
+from rostering.reports.gantt import agent_label
+from rostering.reports.gantt_view import gantt_block
+from rostering.reports.page import figure_block, render_page, table_block
 from rostering.reports.simulated import (
     simulated_service_figure,
     simulated_tables,
@@ -39,62 +40,6 @@ from rostering.results import RunResult
 from rostering.results.violations import compact_days, format_amount, run_violation_summary
 
 log = logging.getLogger(__name__)
-
-_STYLE = f"""
-body {{ font-family: {theme.FONT}; margin: 24px auto; max-width: 1400px; color: #222;
-       padding: 0 16px; }}
-h1 {{ margin-bottom: 4px; }} .sub {{ color: #666; margin-top: 0; }}
-h2 {{ border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }}
-table.data {{ border-collapse: collapse; font-size: 13px; margin: 8px 0; }}
-table.data th, table.data td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: right; }}
-table.data th {{ background: #f4f4f4; }}
-table.data td:first-child, table.data th:first-child {{ text-align: left; }}
-.ok {{ color: #2ca02c; font-weight: 600; }} .bad {{ color: #d62728; font-weight: 600; }}
-.note {{ color: #666; font-size: 13px; }}
-"""
-
-
-def figure_block(fig: go.Figure, heading: str, *, note: str = "") -> str:
-    """A section with a heading, an optional note and a plotly figure (no plotly.js)."""
-    body = fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        config={"displaylogo": False, "responsive": True},
-    )
-    extra = f'<p class="note">{html.escape(note)}</p>' if note else ""
-    return f"<section><h2>{html.escape(heading)}</h2>{extra}{body}</section>"
-
-
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return html.escape(str(value))
-
-
-def table_block(frame: pd.DataFrame, heading: str, *, empty: str = "none") -> str:
-    """A section with a heading and the frame as an escaped HTML table."""
-    title = f"<h2>{html.escape(heading)}</h2>"
-    if frame.empty:
-        return f'<section>{title}<p class="note">{html.escape(empty)}</p></section>'
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
-        for row in frame.itertuples(index=False, name=None)
-    )
-    return f'<section>{title}<table class="data"><tr>{head}</tr>{rows}</table></section>'
-
-
-def render_page(title: str, blocks: Sequence[str], *, subtitle: str = "") -> str:
-    """A complete HTML page with plotly.js inlined once and the given blocks in order."""
-    sub = f'<p class="sub">{html.escape(subtitle)}</p>' if subtitle else ""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style>"
-        f'<script type="text/javascript">{get_plotlyjs()}</script></head>'
-        f"<body><h1>{html.escape(title)}</h1>{sub}{''.join(blocks)}</body></html>\n"
-    )
 
 
 def _pct(value: float | None) -> str:
@@ -189,8 +134,14 @@ def violation_summary_block(result: RunResult) -> str:
     return table_block(frame, VIOLATION_SUMMARY, empty="No rule is violated.")
 
 
+LISTED_VIOLATIONS = 1000
+"""The report lists at most this many violations one by one (hard ones first); the
+summary by rule and channel counts every one, and ``violations.csv`` lists them all."""
+
+
 def _violations_frame(result: RunResult) -> pd.DataFrame:
     listed = list(result.validation.hard) + list(result.solution.violations)
+    listed = listed[:LISTED_VIOLATIONS]
     return pd.DataFrame(
         [
             {
@@ -210,7 +161,8 @@ def run_report_html(result: RunResult) -> str:
     """The run report as one HTML string (see the module docstring)."""
     scenario, instance, solution = result.scenario, result.instance, result.solution
     channel_ids = [str(c.id) for c in scenario.channels]
-    colours = theme.activity_colours(channel_ids)
+    # Pools (channels served together) after the channels, so a pool's bars have a colour.
+    colours = theme.activity_colours([*channel_ids, *(str(c.id) for c in instance.channels)])
     names = channel_names(scenario.channels)
     labels = {str(a.id): agent_label(instance, a.id) for a in instance.agents}
     blocks = [_summary_block(result), violation_summary_block(result)]
@@ -222,11 +174,15 @@ def run_report_html(result: RunResult) -> str:
             )
         )
     blocks.append(
-        figure_block(
-            roster_gantt(instance, solution, colours=colours),
-            "Roster",
+        gantt_block(
+            instance,
+            solution,
+            colours=colours,
+            names=names,
             note="Bars show what each agent does per interval; grey is the meal. Weekends and "
-            "public holidays are shaded; hatched bars are standby duties.",
+            "public holidays are shaded; hatched bars are standby duties. Pick a team, a skill "
+            "or a shift, or find a name, to see those people; hover a bar for its shift, "
+            "times and cost, a day's name for its dates.",
         )
     )
     blocks.append(
@@ -283,6 +239,13 @@ def run_report_html(result: RunResult) -> str:
     blocks.append(
         table_block(_violations_frame(result), "Violations", empty="No rule is violated.")
     )
+    violations = len(result.validation.hard) + len(solution.violations)
+    if violations > LISTED_VIOLATIONS:
+        blocks.append(
+            f'<p class="note">The first {LISTED_VIOLATIONS:,} of {violations:,} violations; '
+            f"the summary by rule and channel above counts them all, and violations.csv "
+            f"lists the roster's {len(solution.violations):,} soft ones.</p>"
+        )
     if solution.call_ins:
         blocks.append(
             table_block(
@@ -332,6 +295,7 @@ def write_run_report(result: RunResult, path: str | Path) -> Path:
 
 
 __all__ = [
+    "LISTED_VIOLATIONS",
     "VIOLATION_SUMMARY",
     "figure_block",
     "render_page",

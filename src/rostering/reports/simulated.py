@@ -26,6 +26,11 @@ def _local(values: pd.Series, timezone: str) -> list[dt.datetime]:
     return list(times.dt.tz_convert(timezone).dt.tz_localize(None))
 
 
+def _percent(values: pd.Series) -> list[float | None]:
+    """Shares as percentages to two decimals (NaN as a gap)."""
+    return [None if pd.isna(v) else round(float(v) * 100, 2) for v in pd.to_numeric(values)]
+
+
 def simulated_service_figure(
     requirements: pd.DataFrame,
     simulated: pd.DataFrame,
@@ -61,7 +66,7 @@ def simulated_service_figure(
         sim = sim[pd.to_numeric(sim["offered"]) > 0].sort_values("interval_start")
         x_sim = _local(sim["interval_start"], timezone)
         band_x = x_sim + x_sim[::-1]
-        band_y = list(sim["service_level_hi"] * 100) + list(sim["service_level_lo"] * 100)[::-1]
+        band_y = _percent(sim["service_level_hi"]) + _percent(sim["service_level_lo"])[::-1]
         fig.add_trace(
             go.Scatter(
                 x=band_x,
@@ -80,7 +85,7 @@ def simulated_service_figure(
         fig.add_trace(
             go.Scatter(
                 x=x_sim,
-                y=list(sim["service_level"] * 100),
+                y=_percent(sim["service_level"]),
                 mode="lines",
                 line={"color": colour, "width": 1.8},
                 name=f"{channel} simulated",
@@ -94,7 +99,7 @@ def simulated_service_figure(
         fig.add_trace(
             go.Scatter(
                 x=_local(pred["interval_start"], timezone),
-                y=list(pd.to_numeric(pred["service_level"]) * 100),
+                y=_percent(pred["service_level"]),
                 mode="lines",
                 line={"color": colour, "width": 1, "dash": "dot"},
                 name=f"{channel} predicted",
@@ -121,7 +126,7 @@ def simulated_service_figure(
         fig.add_trace(
             go.Bar(
                 x=x_sim,
-                y=list(sim["p_meet"] * 100),
+                y=_percent(sim["p_meet"]),
                 marker={"color": colour},
                 opacity=0.7,
                 name=f"{channel} P(meet target)",

@@ -67,7 +67,12 @@ class AssignmentChange(BaseModel):
 
 
 class Comparison(BaseModel):
-    """Run B against run A: headline and per-channel KPIs, cost, coverage, assignments."""
+    """Run B against run A: headline and per-channel KPIs, cost, coverage, assignments.
+
+    ``assignments`` lists every person-day that differs; ``agent_days_changed``
+    of ``agent_days`` counts those of the people both runs share, the measure of
+    how much a what-if moved the roster it started from.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -78,6 +83,23 @@ class Comparison(BaseModel):
     coverage: list[CoverageDelta] = Field(description="Per day and channel, agent-hours.")
     assignments: list[AssignmentChange]
     assignments_changed: int = Field(description="len(assignments).")
+    agent_days: int = Field(
+        0,
+        description="Person-days compared: the people in both runs times the days of the "
+        "horizon (days off included).",
+    )
+    agent_days_changed: int = Field(
+        0,
+        description="Of those, the person-days whose duty differs: the changes made to the "
+        "people both runs share (days of people added or removed are not counted).",
+    )
+    people_added: list[str] = Field(default_factory=list, description="People in run B only.")
+    people_removed: list[str] = Field(default_factory=list, description="People in run A only.")
+
+    @property
+    def changed_share(self) -> float | None:
+        """``agent_days_changed / agent_days``; None when no person-day was compared."""
+        return self.agent_days_changed / self.agent_days if self.agent_days else None
 
 
 __all__ = ["AssignmentChange", "Comparison", "CostDelta", "CoverageDelta", "KpiDelta"]

@@ -1,6 +1,10 @@
 """Reading back the folder ``rostering solve`` wrote: scenario, demand, roster and KPIs.
 
-Every problem names the file, the row (1 = the first data row) and the field.
+:func:`read_run_folder` gives what a replay needs (the scenario as run, its
+demand, the roster's assignments, the KPIs); :func:`read_run_outcome` gives the
+run's :class:`~rostering.results.outcome.RunOutcome`, what a comparison reads.
+Every problem names the file, the row (the header is row 1, the first data
+row is row 2) and the field.
 """
 
 from __future__ import annotations
@@ -8,15 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from rostering.domain.agents import Role
 from rostering.domain.scenario import Scenario
 from rostering.errors import InputError
+from rostering.results.costs import read_costs
+from rostering.results.outcome import RequirementRow, RosterRow, RunOutcome
 from rostering.results.run import RunKpis
-from rostering.roster.solution import Assignment, Stretch
+from rostering.roster.solution import Assignment, BreakTime, Stretch, Violation
 from rostering.types import AgentId, ChannelId, ShiftId
 
 RUN_FILES = ("scenario.json", "requirements.csv", "roster.csv", "secondary.csv", "kpis.json")
@@ -26,6 +33,20 @@ SECONDARY_COLUMNS = ("agent", "date", "start", "end", "channels")
 """Columns of ``secondary.csv``: stretches an agent helps beyond its shift's own channels."""
 
 _DEMAND = ("interval_start", "channel", "volume", "aht_s")
+_REQUIREMENT_FIELDS = (
+    "interval_start",
+    "channel",
+    "volume",
+    "aht_s",
+    "required_agents",
+    "required",
+    "scheduled",
+    "shortfall",
+    "surplus",
+)
+"""Columns of ``requirements.csv`` a comparison needs (the predicted service may be empty)."""
+
+_Row = TypeVar("_Row", bound=BaseModel)
 
 
 def _need(run: Path, name: str) -> Path:
@@ -69,9 +90,9 @@ def _demand(path: Path) -> pd.DataFrame:
         values = pd.to_numeric(frame[column], errors="coerce")
         bad = values.isna() | (values < 0)
         if bad.any():
-            row = int(bad.to_numpy().argmax()) + 1
+            row = int(bad.to_numpy().argmax()) + 2
             raise InputError(
-                f"{path} row {row}, {column}: not a number >= 0: {frame[column].iloc[row - 1]!r}"
+                f"{path} row {row}, {column}: not a number >= 0: {frame[column].iloc[row - 2]!r}"
             )
         out[column] = values.astype(float)
     return out[list(_DEMAND)]
@@ -85,7 +106,7 @@ def _assignments(path: Path, scenario: Scenario) -> list[Assignment]:
     known = {c.id for c in scenario.channels}
     start = scenario.horizon.start
     out: list[Assignment] = []
-    for i, row in enumerate(frame.to_dict(orient="records"), start=1):
+    for i, row in enumerate(frame.to_dict(orient="records"), start=2):
         if not row["shift"]:
             continue  # standby only
         agent = row["agent"]
@@ -107,6 +128,10 @@ def _assignments(path: Path, scenario: Scenario) -> list[Assignment]:
         if people[agent].role is Role.AGENT and not carried:
             carried = list(people[agent].skills)
         meal = (row["meal_start"], row["meal_end"])
+        try:
+            breaks = BreakTime.parse_list(str(row.get("breaks") or ""))
+        except ValueError as exc:
+            raise InputError(f"{path} row {i}, breaks: {exc}") from None
         out.append(
             Assignment(
                 agent=AgentId(agent),
@@ -117,6 +142,7 @@ def _assignments(path: Path, scenario: Scenario) -> list[Assignment]:
                 end=_time(path, i, "end", row["end"]),
                 meal_start=_time(path, i, "meal_start", meal[0]) if meal[0] else None,
                 meal_end=_time(path, i, "meal_end", meal[1]) if meal[1] else None,
+                breaks=breaks,
                 channels=[ChannelId(c) for c in carried],
             )
         )
@@ -127,7 +153,7 @@ def _helping(path: Path, assignments: list[Assignment]) -> list[Assignment]:
     frame = _csv(path, SECONDARY_COLUMNS)
     by_key = {(a.agent, a.date.isoformat()): i for i, a in enumerate(assignments)}
     out = list(assignments)
-    for i, row in enumerate(frame.to_dict(orient="records"), start=1):
+    for i, row in enumerate(frame.to_dict(orient="records"), start=2):
         key = (row["agent"], row["date"])
         if key not in by_key:
             raise InputError(
@@ -146,12 +172,7 @@ def _helping(path: Path, assignments: list[Assignment]) -> list[Assignment]:
     return out
 
 
-def read_run_folder(run: Path) -> tuple[Scenario, pd.DataFrame, list[Assignment], RunKpis]:
-    """The scenario as run, its demand, the roster's assignments and the KPIs of a run folder.
-
-    Raises :class:`InputError` naming the file (and row and field) that is
-    missing, unreadable, or does not match the scenario.
-    """
+def _scenario_and_kpis(run: Path) -> tuple[Scenario, RunKpis]:
     if not run.is_dir():
         raise InputError(f"{run}: not a folder written by `rostering solve`")
     scenario_path = _need(run, "scenario.json")
@@ -171,10 +192,102 @@ def read_run_folder(run: Path) -> tuple[Scenario, pd.DataFrame, list[Assignment]
             f"{kpis_path}: scenario {kpis.scenario!r} does not match scenario.json "
             f"({scenario.name!r})"
         )
+    return scenario, kpis
+
+
+def read_run_folder(run: Path) -> tuple[Scenario, pd.DataFrame, list[Assignment], RunKpis]:
+    """The scenario as run, its demand, the roster's assignments and the KPIs of a run folder.
+
+    Raises :class:`InputError` naming the file (and row and field) that is
+    missing, unreadable, or does not match the scenario.
+    """
+    scenario, kpis = _scenario_and_kpis(run)
     demand = _demand(_need(run, "requirements.csv"))
     assignments = _assignments(_need(run, "roster.csv"), scenario)
     assignments = _helping(_need(run, "secondary.csv"), assignments)
     return scenario, demand, assignments, kpis
 
 
-__all__ = ["RUN_FILES", "SECONDARY_COLUMNS", "read_run_folder"]
+def _records(path: Path, model: type[_Row], columns: tuple[str, ...]) -> list[_Row]:
+    """Each row of a CSV as ``model`` (empty cells take the field's default)."""
+    frame = _csv(path, columns)
+    known = set(model.model_fields)
+    out: list[_Row] = []
+    for i, row in enumerate(frame.to_dict(orient="records"), start=2):
+        record = {k: v for k, v in row.items() if k in known and v != ""}
+        try:
+            out.append(model.model_validate(record))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(x) for x in first["loc"]) or "(row)"
+            raise InputError(f"{path} row {i}, {field}: {first['msg']}") from None
+    return out
+
+
+def _roster_rows(path: Path, scenario: Scenario) -> list[RosterRow]:
+    rows = _records(path, RosterRow, ("agent", "date", "shift", "standby"))
+    people = {a.id for a in scenario.agents}
+    shifts = {s.id for s in scenario.shifts}
+    dates = set(scenario.horizon.dates)
+    for i, row in enumerate(rows, start=2):
+        if row.agent not in people:
+            raise InputError(f"{path} row {i}, agent: {row.agent!r} is not in the scenario")
+        if row.date not in dates:
+            raise InputError(f"{path} row {i}, date: {row.date} is outside the scenario's horizon")
+        if row.shift and row.shift not in shifts:
+            raise InputError(f"{path} row {i}, shift: {row.shift!r} is not in the scenario")
+        if not row.shift and not row.standby:
+            raise InputError(f"{path} row {i}, shift: empty on a day without standby")
+    return rows
+
+
+def read_roster_rows(run: Path) -> tuple[Scenario, list[RosterRow]]:
+    """The scenario as run and the ``roster.csv`` rows of a run folder, checked against it.
+
+    Raises :class:`InputError` naming the file, row and field of a person,
+    date or shift the scenario does not have.
+    """
+    scenario, _ = _scenario_and_kpis(run)
+    return scenario, _roster_rows(_need(run, "roster.csv"), scenario)
+
+
+def read_run_outcome(run: Path) -> RunOutcome:
+    """The outcome of a run folder, as :func:`~rostering.results.outcome.outcome_of` gives it.
+
+    Reads ``scenario.json``, ``kpis.json``, ``roster.csv``, ``requirements.csv``,
+    ``costs.csv`` and ``violations.csv``. KPIs, roster rows, whole staff counts
+    and costs read back exactly; the requirements' volumes, AHT and predicted
+    service are as the CSV rounded them (four decimals).
+
+    Raises :class:`InputError` naming the file (and row and field) that is
+    missing, unreadable, or does not match the scenario.
+    """
+    scenario, kpis = _scenario_and_kpis(run)
+    roster = _roster_rows(_need(run, "roster.csv"), scenario)
+    requirements = _records(_need(run, "requirements.csv"), RequirementRow, _REQUIREMENT_FIELDS)
+    costs_path = run / "costs.csv"
+    if not costs_path.is_file():
+        raise InputError(
+            f"{costs_path}: missing; `rostering solve` writes it (folders solved before it "
+            "did lack it: solve again)"
+        )
+    violations = _records(
+        _need(run, "violations.csv"), Violation, ("rule", "where", "amount", "cost", "hard")
+    )
+    return RunOutcome(
+        interval_minutes=scenario.horizon.interval_minutes,
+        kpis=kpis,
+        roster=roster,
+        requirements=requirements,
+        costs=read_costs(costs_path),
+        violations=violations,
+    )
+
+
+__all__ = [
+    "RUN_FILES",
+    "SECONDARY_COLUMNS",
+    "read_roster_rows",
+    "read_run_folder",
+    "read_run_outcome",
+]

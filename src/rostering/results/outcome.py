@@ -31,6 +31,7 @@ class RosterRow(BaseModel):
     end: str = ""
     meal_start: str = ""
     meal_end: str = ""
+    breaks: str = Field("", description="Short breaks: ISO 8601 intervals, pipe-separated.")
     channels: str = Field("", description="Channels served, pipe-separated.")
     standby: str = Field("", description="'supervisor' or 'backup' when on standby.")
 
@@ -85,6 +86,7 @@ def roster_table(result: RunResult) -> pd.DataFrame:
             "end": a.end.isoformat(),
             "meal_start": a.meal_start.isoformat() if a.meal_start else "",
             "meal_end": a.meal_end.isoformat() if a.meal_end else "",
+            "breaks": "|".join(b.text() for b in a.breaks),
             "channels": "|".join(a.channels),
             "standby": "",
         }
@@ -102,6 +104,7 @@ def roster_table(result: RunResult) -> pd.DataFrame:
                 "end": "",
                 "meal_start": "",
                 "meal_end": "",
+                "breaks": "",
                 "channels": "",
                 "standby": "",
             },

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from rostering.domain.defaults import DefaultUsed
 from rostering.domain.scenario import Scenario
+from rostering.results.breaks import PlannedBreaks
 from rostering.results.simulated import SimulatedKpis, SimulationSummary
 from rostering.roster.instance import RosterInstance
 from rostering.roster.reserve import ReserveCover
-from rostering.roster.solution import RosterSolution, SolveStatus
+from rostering.roster.solution import ModelSize, RosterSolution, SolveStatus
 from rostering.roster.validation import ValidationReport
 from rostering.simulation.run import SimulationResult
 
@@ -92,6 +94,14 @@ class RunKpis(BaseModel):
         0.0,
         description="Yuan of the suggested call-ins; labour_cost + call_in_cost is the cost "
         "with call-ins.",
+    )
+    model_size: ModelSize | None = Field(None, description="The roster model's size.")
+    planned_breaks: PlannedBreaks | None = Field(
+        None, description="Short breaks placed, against the not-ready + break target."
+    )
+    defaults: list[DefaultUsed] = Field(
+        default_factory=list,
+        description="Answer-changing values the scenario left to the product's defaults.",
     )
 
 

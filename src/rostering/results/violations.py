@@ -36,6 +36,9 @@ _REQUESTS = "requests not granted"
 RULE_UNITS: dict[str, str] = {
     rn.SHORTFALL: "agent-intervals short",
     rn.SURPLUS: "agent-intervals over",
+    rn.SURPLUS_BEYOND_MARGIN: "agent-intervals over, beyond a tenth of the requirement",
+    rn.SURPLUS_IDLE: "agent-intervals over, beyond a quarter of the requirement",
+    rn.SHORTFALL_DEEP: "agent-intervals short, beyond a tenth of the requirement",
     rn.LATE: "agent-intervals of work late",
     rn.FLOOR: "percentage points below the floor",
     rn.PRESENCE: "intervals with nobody able",

@@ -37,6 +37,7 @@ from rostering.domain.shifts import DayType, ShiftTemplate, minutes_of
 from rostering.errors import FrameContractError
 from rostering.roster.instance import (
     AgentSpec,
+    BreakWindow,
     ChannelSpec,
     Contract,
     IntervalNeed,
@@ -66,6 +67,14 @@ def compile_shift(template: ShiftTemplate) -> ShiftType:
         meal_minutes=meal.minutes if meal else 0,
         meal_earliest=(minutes_of(meal.earliest) - start) % MINUTES_PER_DAY if meal else None,
         meal_latest=(minutes_of(meal.latest) - start) % MINUTES_PER_DAY if meal else None,
+        breaks=[
+            BreakWindow(
+                minutes=b.minutes,
+                earliest=(minutes_of(b.earliest) - start) % MINUTES_PER_DAY,
+                latest=(minutes_of(b.latest) - start) % MINUTES_PER_DAY,
+            )
+            for b in template.breaks
+        ],
         channels={kind: list(template.channels.get(kind, [])) for kind in DayType},
         secondary={kind: list(v) for kind, v in template.secondary.items() if v},
     )

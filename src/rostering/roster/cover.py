@@ -7,10 +7,12 @@ report their violations under.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict, deque
 from collections.abc import Mapping
 from itertools import combinations
 
+from rostering.roster import rule_names as rn
 from rostering.roster.facts import can_work, crews, day_label, serves, shift_slots
 from rostering.roster.instance import RosterInstance
 from rostering.types import ChannelId
@@ -94,6 +96,66 @@ def worst_floor_gap(
         for c, slots in groups.items()
     ]
     return max(gaps, default=0)
+
+
+MARGIN_SHARE = 0.10
+"""Staff above the requirement up to this share of it is a service margin: it buys
+service (a queue's variance, an absence) and costs only the surplus weight."""
+IDLE_SHARE = 0.25
+"""Staff above the requirement beyond this share of it mostly waits for contacts."""
+IDLE_FACTOR = 2.0
+"""Extra surplus weight, in surplus weights, on staff beyond :data:`IDLE_SHARE`."""
+DEEP_SHARE = 0.10
+"""A shortfall beyond this share of the requirement costs the shortfall weight twice."""
+
+
+def tier_caps(required: int) -> tuple[int, int, int]:
+    """Heads of the service margin, of the idle threshold and of a shallow shortfall
+    for a requirement (none when nothing is required)."""
+    if required <= 0:
+        return 0, 0, 0
+    return (
+        math.ceil(MARGIN_SHARE * required),
+        math.ceil(IDLE_SHARE * required),
+        math.ceil(DEEP_SHARE * required),
+    )
+
+
+def tiered_amounts(required: int, staffed: int) -> dict[str, int]:
+    """Soft amounts of one slot and channel: plain surplus and shortfall and their tiers.
+
+    Surplus within the service margin (a tenth of the requirement) costs the
+    surplus weight; each head beyond it costs the surplus weight again, and
+    each beyond a quarter of the requirement (or any where nothing is
+    required) twice more, so spare staff spread along the requirement curve
+    instead of piling up where the pay is cheapest. Each head short beyond a
+    tenth of the requirement costs the shortfall weight a second time, so a
+    shortage is shared out rather than concentrated on one interval.
+    """
+    margin, idle, shallow = tier_caps(required)
+    over = max(0, staffed - required)
+    short = max(0, required - staffed)
+    return {
+        rn.SURPLUS: over,
+        rn.SURPLUS_BEYOND_MARGIN: max(0, over - margin),
+        rn.SURPLUS_IDLE: max(0, over - idle),
+        rn.SHORTFALL: short,
+        rn.SHORTFALL_DEEP: max(0, short - shallow),
+    }
+
+
+def tier_weights(instance: RosterInstance, channel: ChannelId) -> dict[str, float]:
+    """Weight per agent-slot of each amount of :func:`tiered_amounts` for ``channel``."""
+    w = instance.weights
+    short = w.shortfall_per_agent_slot * instance.channel(channel).priority
+    shaped = 1.0 if w.shaped_coverage else 0.0
+    return {
+        rn.SURPLUS: w.surplus_per_agent_slot,
+        rn.SURPLUS_BEYOND_MARGIN: shaped * w.surplus_per_agent_slot,
+        rn.SURPLUS_IDLE: shaped * IDLE_FACTOR * w.surplus_per_agent_slot,
+        rn.SHORTFALL: short,
+        rn.SHORTFALL_DEEP: shaped * short,
+    }
 
 
 def subsets(channels: list[ChannelId]) -> list[tuple[ChannelId, ...]]:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from scipy.special import bdtrc
 
 from rostering.domain.agents import Role
 from rostering.domain.shifts import DayType
-from rostering.roster.facts import coverage_agents
+from rostering.roster.facts import coverage_agents, shift_slots, slot_label
 from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.solution import BREAK, MEAL, SlotActivity
+from rostering.roster.variables import RosterVars
 from rostering.types import AgentId, ShiftId
 
 
@@ -58,6 +61,72 @@ def required_managers(instance: RosterInstance, on_duty: int) -> int:
     if instance.standby is None:
         return 0
     return math.ceil(on_duty / instance.standby.management_ratio)
+
+
+def open_slots(instance: RosterInstance) -> list[int]:
+    """Slots in which the site is open: some channel has a requirement."""
+    return sorted({n.slot for n in instance.needs if n.required > 0})
+
+
+def floor_support_need(instance: RosterInstance, on_floor: int) -> int:
+    """Leads needed on the floor for ``on_floor`` agents: one per ratio, and never none."""
+    ratio = instance.standby.floor_support_ratio if instance.standby else None
+    if ratio is None:
+        return 0
+    return max(1, math.ceil(on_floor / ratio))
+
+
+def leads(instance: RosterInstance) -> list[AgentSpec]:
+    """Team leads and supervisors who work shifts (on the floor when they do)."""
+    return [a for a in instance.agents if a.role is Role.SUPERVISOR and a.shifts]
+
+
+def leads_on_floor_terms(instance: RosterInstance, variables: RosterVars) -> dict[int, list[Any]]:
+    """Per slot, the model's ``works`` literals of leads whose shift covers it."""
+    out: dict[int, list[Any]] = defaultdict(list)
+    for agent in leads(instance):
+        for d in range(instance.n_days):
+            for shift_id in agent.shifts:
+                var = variables.works(agent.id, d, shift_id)
+                if var is None:
+                    continue
+                for t in shift_slots(instance, instance.shift(shift_id), d):
+                    out[t].append(var)
+    return out
+
+
+def floor_support_amounts(
+    instance: RosterInstance,
+    schedule: Mapping[tuple[AgentId, int], ShiftId],
+    on_floor: Mapping[int, int],
+) -> dict[tuple[str, str], int]:
+    """Leads short per open slot, for a roster: ``on_floor`` agents serving per slot."""
+    from rostering.roster.rule_names import FLOOR_SUPPORT
+
+    if instance.standby is None or instance.standby.floor_support_ratio is None:
+        return {}
+    present: dict[int, int] = defaultdict(int)
+    for agent in leads(instance):
+        for d in range(instance.n_days):
+            shift_id = schedule.get((agent.id, d))
+            if shift_id is not None:
+                for t in shift_slots(instance, instance.shift(shift_id), d):
+                    present[t] += 1
+    return {
+        (FLOOR_SUPPORT, slot_label(instance, t)): max(
+            0, floor_support_need(instance, on_floor.get(t, 0)) - present[t]
+        )
+        for t in open_slots(instance)
+    }
+
+
+def agents_on_floor(activities: Iterable[SlotActivity]) -> dict[int, int]:
+    """Front-line agents serving a channel in each slot (not at a meal or a break)."""
+    out: dict[int, int] = defaultdict(int)
+    for act in activities:
+        if act.activity not in (MEAL, BREAK):
+            out[act.slot] += 1
+    return dict(out)
 
 
 WEEKENDS = "weekends"

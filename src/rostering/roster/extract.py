@@ -13,9 +13,12 @@ from collections.abc import Mapping
 from ortools.sat.python import cp_model
 
 from rostering.roster.cover import deferred_window, requirements
+from rostering.roster.duties import agents_on_floor, floor_support_amounts
 from rostering.roster.facts import (
     SCALE,
+    break_offsets,
     coverage_agents,
+    heads_on_break,
     int_weight,
     local_time,
     meal_offsets,
@@ -33,9 +36,11 @@ from rostering.roster.pay import cost_lines
 from rostering.roster.planning import plan_backups, suggest_call_ins
 from rostering.roster.rule_names import LABOUR
 from rostering.roster.solution import (
+    BREAK,
     MEAL,
     Allocation,
     Assignment,
+    BreakTime,
     RosterSolution,
     SlotActivity,
     SolveStatus,
@@ -68,16 +73,48 @@ def _meal_starts(
     return out
 
 
+def _break_starts(
+    built: BuiltModel, solver: cp_model.CpSolver, schedule: Mapping[tuple[AgentId, int], ShiftId]
+) -> dict[tuple[AgentId, int], list[int]]:
+    """Short-break starts (minutes after midnight of the day) per agent-day, from the counts.
+
+    Within a crew, agents are dealt the break starts in turn, so the ones whose
+    quarter-hours share an interval are paired the way the model counted them.
+    """
+    inst = built.instance
+    out: dict[tuple[AgentId, int], list[int]] = {}
+    for unit in built.floor.units.values():
+        if not unit.breaks:
+            continue
+        working = sorted(a for a in unit.agents if schedule.get((a, unit.day)) == unit.shift)
+        for taking in unit.breaks:
+            queue = iter(working)
+            for minute, count in sorted(taking.items()):
+                for _ in range(int(solver.value(count))):
+                    out.setdefault((next(queue), unit.day), []).append(minute)
+    for (agent, day), shift_id in schedule.items():
+        shift = inst.shift(shift_id)
+        if shift.breaks and len(out.get((agent, day), [])) != len(shift.breaks):
+            out[(agent, day)] = [break_offsets(inst, shift, i)[0] for i in range(len(shift.breaks))]
+    return out
+
+
 def _activities(
     instance: RosterInstance,
     schedule: Mapping[tuple[AgentId, int], ShiftId],
     meals: Mapping[tuple[AgentId, int], int],
     serving: Mapping[tuple[int, ChannelId], int],
+    breaks: Mapping[tuple[AgentId, int], list[int]] | None = None,
 ) -> list[SlotActivity]:
     """Who does what in each slot: the per-slot matching of on-floor agents to channels."""
     step = instance.interval_minutes
     on_floor: dict[int, dict[AgentId, list[ChannelId]]] = defaultdict(dict)
     out: list[SlotActivity] = []
+    away = {
+        (a, t)
+        for t, agents in heads_on_break(instance, schedule, breaks or {}).items()
+        for a in agents
+    }
     for agent in coverage_agents(instance):
         for d in range(instance.n_days):
             shift_id = schedule.get((agent.id, d))
@@ -93,6 +130,8 @@ def _activities(
             for t in shift_slots(instance, shift, d):
                 if t in meal:
                     out.append(SlotActivity(agent=agent.id, slot=t, activity=MEAL))
+                elif (agent.id, t) in away:
+                    out.append(SlotActivity(agent=agent.id, slot=t, activity=BREAK))
                 elif able:
                     on_floor[t][agent.id] = able
     previous: dict[AgentId, ChannelId] = {}
@@ -150,6 +189,7 @@ def extract_solution(
     inst = built.instance
     schedule = built.vars.extract(solver)
     meals = _meal_starts(built, solver, schedule)
+    breaks = _break_starts(built, solver, schedule)
     serving = {key: int(solver.value(var)) for key, var in built.coverage.serving.items()}
     required = requirements(inst)
     allocations = [
@@ -158,11 +198,11 @@ def extract_solution(
         )
         for t, c in sorted(set(serving) | set(required))
     ]
-    activities = _activities(inst, schedule, meals, serving)
+    activities = _activities(inst, schedule, meals, serving, breaks)
     helping: dict[tuple[AgentId, int], list[tuple[int, ChannelId]]] = defaultdict(list)
     per_day = inst.slots_per_day
     for act in activities:
-        if act.activity != MEAL:
+        if act.activity not in (MEAL, BREAK):
             helping[(act.agent, act.slot // per_day)].append((act.slot, ChannelId(act.activity)))
     assignments: list[Assignment] = []
     for (agent_id, day), shift_id in sorted(schedule.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -185,6 +225,15 @@ def extract_solution(
                 meal_end=None
                 if meal_at is None
                 else local_time(inst, day, meal_at + shift.meal_minutes),
+                breaks=[
+                    BreakTime(
+                        start=local_time(inst, day, at),
+                        end=local_time(inst, day, at + window.minutes),
+                    )
+                    for at, window in zip(
+                        breaks.get((agent_id, day), []), shift.breaks, strict=False
+                    )
+                ],
                 channels=sorted(channels),
                 secondary=stretches,
             )
@@ -204,6 +253,7 @@ def extract_solution(
     for rule in built.rules:
         if rule.applies(inst):
             exact.update(rule.exact_amounts(inst, serving))
+    exact.update(floor_support_amounts(inst, schedule, agents_on_floor(activities)))
     for term in built.terms:
         known = exact.get((term.rule, term.where))
         amount = int(solver.value(term.expr)) if known is None else known

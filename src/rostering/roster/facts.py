@@ -10,7 +10,9 @@ functions, so they cannot disagree on what a rule means.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -18,7 +20,7 @@ from rostering.domain.agents import Role
 from rostering.domain.patterns import PatternKind
 from rostering.domain.shifts import DayType
 from rostering.roster.instance import AgentSpec, RosterInstance, ShiftRequest, ShiftType
-from rostering.types import ChannelId, ShiftId
+from rostering.types import AgentId, ChannelId, ShiftId
 
 SCALE = 100
 """Objective units per cost unit: weights in yuan become integer fen in CP-SAT."""
@@ -104,6 +106,76 @@ def meal_offsets(instance: RosterInstance, shift: ShiftType) -> list[int]:
     end = shift.start_minute + shift.length_minutes
     fitting = [m for m in options if m >= shift.start_minute and m + shift.meal_minutes <= end]
     return fitting or options[:1]
+
+
+def break_grid(instance: RosterInstance, minutes: int) -> int:
+    """Minutes between possible break starts: the interval, or finer for short breaks.
+
+    A 15-minute break on a 30-minute grid may start on the hour or at a
+    quarter past, so two breaks share one interval.
+    """
+    return math.gcd(instance.interval_minutes, minutes)
+
+
+def break_offsets(instance: RosterInstance, shift: ShiftType, index: int) -> list[int]:
+    """Possible starts of the shift's break ``index``, minutes after midnight of its day."""
+    window = shift.breaks[index]
+    grid = break_grid(instance, window.minutes)
+    lo = shift.start_minute + window.earliest
+    hi = shift.start_minute + max(window.latest, window.earliest)
+    first = -(-lo // grid) * grid
+    options = list(range(first, hi + 1, grid)) or [lo // grid * grid]
+    end = shift.start_minute + shift.length_minutes
+    fitting = [m for m in options if m >= shift.start_minute and m + window.minutes <= end]
+    return fitting or options[:1]
+
+
+def overlap_minutes(instance: RosterInstance, day: int, start: int, minutes: int) -> dict[int, int]:
+    """Slots a stretch of ``minutes`` from ``start`` (minutes after midnight of ``day``)
+    touches, with the minutes it spends in each."""
+    step = instance.interval_minutes
+    origin = day * instance.slots_per_day
+    out: dict[int, int] = {}
+    t = start
+    while t < start + minutes:
+        slot = t // step
+        upto = min((slot + 1) * step, start + minutes)
+        out[origin + slot] = out.get(origin + slot, 0) + upto - t
+        t = upto
+    return out
+
+
+def heads_on_break(
+    instance: RosterInstance,
+    schedule: Mapping[tuple[AgentId, int], ShiftId],
+    breaks: Mapping[tuple[AgentId, int], Sequence[int]],
+) -> dict[int, list[AgentId]]:
+    """Per slot, the front-line agents counted away at a short break.
+
+    Within each crew on a shift and day (as the model counts them), the break
+    minutes taken in a slot, rounded up to whole agents; those with the most
+    break minutes in the slot are the ones counted away. ``breaks``: break
+    starts (minutes after midnight of the day) per agent-day.
+    """
+    front = {a.id for a in coverage_agents(instance)}
+    minutes: dict[tuple[int, int, ShiftId, frozenset[ChannelId]], dict[AgentId, int]] = defaultdict(
+        dict
+    )
+    for (agent, day), starts in breaks.items():
+        if agent not in front or (agent, day) not in schedule:
+            continue
+        shift = instance.shift(schedule[(agent, day)])
+        crew = skill_set(instance, instance.agent(agent))
+        for start, window in zip(starts, shift.breaks, strict=False):
+            for t, mins in overlap_minutes(instance, day, start, window.minutes).items():
+                have = minutes[(t, day, shift.id, crew)]
+                have[agent] = have.get(agent, 0) + mins
+    step = instance.interval_minutes
+    out: dict[int, list[AgentId]] = defaultdict(list)
+    for (t, *_), who in sorted(minutes.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        heads = -(-sum(who.values()) // step)
+        out[t] += sorted(who, key=lambda a: (-who[a], a))[:heads]
+    return dict(out)
 
 
 # --------------------------------------------------------------------------- agents
@@ -389,6 +461,8 @@ __all__ = [
     "WEEKDAY_NAMES",
     "Week",
     "WeekTarget",
+    "break_grid",
+    "break_offsets",
     "calendar_weeks",
     "can_work",
     "coverage_agents",
@@ -400,12 +474,14 @@ __all__ = [
     "fixed_rest_weekdays",
     "follows_pattern",
     "forbidden_pairs_by_rest",
+    "heads_on_break",
     "history_run",
     "int_weight",
     "local_time",
     "meal_offsets",
     "meal_slots",
     "one_on_one_off_rota",
+    "overlap_minutes",
     "primary_channels",
     "primary_units",
     "request_where",

@@ -15,8 +15,12 @@ site scale, without the solver:
    shift types that may not follow it; the coverage it brings is then taken
    off the requirement.
 
-Flexible agents (no rotation) are left off: the solver adds them where they
-pay. The roster keeps the rotations and the rest rules, but contract limits
+3. **Extra shifts where they pay.** Flexible agents (part-timers among them),
+   and five-two agents on the statutory holidays their week leaves free, are
+   added on the days with the most requirement left, each where the coverage
+   it brings, priced at the shortfall weight, outweighs its pay.
+
+The roster keeps the rotations and the rest rules, but contract limits
 that need look-ahead (weekly or period hours, minimum runs) are not
 guaranteed: :func:`rostering.roster.model.solve` completes the roster with
 CP-SAT and falls back to a plain hint when the completion is infeasible.
@@ -33,6 +37,7 @@ from rostering.roster.cover import deferred_window, requirements
 from rostering.roster.facts import (
     MINUTES_PER_DAY,
     can_work,
+    coverage_agents,
     excused_days,
     five_two_targets,
     follows_pattern,
@@ -244,8 +249,110 @@ def greedy_roster(instance: RosterInstance) -> Roster:
             shift = best[2]
             roster[(agent.id, d)] = shift.id
             _take(instance, agent, shift, d, residual)
-    log.info("greedy roster for %s: %d shifts", instance.name, len(roster))
+    added = _fill(instance, roster, residual, priority)
+    log.info(
+        "greedy roster for %s: %d shifts (%d added where they pay)",
+        instance.name,
+        len(roster),
+        added,
+    )
     return roster
+
+
+def _week_of(instance: RosterInstance, day: int) -> tuple[int, int]:
+    iso = instance.date(day).isocalendar()
+    return iso.year, iso.week
+
+
+def _fits(
+    instance: RosterInstance,
+    agent: AgentSpec,
+    mine: dict[int, ShiftId],
+    day: int,
+    shift: ShiftType,
+) -> bool:
+    """Whether ``agent``, working ``mine`` (day -> shift), may also work ``shift`` on ``day``."""
+    c = agent.contract
+    before = mine.get(day - 1)
+    after = mine.get(day + 1)
+    if not _rest_ok(instance, agent, instance.shift(before) if before else None, shift):
+        return False
+    if after is not None and not _rest_ok(instance, agent, shift, instance.shift(after)):
+        return False
+    if not _run_ok(instance, agent, set(mine), day):
+        return False
+    shifts = [(d, instance.shift(s)) for d, s in mine.items()]
+    if c.max_minutes_per_week is not None:
+        week = _week_of(instance, day)
+        used = sum(x.paid_minutes for d, x in shifts if _week_of(instance, d) == week)
+        if used + shift.paid_minutes > c.max_minutes_per_week:
+            return False
+    total = sum(x.paid_minutes for _, x in shifts) + shift.paid_minutes
+    if c.max_total_minutes is not None and total > c.max_total_minutes:
+        return False
+    limit = c.max_shifts.get(shift.id)
+    return limit is None or sum(1 for _, x in shifts if x.id == shift.id) < limit
+
+
+def _fill(
+    instance: RosterInstance,
+    roster: Roster,
+    residual: dict[tuple[int, ChannelId], float],
+    priority: dict[ChannelId, float],
+) -> int:
+    """Add shifts the rotations leave free where the coverage they bring pays for them.
+
+    Flexible agents (part-timers among them) on any open day, five-two agents
+    on the statutory holidays their week leaves free (a holiday worked is paid
+    at the holiday rate on top of the week): a shift is added when the
+    requirement it covers, priced at the shortfall weight, is worth more than
+    what it adds to the payroll. The days with the most uncovered requirement
+    are filled first.
+    """
+    from rostering.roster.pay import shift_pay
+
+    short = instance.weights.shortfall_per_agent_slot
+    candidates = [
+        a
+        for a in coverage_agents(instance)
+        if a.shifts
+        and (a.pattern is PatternKind.FLEXIBLE or a.pattern is PatternKind.FIVE_ON_TWO_OFF)
+    ]
+    open_days = {a.id: _open_days(instance, a) for a in candidates}
+    worked: dict[AgentId, dict[int, ShiftId]] = {a.id: {} for a in candidates}
+    for (agent_id, day), shift_id in roster.items():
+        if agent_id in worked:
+            worked[agent_id][day] = shift_id
+    per_day = instance.slots_per_day
+    uncovered = [0.0] * instance.n_days
+    for (t, _), left in residual.items():
+        if t // per_day < instance.n_days:
+            uncovered[t // per_day] += left
+    added = 0
+    for d in sorted(range(instance.n_days), key=lambda x: -uncovered[x]):
+        holiday = instance.day_types[d] is DayType.HOLIDAY
+        for agent in candidates:
+            if (agent.id, d) in roster or d not in open_days[agent.id]:
+                continue
+            if agent.pattern is PatternKind.FIVE_ON_TWO_OFF and not holiday:
+                continue
+            best: tuple[float, ShiftType] | None = None
+            for shift_id in agent.shifts:
+                shift = instance.shift(shift_id)
+                if not can_work(instance, shift, d) or not _fits(
+                    instance, agent, worked[agent.id], d, shift
+                ):
+                    continue
+                worth = _gain(instance, agent, shift, d, residual, priority) * short
+                value = worth - shift_pay(instance, agent.id, d, shift.id).marginal
+                if value > 0 and (best is None or value > best[0]):
+                    best = (value, shift)
+            if best is not None:
+                roster[(agent.id, d)] = best[1].id
+                worked[agent.id][d] = best[1].id
+                _take(instance, agent, best[1], d, residual)
+                added += 1
+    return added
 
 
 def _gain(

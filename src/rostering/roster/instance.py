@@ -27,6 +27,16 @@ from rostering.domain.standby import StandbyRules
 from rostering.types import AgentId, ChannelId, ShiftId
 
 
+class BreakWindow(BaseModel):
+    """A short break every agent on a shift takes, starting inside a window."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    minutes: int = Field(gt=0, le=120)
+    earliest: int = Field(ge=0, description="Earliest start, minutes after the shift's start.")
+    latest: int = Field(ge=0, description="Latest start, minutes after the shift's start.")
+
+
 class ShiftType(BaseModel):
     """A shift as the engine sees it: minutes, meal window and channels by day type."""
 
@@ -39,6 +49,9 @@ class ShiftType(BaseModel):
     meal_minutes: int = Field(0, ge=0)
     meal_earliest: int | None = Field(None, description="Earliest meal start, minutes after start.")
     meal_latest: int | None = Field(None, description="Latest meal start, minutes after start.")
+    breaks: list[BreakWindow] = Field(
+        default_factory=list, description="Short breaks (off the floor, paid or not)."
+    )
     channels: dict[DayType, list[ChannelId]] = Field(
         default_factory=dict, description="Channels carried per day type; empty: any skill."
     )
@@ -166,6 +179,11 @@ class Weights(BaseModel):
     )
     fairness_per_day: float = Field(0.0, ge=0)
     labour_cost: float = Field(1.0, ge=0, description="Multiplier on yuan of pay (0: ignore).")
+    shaped_coverage: bool = Field(
+        True,
+        description="Price surplus and shortfall in tiers so staffing follows the requirement "
+        "curve (false: every agent-slot over or short costs the same, wherever it falls).",
+    )
     coverage_floor_percent: int = Field(
         50,
         ge=0,

@@ -1,7 +1,8 @@
 """Build the CP-SAT roster model from the rule families, solve it, read the roster back.
 
 :func:`build_model` instantiates every rule family (the contract rules, the
-rotation patterns, holidays, meals, coverage, standby, cost and fairness),
+rotation patterns, holidays, meals, coverage, standby, cost, fairness and,
+for a what-if started from a baseline roster, stability),
 lets each add its hard constraints and collects its soft terms; the
 objective is their weighted sum in integer fen (see
 :data:`rostering.roster.facts.SCALE`). :func:`solve` searches with a
@@ -27,6 +28,7 @@ from rostering.roster.facts import (
 )
 from rostering.roster.instance import RosterInstance
 from rostering.roster.rules.base import Assumption, Rule, RuleContext, SoftTerm
+from rostering.roster.rules.breaks import Breaks
 from rostering.roster.rules.contract import CONTRACT_RULES, ShiftRequests
 from rostering.roster.rules.cost import LabourCost
 from rostering.roster.rules.coverage import IntervalCoverage
@@ -34,11 +36,13 @@ from rostering.roster.rules.coverage_floor import CoverageFloor
 from rostering.roster.rules.deferred import DeferredWork
 from rostering.roster.rules.fairness import Fairness
 from rostering.roster.rules.floor import Floor
+from rostering.roster.rules.floor_support import FloorSupport
 from rostering.roster.rules.holidays import HOLIDAY_RULES
 from rostering.roster.rules.meals import Meals
 from rostering.roster.rules.patterns import PATTERN_RULES
 from rostering.roster.rules.presence import ChannelPresence
 from rostering.roster.rules.secondary import SecondaryChannels
+from rostering.roster.rules.stability import BaselineStability
 from rostering.roster.rules.standby import ManagementRatio, SupervisorStandby
 from rostering.roster.variables import RosterVars
 
@@ -94,6 +98,7 @@ def build_model(
         *(cls() for cls in PATTERN_RULES),
         *(cls() for cls in HOLIDAY_RULES),
         Meals(floor),
+        Breaks(floor),
         coverage,
         CoverageFloor(coverage),
         DeferredWork(coverage),
@@ -101,8 +106,10 @@ def build_model(
         SecondaryChannels(coverage),
         standby,
         ManagementRatio(standby),
+        FloorSupport(floor),
         LabourCost(standby),
         Fairness(standby),
+        BaselineStability(standby),
     ]
     terms: list[SoftTerm] = []
     for rule in in_dependency_order(rules):

@@ -14,6 +14,11 @@ SHIFT_TIMES = "shift times"
 ONE_CHANNEL_AT_A_TIME = "one channel at a time"
 """An agent on the floor serves one channel in a slot, one their skills and shift allow."""
 MEALS = "meals"
+BREAKS = "breaks"
+FLOOR_SUPPORT = "floor support"
+SURPLUS_BEYOND_MARGIN = "surplus beyond the service margin"
+SURPLUS_IDLE = "surplus well beyond the requirement"
+SHORTFALL_DEEP = "shortfall beyond a tenth of the requirement"
 SHIFT_DAY_TYPES = "shift day types"
 HOLIDAYS_OFF = "off on public holidays"
 ONE_ON_ONE_OFF = "one-on-one-off"
@@ -72,6 +77,7 @@ LABOUR = "labour cost"
 __all__ = [
     "ASSIGNMENT",
     "BACKUP_POOL",
+    "BREAKS",
     "CONSECUTIVE_DAYS_OFF",
     "CONSECUTIVE_WORKING_DAYS",
     "COVERAGE",
@@ -79,6 +85,7 @@ __all__ = [
     "FAIRNESS",
     "FIVE_ON_TWO_OFF",
     "FLOOR",
+    "FLOOR_SUPPORT",
     "FORBIDDEN_SUCCESSION",
     "HOLIDAYS_OFF",
     "LABOUR",
@@ -99,7 +106,10 @@ __all__ = [
     "SHIFT_REQUESTS",
     "SHIFT_TIMES",
     "SHORTFALL",
+    "SHORTFALL_DEEP",
     "SUPERVISOR_STANDBY",
     "SURPLUS",
+    "SURPLUS_BEYOND_MARGIN",
+    "SURPLUS_IDLE",
     "WORKLOAD",
 ]

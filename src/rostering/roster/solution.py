@@ -19,18 +19,22 @@ ROSTER_COLUMNS: tuple[str, ...] = (
     "end",
     "meal_start",
     "meal_end",
+    "breaks",
     "channels",
     "standby",
 )
 """Columns of ``roster.csv``: one row per agent and day worked or on standby.
 
-``start``/``end``/``meal_*`` are ISO 8601 with the UTC offset; ``channels`` is
+``start``/``end``/``meal_*`` are ISO 8601 with the UTC offset; ``breaks`` are
+ISO 8601 intervals ``start/end``, pipe-separated; ``channels`` is
 pipe-separated; ``standby`` is empty, ``supervisor`` or ``backup``. This is the
 contract between the roster stage and the adherence stage.
 """
 
 MEAL = "meal"
 """Activity name of a slot spent at a meal (see :class:`SlotActivity`)."""
+BREAK = "break"
+"""Activity name of a slot an agent counts as away at a short break (see :class:`SlotActivity`)."""
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -65,6 +69,43 @@ class Stretch(BaseModel):
     channels: list[ChannelId]
 
 
+class BreakTime(BaseModel):
+    """A short break an agent takes, local times."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def text(self) -> str:
+        """The break as ``roster.csv`` writes it: an ISO 8601 interval."""
+        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+    @classmethod
+    def parse_list(cls, text: str) -> list[BreakTime]:
+        """Breaks from a ``roster.csv`` cell (pipe-separated ISO intervals; empty: none).
+
+        Raises ``ValueError`` naming the part that is not an interval.
+        """
+        out: list[BreakTime] = []
+        for part in (p.strip() for p in text.split("|")):
+            if not part:
+                continue
+            start, sep, end = part.partition("/")
+            try:
+                if not sep:
+                    raise ValueError
+                item = cls(
+                    start=dt.datetime.fromisoformat(start), end=dt.datetime.fromisoformat(end)
+                )
+            except ValueError:
+                raise ValueError(f"not an ISO 8601 interval START/END: {part!r}") from None
+            if item.start.tzinfo is None or item.end <= item.start:
+                raise ValueError(f"needs a UTC offset and an end after the start: {part!r}")
+            out.append(item)
+        return out
+
+
 class Assignment(BaseModel):
     """One agent working one shift on one day."""
 
@@ -78,6 +119,9 @@ class Assignment(BaseModel):
     end: dt.datetime
     meal_start: dt.datetime | None = None
     meal_end: dt.datetime | None = None
+    breaks: list[BreakTime] = Field(
+        default_factory=list, description="Short breaks, in the order of the shift's breaks."
+    )
     channels: list[ChannelId] = Field(
         default_factory=list,
         description="The shift's own channels this agent carries (all at once, voice first).",
@@ -107,7 +151,7 @@ class SlotActivity(BaseModel):
 
     agent: AgentId
     slot: int
-    activity: str = Field(description="A channel id, or 'meal'.")
+    activity: str = Field(description="A channel id, 'meal' or 'break'.")
 
 
 class StandbyDuty(BaseModel):
@@ -199,6 +243,28 @@ class Violation(BaseModel):
     hard: bool = False
 
 
+class ModelSize(BaseModel):
+    """How big the roster model was: why a solve takes the time it does."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agents: int
+    days: int
+    shift_types: int
+    intervals: int = Field(description="Interval slots in the horizon.")
+    variables: int
+    constraints: int
+    build_s: float = Field(description="Seconds to build the model.")
+
+    def text(self) -> str:
+        """One line for a planner."""
+        return (
+            f"{self.agents} people x {self.days} days x {self.shift_types} shift types, "
+            f"{self.intervals:,} intervals: {self.variables:,} variables, "
+            f"{self.constraints:,} constraints (built in {self.build_s:.1f} s)"
+        )
+
+
 class RosterSolution(BaseModel):
     """A solved roster."""
 
@@ -216,6 +282,7 @@ class RosterSolution(BaseModel):
     call_ins: list[CallIn] = Field(default_factory=list)
     costs: list[CostLine] = Field(default_factory=list)
     violations: list[Violation] = Field(default_factory=list)
+    model_size: ModelSize | None = None
     conflicts: list[str] = Field(
         default_factory=list, description="When infeasible: the hard rules that cannot hold."
     )
@@ -234,12 +301,15 @@ class RosterSolution(BaseModel):
 
 
 __all__ = [
+    "BREAK",
     "MEAL",
     "ROSTER_COLUMNS",
     "Allocation",
     "Assignment",
+    "BreakTime",
     "CallIn",
     "CostLine",
+    "ModelSize",
     "Roster",
     "RosterSolution",
     "SlotActivity",

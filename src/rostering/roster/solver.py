@@ -16,10 +16,12 @@ from ortools.sat.python import cp_model
 from rostering.roster.config import ProgressFn, SolverConfig
 from rostering.roster.cpsat import solver_status
 from rostering.roster.explain import explain_conflicts
+from rostering.roster.facts import excused_days
+from rostering.roster.heuristic import greedy_roster
 from rostering.roster.instance import RosterInstance
 from rostering.roster.model import BuiltModel, build_model
 from rostering.roster.search import search
-from rostering.roster.solution import RosterSolution, SolveStatus
+from rostering.roster.solution import ModelSize, Roster, RosterSolution, SolveStatus
 from rostering.roster.strategy import PRODUCT, SearchStrategy
 from rostering.types import AgentId, ShiftId
 
@@ -37,8 +39,10 @@ def solve(
     """Solve ``instance``: the best roster found within the limits, or the conflicts.
 
     The search (see :mod:`rostering.roster.search`) starts from ``hint``
-    (agent, day) -> shift when given, else from the constructive roster of
-    :func:`rostering.roster.heuristic.greedy_roster`, which is completed and
+    (agent, day) -> shift when given, else from the instance's baseline roster
+    when it has one (a what-if, see :func:`baseline_hint`), else from the
+    constructive roster of :func:`rostering.roster.heuristic.greedy_roster`, which is
+    completed and
     reported first; small models are then solved whole, large ones improved by
     large-neighbourhood search while the full model supplies the bound. A time
     limit returns the best roster found so far (status FEASIBLE). When the hard
@@ -48,13 +52,27 @@ def solve(
     """
     config = config or SolverConfig()
     started = time.perf_counter()
+    if hint is None and instance.baseline is not None:
+        hint = baseline_hint(instance)
     built = build_model(instance, extra_rules=strategy.rules(instance, redundant=True))
+    proto = built.model.proto
+    size = ModelSize(
+        agents=len(instance.agents),
+        days=instance.n_days,
+        shift_types=len(instance.shifts),
+        intervals=instance.n_slots,
+        variables=len(proto.variables),
+        constraints=len(proto.constraints),
+        build_s=round(time.perf_counter() - started, 2),
+    )
+    log.info("roster model of %s: %s", instance.name, size.text())
     solution = search(
         built, config, progress=progress, hint=hint, started=started, strategy=strategy
     )
     if solution is None:
         solution = _no_roster(built, config, strategy)
     solution.wall_time_s = time.perf_counter() - started
+    solution.model_size = size
     log.info(
         "roster %s: %s in %.2fs (objective %s, bound %s)",
         instance.name,
@@ -64,6 +82,32 @@ def solve(
         solution.best_bound,
     )
     return solution
+
+
+def baseline_hint(instance: RosterInstance) -> Roster:
+    """The instance's baseline roster, made a first roster of the instance.
+
+    People in the baseline keep their baseline shifts, except on the days the
+    scenario now decides (a pre-assigned day takes its shift; leave, a holiday
+    off or a shift no longer theirs, the day off); people without a baseline
+    (added by the what-if) take their days from the constructive roster.
+    """
+    baseline = instance.baseline
+    if baseline is None:
+        return greedy_roster(instance)
+    newcomers = [a for a in instance.agents if a.id not in baseline.shifts]
+    constructive = greedy_roster(instance) if newcomers else {}
+    hint: Roster = {k: s for k, s in constructive.items() if k[0] not in baseline.shifts}
+    for agent in instance.agents:
+        days = baseline.shifts.get(agent.id)
+        if days is None:
+            continue
+        excused = excused_days(instance, agent)
+        for day, before in enumerate(days):
+            shift = agent.fixed.get(day, before)
+            if shift is not None and day not in excused and shift in agent.shifts:
+                hint[(agent.id, day)] = shift
+    return hint
 
 
 def _no_roster(built: BuiltModel, config: SolverConfig, strategy: SearchStrategy) -> RosterSolution:
@@ -88,4 +132,4 @@ def _no_roster(built: BuiltModel, config: SolverConfig, strategy: SearchStrategy
     )
 
 
-__all__ = ["solve"]
+__all__ = ["baseline_hint", "solve"]

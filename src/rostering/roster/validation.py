@@ -27,22 +27,27 @@ from rostering.roster.cover import (
     floor_groups,
     floor_where,
     requirements,
+    tier_weights,
+    tiered_amounts,
     worst_floor_gap,
 )
 from rostering.roster.duties import (
     can_stand_by,
     duty_count,
     fairness_measures,
+    floor_support_amounts,
     on_duty_agents,
     required_managers,
 )
 from rostering.roster.facts import (
     SCALE,
+    break_offsets,
     coverage_agents,
     day_label,
     excused_days,
     five_two_targets,
     follows_pattern,
+    heads_on_break,
     int_weight,
     local_time,
     meal_offsets,
@@ -60,6 +65,7 @@ from rostering.roster.planning import backup_shortage, backups_for_day, can_be_o
 from rostering.roster.rule_names import (
     ASSIGNMENT,
     BACKUP_POOL,
+    BREAKS,
     FAIRNESS,
     FIVE_ON_TWO_OFF,
     FLOOR,
@@ -79,7 +85,7 @@ from rostering.roster.rule_names import (
     SUPERVISOR_STANDBY,
     SURPLUS,
 )
-from rostering.roster.solution import MEAL, RosterSolution, Violation
+from rostering.roster.solution import BREAK, MEAL, RosterSolution, Violation
 from rostering.roster.validation_contract import check_contract_rules
 from rostering.types import AgentId, ChannelId, ShiftId
 
@@ -116,6 +122,7 @@ class _Checker:
         self.fen = 0
         self.schedule: dict[tuple[AgentId, int], ShiftId] = {}
         self.meals: dict[tuple[AgentId, int], int] = {}
+        self.breaks: dict[tuple[AgentId, int], list[int]] = {}
         self.present: dict[tuple[int, ChannelId], int] = defaultdict(int)
         """Agents on the floor able to take each channel in each slot."""
         self.own: dict[tuple[int, ChannelId], int] = defaultdict(int)
@@ -154,9 +161,18 @@ class _Checker:
             if a.start != start or a.end != end:
                 self.hard.append(_hard(SHIFT_TIMES, f"{where}: {a.start}-{a.end} is not {a.shift}"))
             self.schedule[(a.agent, a.day)] = a.shift
+            base = local_time(inst, a.day, 0)
             if a.meal_start is not None:
-                base = local_time(inst, a.day, 0)
                 self.meals[(a.agent, a.day)] = round((a.meal_start - base).total_seconds() / 60)
+            self.breaks[(a.agent, a.day)] = [
+                round((b.start - base).total_seconds() / 60) for b in a.breaks
+            ]
+            if len(a.breaks) != len(shift.breaks) or any(
+                round((b.end - b.start).total_seconds() / 60) != w.minutes
+                or self.breaks[(a.agent, a.day)][i] not in break_offsets(inst, shift, i)
+                for i, (b, w) in enumerate(zip(a.breaks, shift.breaks, strict=False))
+            ):
+                self.hard.append(_hard(BREAKS, f"{where}: breaks not taken inside their windows"))
 
     # ------------------------------------------------------------------ patterns
     def patterns(self) -> None:
@@ -235,6 +251,11 @@ class _Checker:
         step = inst.interval_minutes
         expected: dict[tuple[AgentId, int], tuple[set[int], frozenset[ChannelId]]] = {}
         meal_at: dict[tuple[AgentId, int], set[int]] = {}
+        away = {
+            (a, t)
+            for t, agents in heads_on_break(inst, self.schedule, self.breaks).items()
+            for a in agents
+        }
         for (agent_id, d), shift_id in self.schedule.items():
             shift = inst.shift(shift_id)
             options = meal_offsets(inst, shift)
@@ -256,6 +277,8 @@ class _Checker:
                 for t in shift_slots(inst, shift, d):
                     if t in meal:
                         meal_at.setdefault((agent_id, t), set()).add(t)
+                    elif (agent_id, t) in away:
+                        continue
                     else:
                         expected[(agent_id, t)] = (set(), able)
                         for c in takes:
@@ -275,6 +298,10 @@ class _Checker:
                 if key not in meal_at:
                     self.hard.append(_hard(MEALS, f"{where}: meal outside the agent's meal"))
                 continue
+            if act.activity == BREAK:
+                if key not in away:
+                    self.hard.append(_hard(BREAKS, f"{where}: not counted away at a break"))
+                continue
             if key not in expected:
                 self.hard.append(_hard(ONE_CHANNEL_AT_A_TIME, f"{where}: not on the floor"))
                 continue
@@ -285,6 +312,10 @@ class _Checker:
                 )
                 continue
             counts[(act.slot, channel)] += 1
+        for key in sorted(away - seen):
+            self.hard.append(
+                _hard(BREAKS, f"{key[0]} {slot_label(inst, key[1])}: at a break, not marked")
+            )
         for key, (_, able) in expected.items():
             if able and key not in seen:
                 self.hard.append(
@@ -303,9 +334,10 @@ class _Checker:
                 continue
             n, req = counts.get((t, c), 0), required.get((t, c), 0)
             where = f"{slot_label(inst, t)} {c}"
-            self.soft_term(SURPLUS, where, max(0, n - req), w.surplus_per_agent_slot)
-            priority = inst.channel(c).priority
-            self.soft_term(SHORTFALL, where, max(0, req - n), w.shortfall_per_agent_slot * priority)
+            weight = tier_weights(inst, c)
+            for rule, amount in tiered_amounts(req, n).items():
+                if rule in (SURPLUS, SHORTFALL) or weight[rule] > 0:
+                    self.soft_term(rule, where, amount, weight[rule])
         covered = {key: min(req, counts.get(key, 0)) for key, req in required.items()}
         for d, groups in sorted(floor_groups(inst).items()):
             self.soft_term(
@@ -370,6 +402,14 @@ class _Checker:
             on_call = sum(1 for a in supervisors if (a, d) in sup_days)
             if rules.supervisor_standby_24x7 and on_call == 0:
                 self.hard.append(_hard(SUPERVISOR_STANDBY, f"{day_label(inst, d)}: nobody"))
+            if on_call > rules.standby_per_day:
+                self.hard.append(
+                    _hard(
+                        SUPERVISOR_STANDBY,
+                        f"{day_label(inst, d)}: {on_call} on standby, the rota has "
+                        f"{rules.standby_per_day}",
+                    )
+                )
             if coverage_agents(inst):
                 present = sum(
                     1 for a in supervisors if (a, d) in sup_days or (a, d) in self.schedule
@@ -456,6 +496,13 @@ def validate(
     check.holidays()
     counts = check.meals_and_floor()
     check.coverage(counts)
+    on_floor: dict[int, int] = defaultdict(int)
+    for (t, _), n in counts.items():
+        on_floor[t] += n
+    for (rule, where), amount in sorted(
+        floor_support_amounts(instance, check.schedule, on_floor).items()
+    ):
+        check.soft_term(rule, where, amount, instance.weights.shortfall_per_agent_slot)
     sup_days = check.standby()
     check.fairness(sup_days)
     labour = check.cost(sup_days)

@@ -77,7 +77,8 @@ def horizon_origin(scenario: Scenario) -> dt.datetime:
 def _segments(
     assignment: Assignment, agent: int, origin: dt.datetime, index: dict[ChannelId, int]
 ) -> list[Segment]:
-    """The agent's time on the floor that day: the shift less its meal, split where it helps."""
+    """The agent's time on the floor that day: the shift less its meal and short breaks,
+    split where it helps."""
 
     def at(t: dt.datetime) -> float:
         return (t - origin).total_seconds()
@@ -88,15 +89,26 @@ def _segments(
         if assignment.meal_start is not None and assignment.meal_end is not None
         else None
     )
+    away = [(at(b.start), at(b.end)) for b in assignment.breaks]
     helps = [
         (at(s.start), at(s.end), frozenset(index[c] for c in s.channels))
         for s in assignment.secondary
     ]
-    cuts = sorted({start, end, *(meal or ()), *(x for a, b, _ in helps for x in (a, b))})
+    cuts = sorted(
+        {
+            start,
+            end,
+            *(meal or ()),
+            *(x for a, b in away for x in (a, b)),
+            *(x for a, b, _ in helps for x in (a, b)),
+        }
+    )
     own = frozenset(index[c] for c in assignment.channels)
     out: list[Segment] = []
     for a, b in itertools.pairwise(cuts):
         if a < start or b > end or (meal is not None and meal[0] <= a and b <= meal[1]):
+            continue
+        if any(lo <= a and b <= hi for lo, hi in away):
             continue
         carried = own.union(*(chans for lo, hi, chans in helps if lo <= a and b <= hi))
         if not carried:

@@ -2,15 +2,20 @@
 
 :func:`compare_runs` works on :class:`~rostering.results.RunOutcome`, the
 serialisable part of a run (KPIs, roster rows, requirement rows, costs,
-violations), so runs stored by the HTTP API compare exactly like runs held in
-memory.
+violations), so runs held in memory (:func:`~rostering.results.outcome_of`),
+runs stored by the HTTP API and run folders written by ``rostering solve``
+(:func:`compare_folders`) all compare alike. :func:`changes_table` is the
+``changes.csv`` a what-if writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from pathlib import Path
 from typing import Literal
+
+import pandas as pd
 
 from rostering.results.comparison import (
     AssignmentChange,
@@ -19,6 +24,7 @@ from rostering.results.comparison import (
     CoverageDelta,
     KpiDelta,
 )
+from rostering.results.folder import read_run_outcome
 from rostering.results.outcome import RosterRow, RunOutcome, finite_or_none
 from rostering.results.run import ChannelKpis
 
@@ -87,7 +93,10 @@ def compare_runs(
     channel present in one run only shows ``None`` on the other side). Costs: per
     person and in total. Coverage: required, scheduled and short agent-hours
     per day and channel. Assignments: every person-day whose shift, times,
-    channels or standby differ, sorted by date then person.
+    channels or standby differ, sorted by date then person; of the person-days
+    of the people in both runs (``agent_days``, days off included), those that
+    differ are counted in ``agent_days_changed``, and the people in one run only
+    are listed as added or removed.
     """
     kpis = [_delta(n, getattr(a.kpis, n), b=getattr(b.kpis, n)) for n in _HEADLINE]
     chan_a = {c.channel: c for c in a.kpis.channels}
@@ -174,6 +183,9 @@ def compare_runs(
                 fields=fields,
             )
         )
+    people_a, people_b = _people(a), _people(b)
+    shared = people_a & people_b
+    days = _dates(a) | _dates(b)
     return Comparison(
         label_a=label_a,
         label_b=label_b,
@@ -182,7 +194,51 @@ def compare_runs(
         coverage=coverage,
         assignments=changes,
         assignments_changed=len(changes),
+        agent_days=len(shared) * len(days),
+        agent_days_changed=sum(1 for c in changes if c.agent in shared),
+        people_added=sorted(people_b - people_a),
+        people_removed=sorted(people_a - people_b),
     )
 
 
-__all__ = ["compare_runs"]
+def _people(outcome: RunOutcome) -> set[str]:
+    """Everyone in a run: every person has a cost line, worked or not."""
+    return {str(c.agent) for c in outcome.costs} | {r.agent for r in outcome.roster}
+
+
+def _dates(outcome: RunOutcome) -> set[dt.date]:
+    """The days of a run's horizon (every day has requirement rows)."""
+    return {r.interval_start.date() for r in outcome.requirements} | {
+        r.date for r in outcome.roster
+    }
+
+
+def compare_folders(a: Path, b: Path) -> Comparison:
+    """Run folder ``b`` against run folder ``a`` (each written by ``rostering solve``).
+
+    The same comparison as :func:`compare_runs` of the two runs in memory,
+    labelled with the folders' names. Raises
+    :class:`~rostering.errors.InputError` naming the file (and row and field)
+    that is missing or unreadable.
+    """
+    return compare_runs(read_run_outcome(a), read_run_outcome(b), label_a=a.name, label_b=b.name)
+
+
+CHANGE_COLUMNS = ("agent", "date", "before", "after")
+"""Columns of ``changes.csv``: one row per person-day that differs, duties as text."""
+
+
+def changes_table(comparison: Comparison) -> pd.DataFrame:
+    """The changed person-days of a comparison, by date then person (``changes.csv``).
+
+    ``before`` and ``after`` read like ``M 10:00-19:00 chat|inbound``,
+    ``standby supervisor``, or empty for a day off.
+    """
+    rows = [
+        {"agent": c.agent, "date": c.date.isoformat(), "before": c.before, "after": c.after}
+        for c in comparison.assignments
+    ]
+    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+
+
+__all__ = ["CHANGE_COLUMNS", "changes_table", "compare_folders", "compare_runs"]

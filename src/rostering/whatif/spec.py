@@ -13,15 +13,17 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rostering.domain.agents import Agent, LeaveKind
 from rostering.domain.scenario import Scenario
 from rostering.errors import Problem, ScenarioError
-from rostering.io import scenario_from_data
+from rostering.io import problems_from_validation, scenario_from_data
 from rostering.types import AgentId, ChannelId
 
 log = logging.getLogger(__name__)
@@ -156,10 +158,23 @@ class WhatIf(BaseModel):
         description="Simulate the roster after solving (and correct it); None keeps the "
         "scenario's setting.",
     )
+    change_weight: float | None = Field(
+        None,
+        ge=0,
+        le=100_000,
+        description="Started from a baseline roster: yuan-equivalent cost of each person-day "
+        "changed from it (None: the default, 50).",
+    )
+    max_changes: int | None = Field(
+        None,
+        ge=0,
+        description="Started from a baseline roster: at most this many person-days may "
+        "change (None: no cap).",
+    )
 
     @property
     def changes_scenario(self) -> bool:
-        """True when the what-if changes the scenario (not only the solver)."""
+        """True when the what-if changes the scenario (not only the solver or the baseline)."""
         return bool(
             self.volume
             or self.aht
@@ -259,6 +274,36 @@ def _check_references(scenario: Scenario, whatif: WhatIf) -> list[Problem]:
     return problems
 
 
+def load_whatif(path: str | Path) -> WhatIf:
+    """Read a what-if from a YAML (or JSON) file of :class:`WhatIf` fields.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file and the field path (``volume.0.factor``) of each
+        fault, or the line and column of a YAML syntax error.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError([Problem(str(path), "", "what-if file not found")])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioError([Problem(str(path), where, f"invalid YAML: {exc}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([Problem(str(path), "", f"not UTF-8 text: {exc}")]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(str(path), "", "expected a mapping of what-if fields")])
+    try:
+        return WhatIf.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from_validation(exc, file=str(path))) from None
+
+
 def apply_whatif(scenario: Scenario, whatif: WhatIf) -> Scenario:
     """A new scenario with the what-if's changes; the input is left unchanged.
 
@@ -344,4 +389,5 @@ __all__ = [
     "VolumeChange",
     "WhatIf",
     "apply_whatif",
+    "load_whatif",
 ]

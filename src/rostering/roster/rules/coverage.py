@@ -12,12 +12,26 @@ from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.cover import deferred_window, requirements, subsets
+from rostering.roster.cover import (
+    deferred_window,
+    requirements,
+    subsets,
+    tier_caps,
+    tier_weights,
+    tiered_amounts,
+)
 from rostering.roster.facts import (
     slot_label,
 )
 from rostering.roster.instance import RosterInstance
-from rostering.roster.rule_names import COVERAGE, SHORTFALL, SURPLUS
+from rostering.roster.rule_names import (
+    COVERAGE,
+    SHORTFALL,
+    SHORTFALL_DEEP,
+    SURPLUS,
+    SURPLUS_BEYOND_MARGIN,
+    SURPLUS_IDLE,
+)
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.floor import Floor
 from rostering.types import ChannelId
@@ -27,7 +41,10 @@ class IntervalCoverage(Rule):
     """Every interval, each channel is staffed as the sizing stage requires.
 
     Soft: each agent-slot short costs the shortfall weight times the channel's
-    priority, each agent-slot beyond the requirement costs the surplus weight.
+    priority, each agent-slot beyond the requirement costs the surplus weight;
+    both grow in tiers (see :func:`~rostering.roster.cover.tiered_amounts`) so
+    staffing follows the requirement curve: spare staff go where they are a
+    service margin, and shortages are shared out.
     An agent on the floor serves one channel at a time, any channel that both
     their skills and their shift (on that kind of day) allow; the model chooses
     how many serve each channel, and every agent on the floor serves one.
@@ -50,7 +67,6 @@ class IntervalCoverage(Rule):
 
     def build(self, ctx: RuleContext) -> list[SoftTerm]:
         inst, m = ctx.instance, ctx.model
-        w = inst.weights
         self.required = requirements(inst)
         floor = self.floor.by_slot()
         bounds = self.floor.upper_bounds()
@@ -82,28 +98,42 @@ class IntervalCoverage(Rule):
                 continue
             req = self.required.get((t, c), 0)
             where = f"{slot_label(inst, t)} {c}"
+            weight = tier_weights(inst, c)
             if req == 0:
-                terms.append(SoftTerm(SURPLUS, where, served, w.surplus_per_agent_slot))
+                for rule in (SURPLUS, SURPLUS_BEYOND_MARGIN, SURPLUS_IDLE):
+                    if weight[rule] > 0:
+                        terms.append(SoftTerm(rule, where, served, weight[rule]))
                 continue
-            over = ctx.vars.new_int(
-                0, max(0, most_by_key[(t, c)] - req), f"over(slot={t}, channel={c})", slot=t
-            )
+            most = most_by_key[(t, c)]
+            margin, idle, shallow = tier_caps(req)
+            over = ctx.vars.new_int(0, max(0, most - req), f"over(slot={t}, channel={c})", slot=t)
             # over >= served - req: the objective prices it, so it settles at the surplus
             # max(served - req, 0); extraction recomputes the exact figures.
             m.add(over >= served - req)
             covered[(t, c)] = served - over
-            terms.append(SoftTerm(SURPLUS, where, over, w.surplus_per_agent_slot))
-            priority = inst.channel(c).priority
-            terms.append(
-                SoftTerm(
-                    SHORTFALL, where, over - served + req, w.shortfall_per_agent_slot * priority
+            terms.append(SoftTerm(SURPLUS, where, over, weight[SURPLUS]))
+            terms.append(SoftTerm(SHORTFALL, where, over - served + req, weight[SHORTFALL]))
+            for rule, cap in ((SURPLUS_BEYOND_MARGIN, margin), (SURPLUS_IDLE, idle)):
+                if most - req > cap and weight[rule] > 0:
+                    beyond = ctx.vars.new_int(
+                        0, most - req - cap, f"over_tier(slot={t}, channel={c}, cap={cap})", slot=t
+                    )
+                    m.add(beyond >= over - cap)
+                    terms.append(SoftTerm(rule, where, beyond, weight[rule]))
+            if req > shallow and weight[SHORTFALL_DEEP] > 0:
+                deep = ctx.vars.new_int(
+                    0, req - shallow, f"deep_short(slot={t}, channel={c})", slot=t
                 )
-            )
+                m.add(deep >= req - served - shallow)
+                terms.append(SoftTerm(SHORTFALL_DEEP, where, deep, weight[SHORTFALL_DEEP]))
         for (t, c), req in sorted(self.required.items()):
             if req > 0 and c not in deferred and (t, c) not in self.serving:
-                priority = inst.channel(c).priority
                 where = f"{slot_label(inst, t)} {c}"
-                terms.append(SoftTerm(SHORTFALL, where, req, w.shortfall_per_agent_slot * priority))
+                amounts = tiered_amounts(req, 0)
+                weight = tier_weights(inst, c)
+                for rule in (SHORTFALL, SHORTFALL_DEEP):
+                    if amounts[rule] and weight[rule] > 0:
+                        terms.append(SoftTerm(rule, where, amounts[rule], weight[rule]))
         self.covered = covered
         return terms
 
@@ -119,9 +149,8 @@ class IntervalCoverage(Rule):
                 continue
             n, req = serving.get((t, c), 0), self.required.get((t, c), 0)
             where = f"{slot_label(instance, t)} {c}"
-            out[(SURPLUS, where)] = max(0, n - req)
-            if req > 0:
-                out[(SHORTFALL, where)] = max(0, req - n)
+            for rule, amount in tiered_amounts(req, n).items():
+                out[(rule, where)] = amount
         return out
 
 

@@ -4,8 +4,9 @@ Coverage never needs to know *which* agent serves a slot, only how many of
 each kind are there. Front-line agents with the same skills are a crew; for
 each day, shift and crew the model keeps one integer: how many of the crew
 work that shift that day, and (when the shift has a meal) how many take the
-meal at each allowed start. The on-floor count of a crew in a slot is the
-number working a shift covering it less those at their meal. The per-agent
+meal at each allowed start, and likewise for its short breaks. The on-floor
+count of a crew in a slot is the number working a shift covering it less
+those at their meal and those at a break. The per-agent
 meal times and channels are recovered after solving (see
 :mod:`rostering.roster.model`); the counts are exact for the coverage rules.
 """
@@ -50,6 +51,10 @@ class Unit:
     slots: range
     meals: dict[int, cp_model.LinearExprT] = field(default_factory=dict)
     """Meal start (minutes after midnight of ``day``) -> how many take it then."""
+    breaks: list[dict[int, cp_model.LinearExprT]] = field(default_factory=list)
+    """Per break of the shift: start (minutes after midnight of ``day``) -> how many take it."""
+    off: dict[int, cp_model.LinearExprT] = field(default_factory=dict)
+    """Slot -> agents off the floor at short breaks then (break time rounded up to heads)."""
 
 
 UnitKey = tuple[int, ShiftId, frozenset[ChannelId]]
@@ -132,6 +137,9 @@ class Floor:
                 for t in range(first, first + length):
                     if t in unit.slots:
                         out[t][group].append(-taking)
+            for t, away in unit.off.items():
+                if t in unit.slots:
+                    out[t][group].append(-away)
         return out
 
     def upper_bounds(self) -> dict[int, dict[frozenset[ChannelId], int]]:

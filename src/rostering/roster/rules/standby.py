@@ -16,10 +16,12 @@ from rostering.types import AgentId
 
 
 class SupervisorStandby(Rule):
-    """Every day a named supervisor is on 7x24 standby.
+    """Every day a named supervisor is on 7x24 standby, by rota.
 
     The supervisor on standby runs the floor and fills gaps in emergencies; they
     are not counted in coverage. A supervisor on leave cannot be on standby.
+    No more supervisors stand by on a day than the rota's ``standby_per_day``
+    (one by default): the others lead from the floor or are off.
     """
 
     name = SUPERVISOR_STANDBY
@@ -42,6 +44,11 @@ class SupervisorStandby(Rule):
                 if can_stand_by(inst, a, d):
                     self.duty[(a, d)] = ctx.vars.new_bool(f"standby(agent={a}, day={d})", day=d)
         # hard
+        cap = inst.standby.standby_per_day
+        for d in range(inst.n_days):
+            on_call = [v for (a, day), v in self.duty.items() if day == d]
+            if len(on_call) > cap:
+                m.add(sum(on_call) <= cap)
         if inst.standby.supervisor_standby_24x7:
             for d in range(inst.n_days):
                 on_call = [v for (a, day), v in self.duty.items() if day == d]
