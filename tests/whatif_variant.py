@@ -3,9 +3,11 @@
 The shipped reference roster is decided by its rotations: four agents one day
 on, one day off from their history, one on five-two over fixed weekdays, one
 supervisor on standby every day. A what-if can change none of it. In this
-variant the four shift-A agents work five days of every calendar week, any
-five: many rosters cost the same, which is what a re-solve from scratch
-reshuffles and a what-if from the baseline must leave alone.
+variant the four shift-A agents work five days of the week, any five, and the
+horizon is the first week (28 September to 4 October, National Day inside),
+so that every solve is proven optimal in seconds: many rosters cost the same,
+which is what a re-solve from scratch reshuffles and a what-if from the
+baseline must leave alone.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def flexible_reference(folder: Path) -> Path:
     assert scenario.count(marker) == 1
     scenario = scenario.replace(marker, marker + FIVE_TWO_ANY)
     scenario = scenario.replace("name: reference-online", "name: reference-flexible")
+    assert scenario.count("  days: 14\n") == 1
+    scenario = scenario.replace("  days: 14\n", "  days: 7\n")
     (folder / "scenario.yaml").write_text(scenario, encoding="utf-8")
     agents = (folder / "agents.csv").read_text(encoding="utf-8")
     assert agents.count(",one-on-one-off,") == 4

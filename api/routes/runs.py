@@ -98,7 +98,7 @@ def _whatif_problem(p: Problem) -> Problem:
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=errors(401, 404, 413, 422, 429),
+    responses=errors(401, 404, 409, 413, 422, 429),
     summary="Submit a what-if run",
 )
 def create_run(

@@ -34,7 +34,7 @@ above; the adjusted Saturday runs like a Friday. Inbound and chat follow an
 intraday curve with a morning peak about 10:00-11:30, a lunch dip about
 12:30-13:30 and an afternoon peak (later and flatter on weekends and holidays);
 e-mail arrives evenly 08:00-20:00. The volumes are calibrated so that the sized
-requirement (``rostering.pipeline.size_scenario``) asks for about 90 % of the
+requirement (``rostering.pipeline.size_scenario``) asks for about 70 % of the
 paid agent-hours the front line gives over the horizon (8 a day for five days a
 week full time, 30 a week part time, less leave); the National Day week asks
 for about 110 % of a week's, its holidays about 130 % of an average day's.
@@ -63,7 +63,7 @@ AFTER_NATIONAL_DAY = {dt.date(2026, 10, d) for d in (4, 5, 6, 7)}  # days off af
 ADJUSTED_WORKING_DAY = dt.date(2026, 10, 10)  # a Saturday worked
 
 # Daily volume of an average weekday, and mean handling time (seconds).
-BASE_VOLUME = {"inbound": 6900, "chat": 5100, "email": 1500}
+BASE_VOLUME = {"inbound": 5500, "chat": 4100, "email": 1200}
 AHT_S = {"inbound": 300, "chat": 480, "email": 360}
 # Weekly shape, Monday first.
 WEEKDAY_FACTOR = (1.08, 1.03, 1.00, 0.98, 0.96, 0.76, 0.70)

@@ -230,6 +230,7 @@ def adherence(
         ("schedule adherence rate (>= 99 %)", pct(s.schedule_adherence_rate.value)),
         ("productive utilisation (>= 70 %)", pct(s.productive_utilisation.value)),
         ("not-ready + break share (< 6 %)", pct(s.not_ready_break_share.value)),
+        ("planned break share (< 6 %)", pct(s.planned_break_share.value)),
         ("event rows read / used / flagged", f"{r.rows_read} / {r.rows_used} / {r.rows_flagged}"),
     ):
         table.add_row(name, value)

@@ -38,6 +38,8 @@ CHANGES_SHOWN = 20
 _SHARES = frozenset(
     {"service_level", "coverage", "abandon_rate", "occupancy", "unserved_volume_share"}
 )
+_ON_CALL_ONLY = frozenset({"", "standby backup"})
+"""Duties of a person-day that is at most a backup on call."""
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -89,6 +91,13 @@ def print_comparison(console: Console, comparison: Comparison, *, shown: int) ->
         f"({'-' if share is None else f'{share:.1%}'})",
         highlight=False,
     )
+    on_call = sum(1 for a in c.assignments if {a.before, a.after} <= _ON_CALL_ONLY)
+    if on_call:
+        console.print(
+            f"  {on_call:,} of them only a backup's on-call day (the backups are planned after "
+            "the roster, in turn)",
+            highlight=False,
+        )
     if c.people_added or c.people_removed:
         console.print(
             f"  people added: {', '.join(c.people_added) or '-'}; "
@@ -204,6 +213,9 @@ def whatif_command(
         changed = apply_whatif(scenario, whatif)
     except ScenarioError as exc:
         raise _fail_input("invalid scenario or what-if", exc) from None
+    # The command line's weight and cap win over the what-if file's.
+    weight = change_weight if change_weight is not None else whatif.change_weight
+    cap = max_changes if max_changes is not None else whatif.max_changes
     start = None
     before = None
     if baseline is not None:
@@ -211,12 +223,8 @@ def whatif_command(
             before = read_run_outcome(baseline)
             start = FromBaseline(
                 baseline=baseline_from_folder(baseline, scenario=scenario, changed=changed),
-                change_weight=next(
-                    w
-                    for w in (change_weight, whatif.change_weight, DEFAULT_CHANGE_WEIGHT)
-                    if w is not None
-                ),
-                max_changes=max_changes if max_changes is not None else whatif.max_changes,
+                change_weight=DEFAULT_CHANGE_WEIGHT if weight is None else weight,
+                max_changes=cap,
             )
         except InputError as exc:
             raise _fail_input("unusable baseline", exc) from None
@@ -227,13 +235,13 @@ def whatif_command(
             "--baseline: every assignment may change)",
             highlight=False,
         )
-        if change_weight is not None or max_changes is not None:
-            err.print("  --change-weight and --max-changes apply only with --baseline")
+        if weight is not None or cap is not None:
+            err.print("  a change weight or a cap on changes applies only with --baseline")
     else:
-        cap = "no cap" if start.max_changes is None else f"at most {start.max_changes}"
+        limit_text = "no cap" if cap is None else f"at most {cap}"
         err.print(
             f"solving [bold]{changed.name}[/] with the what-if from the baseline {baseline} "
-            f"({start.change_weight:g} yuan a changed person-day, {cap})",
+            f"({start.change_weight:g} yuan a changed person-day, {limit_text})",
             highlight=False,
         )
 
@@ -252,7 +260,7 @@ def whatif_command(
     except ScenarioError as exc:
         raise _fail_input("invalid scenario", exc) from None
     except InputError as exc:
-        raise _fail_input("unusable baseline", exc) from None
+        raise _fail_input("cannot run the what-if", exc) from None
     except InfeasibleRosterError as exc:
         err.print(f"[bold red]no roster[/]: {exc}")
         raise typer.Exit(EXIT_INFEASIBLE) from None

@@ -34,10 +34,11 @@ def shift_row(
     end: str,
     *,
     meal: tuple[str, str] | None = None,
+    breaks: str = "",
     shift: str = "B",
     role: str = "agent",
 ) -> dict[str, str]:
-    """One worked roster row; times are full ISO strings with offset."""
+    """One worked roster row; times are full ISO strings with offset, ``breaks`` the cell."""
     return {
         "agent": agent,
         "agent_name": f"name {agent}",
@@ -48,6 +49,7 @@ def shift_row(
         "end": end,
         "meal_start": meal[0] if meal else "",
         "meal_end": meal[1] if meal else "",
+        "breaks": breaks,
         "channels": "inbound",
         "standby": "",
     }
@@ -70,15 +72,26 @@ def events(*rows: tuple[str, str, str]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=["agent", "timestamp", "state"])
 
 
-def day_shift(agent: str = "A1", *, meal: bool = False) -> dict[str, str]:
-    """09:00-18:00 on 2026-09-28 (+08:00), 540 minutes; with ``meal`` 12:00-13:00."""
+def day_shift(agent: str = "A1", *, meal: bool = False, breaks: str = "") -> dict[str, str]:
+    """09:00-18:00 on 2026-09-28 (+08:00), 540 minutes; with ``meal`` 12:00-13:00.
+
+    ``breaks`` is the roster cell as written (see :data:`TWO_BREAKS`).
+    """
     return shift_row(
         agent,
         "2026-09-28",
         "2026-09-28T09:00:00+08:00",
         "2026-09-28T18:00:00+08:00",
         meal=("2026-09-28T12:00:00+08:00", "2026-09-28T13:00:00+08:00") if meal else None,
+        breaks=breaks,
     )
+
+
+TWO_BREAKS = (
+    "2026-09-28T10:15:00+08:00/2026-09-28T10:30:00+08:00"
+    "|2026-09-28T15:30:00+08:00/2026-09-28T15:45:00+08:00"
+)
+"""Two paid 15-minute breaks of :func:`day_shift`: 10:15-10:30 and 15:30-15:45."""
 
 
 @dataclass(frozen=True)
@@ -100,13 +113,11 @@ def cut(
     schedule = read_roster(roster_frame, timezone=TZ)
     data = read_events(event_frame, mapping=StateMapping(), timezone=TZ, agents=schedule.agent_ids)
     timeline = build_timeline(data, schedule)
-    shifts = ShiftArrays.of(schedule.shifts)
+    shifts = ShiftArrays.of(schedule)
     keys = time_line_packing(shifts, timeline, n_agents=len(schedule.agents))
     assert keys is not None
     windows = grace_windows(shifts, config=config or AdherenceConfig())
-    pieces = cut_pieces(
-        scheduled_segments(schedule.shifts), timeline, keys=keys, cuts=windows.inner_edges()
-    )
+    pieces = cut_pieces(scheduled_segments(shifts), timeline, keys=keys, cuts=windows.inner_edges())
     return Cut(schedule, data, shifts, keys, windows, pieces)
 
 

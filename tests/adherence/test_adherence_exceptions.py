@@ -69,5 +69,13 @@ def test_a_break_overruns_the_meal_only_right_after_it() -> None:
     )
     assert clock(runs.start(c.pieces)) == ["13:02", "15:00"]
     assert list(runs.at_first(categories)) == [BREAK, BREAK]
-    kinds = run_categories(runs, categories, shifts=c.shifts, pieces=c.pieces, break_grace_s=120)
+    kinds = run_categories(
+        runs,
+        categories,
+        shifts=c.shifts,
+        pieces=c.pieces,
+        break_grace_s=120,
+        equivalence=EQ,
+        keys=c.keys,
+    )
     assert list(kinds) == [BREAK, OUT]

@@ -77,5 +77,5 @@ def test_no_shift_and_no_login_leaves_nothing_to_pack() -> None:
     schedule = read_roster(roster(standby_row("S1", "2026-09-28")), timezone=TZ)
     data = read_events(events(), mapping=StateMapping(), timezone=TZ, agents=schedule.agent_ids)
     timeline = build_timeline(data, schedule)
-    shifts = ShiftArrays.of(schedule.shifts)
+    shifts = ShiftArrays.of(schedule)
     assert time_line_packing(shifts, timeline, n_agents=len(schedule.agents)) is None

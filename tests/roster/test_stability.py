@@ -39,9 +39,7 @@ def surge_instance(
     the coverage floor), a shift costs about 200: from scratch the agent works
     day 1 alone.
     """
-    weights = Weights(
-        shortfall_per_agent_slot=30.0, change_per_assignment=weight, max_changes=cap
-    )
+    weights = Weights(shortfall_per_agent_slot=30.0, change_per_assignment=weight, max_changes=cap)
     instance = tiny_instance(
         n_days=3,
         needs=needs_between(3, INBOUND, first_minute=9 * 60, last_minute=21 * 60, days=[1]),

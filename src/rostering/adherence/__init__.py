@@ -19,13 +19,9 @@ from rostering.adherence.report import (
     run_adherence,
 )
 from rostering.adherence.schedule import Schedule, read_roster
-from rostering.adherence.simulate import (
-    SimulatedEvents,
-    SimulationConfig,
-    simulate_events,
-    synthetic_roster,
-)
+from rostering.adherence.simulate import SimulatedEvents, SimulationConfig, simulate_events
 from rostering.adherence.states import Activity, ScheduledActivity, StateMapping
+from rostering.adherence.synthetic import synthetic_roster
 from rostering.adherence.timeline import build_timeline
 
 __all__ = [

@@ -15,7 +15,7 @@ import pandas as pd
 from rostering.adherence.arrays import F64, I64, Mask
 from rostering.adherence.config import AdherenceConfig
 from rostering.adherence.packed_keys import KeyPacking, unique_inverse
-from rostering.adherence.pieces import WORK_CODE, Pieces
+from rostering.adherence.pieces import BREAK_CODE, WORK_CODE, Pieces
 from rostering.adherence.schedule import Schedule
 from rostering.adherence.states import ACTIVITY_CODES, OFFLINE_CODE, SCHEDULED_CODES, Activity
 from rostering.adherence.timestamps import day_to_date, local_wall_seconds, to_local_timestamps
@@ -23,6 +23,7 @@ from rostering.adherence.timestamps import day_to_date, local_wall_seconds, to_l
 MINUTE_COLUMNS: tuple[str, ...] = (
     "scheduled_minutes",
     "scheduled_work_minutes",
+    "scheduled_break_minutes",
     "in_adherence_minutes",
     "logged_in_minutes",
     "worked_minutes",
@@ -54,8 +55,8 @@ def ratio(num: pd.Series | F64, den: pd.Series | F64) -> F64:
 def category_sums(pieces: Pieces, *, in_adherence: Mask) -> Callable[[I64, int], dict[str, F64]]:
     """Minute sums of every measure per group, from one weighted count per group.
 
-    Each piece falls in one of 3 x 2 x 6 cells (scheduled none/work/meal, in
-    adherence or not, actual activity); the measures are sums over sets of
+    Each piece falls in one of 4 x 2 x 6 cells (scheduled none/work/meal/break,
+    in adherence or not, actual activity); the measures are sums over sets of
     cells, so one ``bincount`` per grouping serves them all. The function
     returned takes each piece's group number and the number of groups.
     """
@@ -73,6 +74,7 @@ def category_sums(pieces: Pieces, *, in_adherence: Mask) -> Callable[[I64, int],
         return {
             "scheduled_minutes": t[:, 1:].sum(axis=(1, 2, 3)),
             "scheduled_work_minutes": t[:, 1 + WORK_CODE].sum(axis=(1, 2)),
+            "scheduled_break_minutes": t[:, 1 + BREAK_CODE].sum(axis=(1, 2)),
             "in_adherence_minutes": t[:, 1:, 1].sum(axis=(1, 2)),
             "logged_in_minutes": by_act[:, logged_cols].sum(axis=1),
             "worked_minutes": by_act[:, worked_cols].sum(axis=1),
@@ -159,6 +161,8 @@ def derive_ratios(frame: pd.DataFrame, *, config: AdherenceConfig) -> pd.DataFra
     paid = f["logged_in_minutes"] - f["meal_minutes"]
     f["productive_utilisation"] = ratio(f["productive_minutes"], paid)
     f["not_ready_break_share"] = ratio(f["not_ready_minutes"] + f["break_minutes"], paid)
+    planned_paid = f["scheduled_work_minutes"] + f["scheduled_break_minutes"]
+    f["planned_break_share"] = ratio(f["scheduled_break_minutes"], planned_paid)
     f["shifts_attended"] = f["shifts_planned"] - f["shifts_absent"]
     kept = f["adherence"].to_numpy() >= config.adherence_threshold - 1e-12
     kept_arr = pd.array(kept, dtype="boolean")
@@ -259,6 +263,7 @@ def totals_of(
     scheduled_agents = agents.loc[agents["shifts_planned"] > 0]
     kept = int(scheduled_agents["kept_schedule"].fillna(False).sum())
     paid = sums["logged_in_minutes"] - sums["meal_minutes"]
+    planned_paid = sums["scheduled_work_minutes"] + sums["scheduled_break_minutes"]
     out: dict[str, float | int | None] = dict(sums)
     out.update(
         {
@@ -267,6 +272,7 @@ def totals_of(
             "conformance": r(sums["worked_minutes"], sums["scheduled_work_minutes"]),
             "productive_utilisation": r(sums["productive_minutes"], paid),
             "not_ready_break_share": r(sums["not_ready_minutes"] + sums["break_minutes"], paid),
+            "planned_break_share": r(sums["scheduled_break_minutes"], planned_paid),
             "shifts_planned": planned,
             "shifts_attended": planned - absent,
             "attendance_rate": r(planned - absent, planned),

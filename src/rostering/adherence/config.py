@@ -25,7 +25,8 @@ class AdherenceConfig(BaseModel):
         2.0,
         ge=0,
         le=MINUTES_PER_DAY,
-        description="Meal-equivalent time forgiven right after the meal ends.",
+        description="Meal- or break-equivalent time forgiven right after the meal or a "
+        "short break ends.",
     )
     min_exception_minutes: float = Field(
         1.0,

@@ -2,7 +2,8 @@
 
 Inside a shift, a run of out-of-adherence time is one exception; its kind
 (:class:`DeviationCategory`) says whether the agent logged in late, logged
-out early, overran the meal or was otherwise out of adherence. A shift
+out early, overran the meal or a short break, or was otherwise out of
+adherence. A shift
 without any login is one ``absent`` exception. Logged-in time outside every
 shift is ``unscheduled_work`` (or ``standby_call_in`` on a standby day) when
 a run lasts at least ``unscheduled_min_minutes``.
@@ -17,7 +18,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from rostering.adherence.arrays import I64, Mask
-from rostering.adherence.pieces import MEAL_CODE, WORK_CODE, Pieces, Runs, ShiftArrays
+from rostering.adherence.packed_keys import KeyPacking
+from rostering.adherence.pieces import (
+    BREAK_CODE,
+    MEAL_CODE,
+    WORK_CODE,
+    Pieces,
+    Runs,
+    ShiftArrays,
+)
 from rostering.adherence.readers import EventData
 from rostering.adherence.schedule import Schedule
 from rostering.adherence.timestamps import day_to_date, to_local_timestamps
@@ -60,13 +69,15 @@ class DeviationCategory(IntEnum):
     EARLY_LOGOUT = 1
     """Logged out during work, after the agent's last logout of the shift."""
     EXTENDED_BREAK = 2
-    """During work, doing what counts for a meal (by default a break, a meal or logged out).
+    """During work, doing what counts for a meal or a short break (by default a break, a meal
+    or logged out).
 
-    Listed as an extended break only when the run starts as the meal ends (see
-    :func:`run_categories`), else as out of adherence.
+    Listed as an extended break only when the run starts as the meal or a short
+    break ends (see :func:`run_categories`), else as out of adherence.
     """
     OUT_OF_ADHERENCE = 3
-    """Anything else: not ready or other work during work time, any deviation during the meal."""
+    """Anything else: not ready or other work during work time, any deviation during the meal
+    or a short break."""
 
     @property
     def kind(self) -> ExceptionKind:
@@ -102,8 +113,8 @@ def deviation_categories(pieces: Pieces, *, equivalence: Mask, n_shifts: int) ->
     """The :class:`DeviationCategory` each piece would fall in if out of adherence.
 
     Logged-out work time before the shift's first login is a late login, after
-    its last logout an early logout; other meal-like time during work is an
-    extended break; everything else is out of adherence.
+    its last logout an early logout; other meal-like or break-like time during
+    work is an extended break; everything else is out of adherence.
     """
     big = np.iinfo(np.int64).max
     first_login = np.full(max(n_shifts, 1), big, dtype=np.int64)
@@ -114,7 +125,9 @@ def deviation_categories(pieces: Pieces, *, equivalence: Mask, n_shifts: int) ->
     shift = np.clip(pieces.shift, 0, None)
     at_work = pieces.scheduled == WORK_CODE
     work_off = at_work & ~pieces.logged_in
-    breakish = at_work & equivalence[MEAL_CODE, pieces.activity]
+    breakish = at_work & (
+        equivalence[MEAL_CODE, pieces.activity] | equivalence[BREAK_CODE, pieces.activity]
+    )
     out = np.full(len(pieces.start), DeviationCategory.OUT_OF_ADHERENCE, dtype=np.int64)
     out[breakish] = DeviationCategory.EXTENDED_BREAK
     out[work_off & (pieces.start >= last_logout[shift])] = DeviationCategory.EARLY_LOGOUT
@@ -123,20 +136,44 @@ def deviation_categories(pieces: Pieces, *, equivalence: Mask, n_shifts: int) ->
 
 
 def run_categories(
-    runs: Runs, categories: I64, *, shifts: ShiftArrays, pieces: Pieces, break_grace_s: int
+    runs: Runs,
+    categories: I64,
+    *,
+    shifts: ShiftArrays,
+    pieces: Pieces,
+    break_grace_s: int,
+    equivalence: Mask,
+    keys: KeyPacking,
 ) -> I64:
-    """The category of each run: its first piece's, but a break only overruns the meal.
+    """The category of each run: its first piece's, but only the meal or a break overruns.
 
     A run of meal-like time is an extended break only when it starts between
-    the end of the shift's meal and the end of the break-overrun grace;
-    elsewhere it is out of adherence.
+    the end of the shift's meal and the end of the break-overrun grace; a run
+    of break-like time likewise after one of the shift's short breaks;
+    elsewhere such a run is out of adherence.
     """
     start = runs.start(pieces)
-    meal_end = shifts.meal_end[runs.at_first(pieces.shift)]
+    shift = runs.at_first(pieces.shift)
+    activity = runs.at_first(pieces.activity)
+    meal_end = shifts.meal_end[shift]
     after_meal = (meal_end >= 0) & (start >= meal_end) & (start <= meal_end + break_grace_s)
+    after_meal &= equivalence[MEAL_CODE, activity]
+    after_break = np.zeros(len(start), dtype=bool)
+    b_end = shifts.break_end
+    if len(b_end):
+        # the agent's last short break to end at or before the run starts (ends sort by key)
+        key = keys.pack(runs.at_first(pieces.agent), start)
+        i = np.searchsorted(keys.pack(shifts.break_agent, b_end), key, side="right") - 1
+        ib = np.clip(i, 0, None)
+        after_break = (
+            (i >= 0)
+            & (shifts.break_shift[ib] == shift)
+            & (start <= b_end[ib] + break_grace_s)
+            & equivalence[BREAK_CODE, activity]
+        )
     first = runs.at_first(categories)
     out: I64 = np.where(
-        (first == DeviationCategory.EXTENDED_BREAK) & ~after_meal,
+        (first == DeviationCategory.EXTENDED_BREAK) & ~(after_meal | after_break),
         DeviationCategory.OUT_OF_ADHERENCE,
         first,
     )
@@ -245,11 +282,13 @@ def unscheduled_exceptions(
 
 
 def _state_detail(data: EventData, state: I64, *, scheduled: I64) -> npt.NDArray[np.object_]:
-    """The state each run started in, said to be during the meal when it was."""
+    """The state each run started in, said to be during the meal or a break when it was."""
     names = np.asarray([*data.states, "offline"], dtype=object)
     s = names[np.where(state >= 0, state, len(data.states))]
     out: npt.NDArray[np.object_] = np.where(
-        scheduled == MEAL_CODE, "in state " + s + " during the meal", s
+        scheduled == MEAL_CODE,
+        "in state " + s + " during the meal",
+        np.where(scheduled == BREAK_CODE, "in state " + s + " during a short break", s),
     )
     return out
 

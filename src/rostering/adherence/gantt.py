@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rostering.adherence.pieces import scheduled_segments
+from rostering.adherence.pieces import ShiftArrays, scheduled_segments
 from rostering.adherence.schedule import Schedule
 from rostering.adherence.states import ACTIVITY_CODES, SCHEDULED_CODES
 from rostering.adherence.timeline import Timeline
@@ -13,8 +13,9 @@ from rostering.adherence.timestamps import to_local_timestamps
 
 
 def planned_segments(schedule: Schedule, *, timezone: str) -> pd.DataFrame:
-    """Scheduled work and meal segments: ``agent``, ``start``, ``end`` (local), ``activity``."""
-    seg = scheduled_segments(schedule.shifts)
+    """Scheduled work, meal and break segments: ``agent``, ``start``, ``end`` (local),
+    ``activity``."""
+    seg = scheduled_segments(ShiftArrays.of(schedule))
     ids = schedule.agents["agent"].to_numpy(dtype=object)
     return pd.DataFrame(
         {

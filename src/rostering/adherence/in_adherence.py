@@ -5,11 +5,12 @@ Scheduled time is in adherence when the agent's activity is one the
 or the state is neutral. Then, in order:
 
 * *grace*: offline time in the first ``late_login_grace_minutes`` and in the
-  last ``early_logout_grace_minutes`` of a shift, and meal-equivalent time in
-  the first ``break_overrun_grace_minutes`` after the meal ends, counts as in
-  adherence;
+  last ``early_logout_grace_minutes`` of a shift, meal-equivalent work time in
+  the first ``break_overrun_grace_minutes`` after the meal ends, and
+  break-equivalent work time in as long after each short break ends, counts
+  as in adherence;
 * *absence*: a shift without any logged-in time is wholly out of adherence
-  (its meal is not credited);
+  (its meal and breaks are not credited);
 * *minimum exception*: a run of out-of-adherence time shorter than
   ``min_exception_minutes`` counts as in adherence.
 """
@@ -23,12 +24,13 @@ import numpy as np
 from rostering.adherence.arrays import I64, Mask
 from rostering.adherence.config import AdherenceConfig
 from rostering.adherence.packed_keys import KeyPacking, lookup
-from rostering.adherence.pieces import MEAL_CODE, Pieces, Runs, ShiftArrays
+from rostering.adherence.pieces import BREAK_CODE, MEAL_CODE, WORK_CODE, Pieces, Runs, ShiftArrays
 
 
 @dataclass(frozen=True)
 class Window:
-    """One window per shift (or per shift with a meal): agent code, start, end (epoch s)."""
+    """Windows of time, sorted by agent then start and not overlapping: agent code, start, end
+    (epoch s)."""
 
     agent: I64
     start: I64
@@ -47,17 +49,20 @@ class Window:
 
 @dataclass(frozen=True)
 class GraceWindows:
-    """Where grace applies: a shift's first and last minutes, and just after its meal."""
+    """Where grace applies: a shift's first and last minutes, just after its meal and just
+    after each of its short breaks."""
 
     late_login: Window
     early_logout: Window
+    meal_overrun: Window
     break_overrun: Window
 
     def inner_edges(self) -> list[tuple[I64, I64]]:
-        """The (agent, time) edges of the windows that are not a shift or meal boundary."""
+        """The (agent, time) edges of the windows that are not a shift, meal or break boundary."""
         return [
             (self.late_login.agent, self.late_login.end),
             (self.early_logout.agent, self.early_logout.start),
+            (self.meal_overrun.agent, self.meal_overrun.end),
             (self.break_overrun.agent, self.break_overrun.end),
         ]
 
@@ -68,11 +73,22 @@ def whole_seconds(minutes: float) -> int:
 
 
 def grace_windows(shifts: ShiftArrays, *, config: AdherenceConfig) -> GraceWindows:
-    """The grace windows of every shift, each cut short where the shift ends."""
+    """The grace windows of every shift, each cut short where the shift ends.
+
+    A window after a short break is also cut short where the shift's next
+    short break starts, so that those windows never overlap.
+    """
     g_late = whole_seconds(config.late_login_grace_minutes)
     g_early = whole_seconds(config.early_logout_grace_minutes)
     g_break = whole_seconds(config.break_overrun_grace_minutes)
     hm = shifts.has_meal
+    b_shift, b_end = shifts.break_shift, shifts.break_end
+    b_limit = shifts.end[b_shift]
+    same_next = np.zeros(len(b_shift), dtype=bool)
+    same_next[:-1] = b_shift[1:] == b_shift[:-1]
+    next_start = np.empty(len(b_shift), dtype=np.int64)
+    next_start[:-1] = shifts.break_start[1:]
+    b_limit = np.where(same_next, np.minimum(b_limit, next_start), b_limit)
     return GraceWindows(
         late_login=Window(
             shifts.agent, shifts.start, np.minimum(shifts.start + g_late, shifts.end)
@@ -80,11 +96,12 @@ def grace_windows(shifts: ShiftArrays, *, config: AdherenceConfig) -> GraceWindo
         early_logout=Window(
             shifts.agent, np.maximum(shifts.end - g_early, shifts.start), shifts.end
         ),
-        break_overrun=Window(
+        meal_overrun=Window(
             shifts.agent[hm],
             shifts.meal_end[hm],
             np.minimum(shifts.meal_end[hm] + g_break, shifts.end[hm]),
         ),
+        break_overrun=Window(shifts.break_agent, b_end, np.minimum(b_end + g_break, b_limit)),
     )
 
 
@@ -103,15 +120,20 @@ def forgiven_by_grace(
 ) -> Mask:
     """Scheduled time forgiven by grace.
 
-    Logged out in a late-login or early-logout window, or doing what counts
-    for a meal in the break-overrun window right after the meal.
+    Logged out in a late-login or early-logout window; at work doing what
+    counts for a meal in the window right after the meal, or what counts for
+    a short break in the window right after a short break.
     """
     in_late = windows.late_login.holds(pieces, keys=keys)
     in_early = windows.early_logout.holds(pieces, keys=keys)
-    in_break = windows.break_overrun.holds(pieces, keys=keys)
+    after_meal = windows.meal_overrun.holds(pieces, keys=keys)
+    after_break = windows.break_overrun.holds(pieces, keys=keys)
     offline = ~pieces.logged_in
+    overrun = (after_meal & equivalence[MEAL_CODE, pieces.activity]) | (
+        after_break & equivalence[BREAK_CODE, pieces.activity]
+    )
     out: Mask = pieces.in_shift & (
-        ((in_late | in_early) & offline) | (in_break & equivalence[MEAL_CODE, pieces.activity])
+        ((in_late | in_early) & offline) | (overrun & (pieces.scheduled == WORK_CODE))
     )
     return out
 

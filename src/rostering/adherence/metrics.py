@@ -14,27 +14,34 @@ exceptions are runs of neighbouring pieces. No minute-by-minute loop is needed.
 
 Definitions (per agent and day; sums of minutes over days, agents or the period):
 
-* **scheduled** = shift length, meal included; **scheduled work** = shift minus meal.
+* **scheduled** = shift length, meal and short breaks included; **scheduled
+  work** = shift minus meal and short breaks; **scheduled break** = the short
+  breaks of the roster's ``breaks`` column.
 * **in adherence**: scheduled time where the actual activity is one the
   :class:`~rostering.adherence.states.StateMapping` counts as equivalent to the
   scheduled one, or the state is neutral. Then, in order:
 
   - *grace*: offline time in the first ``late_login_grace_minutes`` and in the
-    last ``early_logout_grace_minutes`` of a shift, and meal-equivalent time in
-    the first ``break_overrun_grace_minutes`` after the meal ends, counts as in
-    adherence (7 min late with a 2-min grace loses 5 min: 535/540 over a
-    540-min shift);
+    last ``early_logout_grace_minutes`` of a shift, and meal-equivalent (or
+    break-equivalent) work time in the first ``break_overrun_grace_minutes``
+    after the meal (or a short break) ends, counts as in adherence (7 min late
+    with a 2-min grace loses 5 min: 535/540 over a 540-min shift);
   - *minimum exception*: a run of out-of-adherence time shorter than
     ``min_exception_minutes`` counts as in adherence and is not listed;
   - *absence*: a shift without any logged-in time is wholly out of adherence
-    (its meal is not credited) and is one ``absent`` exception.
+    (its meal and breaks are not credited) and is one ``absent`` exception.
+
+  A scheduled short break is judged as the meal is: by default a break, a
+  meal or being logged out counts for it, and working through it does not.
 
 * **adherence** = in adherence / scheduled.
 * **worked** = logged-in time in a productive, not-ready or other activity,
   in or out of the shift; **conformance** = worked / scheduled work (may pass 1).
 * **paid logged-in** = logged-in time minus meals (meals are unpaid);
   **productive utilisation** = productive / paid logged-in;
-  **not-ready + break share** = (not ready + break) / paid logged-in.
+  **not-ready + break share** = (not ready + break) / paid logged-in;
+  **planned break share** = scheduled break / (scheduled work + scheduled
+  break), the share of the same budget the roster spends before the day.
 * **attendance rate** = shifts attended / shifts planned (agents who worked /
   agents planned, per day); **schedule adherence rate** = agents whose
   adherence reaches ``adherence_threshold`` / agents scheduled.
@@ -158,6 +165,7 @@ def list_exceptions(
     pieces: Pieces,
     shifts: ShiftArrays,
     *,
+    keys: KeyPacking,
     judgement: Judgement,
     day: npt.NDArray[np.int64],
     schedule: Schedule,
@@ -188,6 +196,8 @@ def list_exceptions(
         shifts=shifts,
         pieces=pieces,
         break_grace_s=whole_seconds(config.break_overrun_grace_minutes),
+        equivalence=equivalence,
+        keys=keys,
     )
     outside = find_runs(pieces, ~pieces.in_shift & pieces.logged_in, group=pieces.agent)
     parts = [
@@ -224,14 +234,12 @@ def measure(
     """
     if data.agents != schedule.agent_ids:
         raise InputError("events must be read with the roster's agent ids (agents=...)")
-    shifts = ShiftArrays.of(schedule.shifts)
+    shifts = ShiftArrays.of(schedule)
     keys = time_line_packing(shifts, timeline, n_agents=len(schedule.agents))
     if keys is None:
         return _empty_measures(schedule, config=config)
     windows = grace_windows(shifts, config=config)
-    pieces = cut_pieces(
-        scheduled_segments(schedule.shifts), timeline, keys=keys, cuts=windows.inner_edges()
-    )
+    pieces = cut_pieces(scheduled_segments(shifts), timeline, keys=keys, cuts=windows.inner_edges())
     equivalence = mapping.equivalence_matrix()
     judgement = judge_pieces(pieces, shifts, windows=windows, keys=keys, equivalence=equivalence)
     day = attribute_days(
@@ -244,6 +252,7 @@ def measure(
     exceptions, in_adherence = list_exceptions(
         pieces,
         shifts,
+        keys=keys,
         judgement=judgement,
         day=day,
         schedule=schedule,

@@ -6,9 +6,9 @@ nothing changes, so each such *piece* has one scheduled activity, one actual
 activity and one length. :func:`cut_pieces` makes the pieces; the rest of
 the measurement is sums and runs over them.
 
-This module also holds the shift table as arrays, the scheduled work and
-meal segments, runs of neighbouring pieces, and the roster day each piece
-counts on.
+This module also holds the shift table as arrays, the scheduled work, meal
+and short-break segments, runs of neighbouring pieces, and the roster day each
+piece counts on.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-import pandas as pd
 
 from rostering.adherence.arrays import I64, Mask
 from rostering.adherence.packed_keys import KeyPacking, lookup, sorted_unique
+from rostering.adherence.schedule import Schedule
 from rostering.adherence.states import OFFLINE_CODE, SCHEDULED_CODES, ScheduledActivity
 from rostering.adherence.timeline import Timeline
 from rostering.adherence.timestamps import local_wall_seconds
@@ -31,6 +31,8 @@ WORK_CODE = SCHEDULED_CODES.index(ScheduledActivity.WORK)
 """Scheduled-activity code of work."""
 MEAL_CODE = SCHEDULED_CODES.index(ScheduledActivity.MEAL)
 """Scheduled-activity code of a meal."""
+BREAK_CODE = SCHEDULED_CODES.index(ScheduledActivity.BREAK)
+"""Scheduled-activity code of a short break."""
 UNSCHEDULED = -1
 """Scheduled-activity code (and shift index) of time outside every shift."""
 
@@ -48,10 +50,13 @@ def _take(values: I64, idx: I64, fill: int) -> I64:
 
 @dataclass(frozen=True)
 class ShiftArrays:
-    """The roster's worked shifts as arrays, in the schedule's order (agent, then start).
+    """The roster's worked shifts and short breaks as arrays.
 
-    Times are epoch seconds; ``meal_start``/``meal_end`` are -1 for a shift
-    without a meal; ``day`` is the shift's roster day (days since 1970-01-01).
+    Shifts are in the schedule's order (agent, then start). Times are epoch
+    seconds; ``meal_start``/``meal_end`` are -1 for a shift without a meal;
+    ``day`` is the shift's roster day (days since 1970-01-01). The short
+    breaks are sorted by agent then start: ``break_shift`` is the position of
+    each break's shift, ``break_start``/``break_end`` its times.
     """
 
     agent: I64
@@ -60,10 +65,14 @@ class ShiftArrays:
     meal_start: I64
     meal_end: I64
     day: I64
+    break_shift: I64
+    break_start: I64
+    break_end: I64
 
     @classmethod
-    def of(cls, shifts: pd.DataFrame) -> ShiftArrays:
-        """The arrays of ``Schedule.shifts``."""
+    def of(cls, schedule: Schedule) -> ShiftArrays:
+        """The arrays of ``schedule.shifts`` and ``schedule.breaks``."""
+        shifts, breaks = schedule.shifts, schedule.breaks
         return cls(
             agent=shifts["agent_code"].to_numpy(dtype=np.int64),
             start=shifts["start"].to_numpy(dtype=np.int64),
@@ -71,6 +80,9 @@ class ShiftArrays:
             meal_start=shifts["meal_start"].to_numpy(dtype=np.int64),
             meal_end=shifts["meal_end"].to_numpy(dtype=np.int64),
             day=shifts["day"].to_numpy(dtype=np.int64),
+            break_shift=breaks["shift_idx"].to_numpy(dtype=np.int64),
+            break_start=breaks["start"].to_numpy(dtype=np.int64),
+            break_end=breaks["end"].to_numpy(dtype=np.int64),
         )
 
     def __len__(self) -> int:
@@ -82,14 +94,22 @@ class ShiftArrays:
         out: Mask = self.meal_start >= 0
         return out
 
+    @property
+    def break_agent(self) -> I64:
+        """The agent of each short break."""
+        out: I64 = self.agent[self.break_shift]
+        return out
+
 
 @dataclass(frozen=True)
 class ScheduledSegments:
-    """Scheduled work and meal segments, sorted by agent then start.
+    """Scheduled work, meal and short-break segments, sorted by agent then start.
 
-    A shift with a meal is three segments (work, meal, work), one without is
-    one; empty segments are left out. ``kind`` is a scheduled-activity code,
-    ``shift`` the position of the segment's shift in the schedule.
+    A shift is cut at its meal and its short breaks: a shift with a meal and
+    two breaks is seven segments (work, break, work, meal, work, break, work),
+    one with neither is one; empty segments are left out. ``kind`` is a
+    scheduled-activity code, ``shift`` the position of the segment's shift in
+    the schedule.
     """
 
     agent: I64
@@ -99,31 +119,49 @@ class ScheduledSegments:
     shift: I64
 
 
-def scheduled_segments(shifts: pd.DataFrame) -> ScheduledSegments:
-    """The work and meal segments of the shifts of ``Schedule.shifts``."""
-    sh = ShiftArrays.of(shifts)
+def scheduled_segments(shifts: ShiftArrays) -> ScheduledSegments:
+    """The work, meal and short-break segments of the shifts.
+
+    The meal and the breaks of a shift (its time away) never overlap (see
+    :func:`~rostering.adherence.schedule.read_roster`); work fills the time
+    between them.
+    """
+    sh = shifts
     n = len(sh)
     hm = sh.has_meal
-    ms, me = sh.meal_start, sh.meal_end
     idx = np.arange(n, dtype=np.int64)
-    s_agent = np.concatenate([sh.agent, sh.agent[hm], sh.agent[hm]])
-    s_start = np.concatenate([sh.start, ms[hm], me[hm]])
-    s_end = np.concatenate([np.where(hm, ms, sh.end), me[hm], sh.end[hm]])
-    s_kind = np.concatenate(
-        [
-            np.full(n, WORK_CODE),
-            np.full(int(hm.sum()), MEAL_CODE),
-            np.full(int(hm.sum()), WORK_CODE),
-        ]
+    # time away: meals and short breaks, sorted by shift then start
+    a_shift = np.concatenate([idx[hm], sh.break_shift])
+    a_start = np.concatenate([sh.meal_start[hm], sh.break_start])
+    a_end = np.concatenate([sh.meal_end[hm], sh.break_end])
+    a_kind = np.concatenate(
+        [np.full(int(hm.sum()), MEAL_CODE), np.full(len(sh.break_shift), BREAK_CODE)]
     ).astype(np.int64)
-    s_shift = np.concatenate([idx, idx[hm], idx[hm]])
+    order = np.lexsort((a_start, a_shift))
+    a_shift, a_start, a_end, a_kind = a_shift[order], a_start[order], a_end[order], a_kind[order]
+    first = np.ones(len(a_shift), dtype=bool)
+    first[1:] = a_shift[1:] != a_shift[:-1]
+    last = np.ones(len(a_shift), dtype=bool)
+    last[:-1] = a_shift[1:] != a_shift[:-1]
+    # work before each time away starts at the shift's start or at the previous time away's end
+    prev_end = np.empty(len(a_shift), dtype=np.int64)
+    prev_end[1:] = a_end[:-1]
+    before_start = np.where(first, sh.start[a_shift], prev_end)
+    # work after the last time away (or the whole shift) runs to the shift's end
+    tail_start = sh.start.copy()
+    tail_start[a_shift[last]] = a_end[last]
+    s_shift = np.concatenate([a_shift, a_shift, idx])
+    s_start = np.concatenate([before_start, a_start, tail_start])
+    s_end = np.concatenate([a_start, a_end, sh.end])
+    s_kind = np.concatenate([np.full(len(a_shift), WORK_CODE), a_kind, np.full(n, WORK_CODE)])
+    s_agent = sh.agent[s_shift]
     keep = s_end > s_start
     order = np.lexsort((s_start[keep], s_agent[keep]))
     return ScheduledSegments(
         agent=s_agent[keep][order],
         start=s_start[keep][order],
         end=s_end[keep][order],
-        kind=s_kind[keep][order],
+        kind=s_kind[keep][order].astype(np.int64),
         shift=s_shift[keep][order],
     )
 
@@ -365,6 +403,7 @@ def attribute_days(
 
 
 __all__ = [
+    "BREAK_CODE",
     "MEAL_CODE",
     "UNSCHEDULED",
     "WORK_CODE",

@@ -79,6 +79,7 @@ class AdherenceSummary(BaseModel):
     shifts_attended: int
     scheduled_minutes: float
     scheduled_work_minutes: float
+    scheduled_break_minutes: float = Field(description="Short breaks the roster schedules.")
     in_adherence_minutes: float
     out_of_adherence_minutes: float
     logged_in_minutes: float
@@ -96,6 +97,10 @@ class AdherenceSummary(BaseModel):
     )
     productive_utilisation: RateVsTarget
     not_ready_break_share: RateVsTarget
+    planned_break_share: RateVsTarget = Field(
+        description="Scheduled break / (scheduled work + scheduled break): how much of the "
+        "not-ready + break budget the roster itself spends, against the same target."
+    )
     exceptions_by_kind: dict[str, int]
     read_report: ReadReport
     config: AdherenceConfig
@@ -201,6 +206,7 @@ def _summary(
         shifts_attended=int(t["shifts_attended"] or 0),
         scheduled_minutes=f("scheduled_minutes"),
         scheduled_work_minutes=f("scheduled_work_minutes"),
+        scheduled_break_minutes=f("scheduled_break_minutes"),
         in_adherence_minutes=f("in_adherence_minutes"),
         out_of_adherence_minutes=f("out_of_adherence_minutes"),
         logged_in_minutes=f("logged_in_minutes"),
@@ -221,6 +227,9 @@ def _summary(
         ),
         not_ready_break_share=_rate(
             t["not_ready_break_share"], config.not_ready_break_share_target, "<"
+        ),
+        planned_break_share=_rate(
+            t["planned_break_share"], config.not_ready_break_share_target, "<"
         ),
         exceptions_by_kind=kinds,
         read_report=report,

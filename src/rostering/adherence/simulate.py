@@ -3,9 +3,11 @@
 For every worked shift of ``roster.csv`` it draws a login (a few minutes early,
 or late by a known amount), cycles of ``available`` / ``on_call`` /
 ``after_call_work`` (``not_ready`` now and then), the meal (in the ``meal``
-state, or logged out), and a logout (a few minutes late, or early by a known
-amount). Absences, long meals, duplicate rows, rows out of file order and a
-missing logout are injected at the rates asked for, and every injected
+state, or logged out), each scheduled short break (in the ``break`` state),
+and a logout (a few minutes late, or early by a known amount). The meal and
+the breaks start and end up to a minute early, below any exception length.
+Absences, long meals, long breaks, duplicate rows, rows out of file order and
+a missing logout are injected at the rates asked for, and every injected
 deviation is listed with its size in :attr:`SimulatedEvents.injected`, so a
 test can check that the measurement finds exactly what was put in.
 
@@ -16,7 +18,6 @@ order as a phone system writes them.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rostering.adherence.arrays import I64
 from rostering.adherence.schedule import read_roster
+from rostering.adherence.synthetic import synthetic_roster
 from rostering.adherence.timestamps import day_to_date, local_wall_seconds
-from rostering.errors import InputError
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +43,10 @@ STATES: tuple[str, ...] = (
     "on_call",
     "after_call_work",
     "meal",
+    "break",
 )
 """States the generator writes."""
-_LOGIN, _LOGOUT, _AVAILABLE, _NOT_READY, _ON_CALL, _WRAP, _MEAL = range(len(STATES))
+_LOGIN, _LOGOUT, _AVAILABLE, _NOT_READY, _ON_CALL, _WRAP, _MEAL, _BREAK = range(len(STATES))
 
 
 class SimulationConfig(BaseModel):
@@ -59,6 +61,10 @@ class SimulationConfig(BaseModel):
     early_logout_minutes: tuple[int, int] = (5, 40)
     long_meal_rate: float = Field(0.08, ge=0, le=1)
     long_meal_minutes: tuple[int, int] = (5, 25)
+    long_break_rate: float = Field(
+        0.0, ge=0, le=1, description="Share of short breaks overrun (none unless asked)."
+    )
+    long_break_minutes: tuple[int, int] = (3, 15)
     early_arrival_max_s: int = Field(300, ge=0, description="On-time logins: up to this early.")
     late_departure_max_s: int = Field(300, ge=0, description="On-time logouts: up to this late.")
     meal_logout_rate: float = Field(
@@ -85,7 +91,8 @@ class SimulatedEvents:
     file order. ``injected``: ``agent``, ``date``, ``shift``, ``kind``
     (late_login, early_logout, extended_break, absent, missing_logout,
     duplicate, out_of_order), ``minutes`` (0 for row-level faults) and ``row``
-    (1-based file row of a row-level fault, else 0).
+    (1-based file row of a row-level fault, else 0). A long meal and each long
+    short break are one ``extended_break`` row each.
     """
 
     events: pd.DataFrame
@@ -154,76 +161,73 @@ def write_events_csv(events: pd.DataFrame, path: Path) -> None:
         fh.write("\n")
 
 
-def synthetic_roster(
-    n_agents: int,
-    days: int,
-    *,
-    start: dt.date,
-    timezone: str,
-    night_share: float = 0.2,
-) -> pd.DataFrame:
-    """A roster in the ``roster.csv`` contract for tests and benchmarks.
+@dataclass(frozen=True)
+class _TimeAway:
+    """The meals and short breaks of the shifts, sorted by shift then start."""
 
-    Agents work five days on, two off (staggered by agent). Day agents work
-    shift ``D`` 09:00-18:00 with a meal 12:00-13:00; the first
-    ``night_share`` of them work ``N`` 22:00-07:00 (crossing midnight) with a
-    meal 02:00-03:00. One supervisor is on standby every day (a standby-only
-    row with empty shift and times).
+    shift: I64
+    start: I64
+    end: I64
+    meal: npt.NDArray[np.bool_]
+    """A meal; else a short break."""
+    source: I64
+    """The meal's shift, or the break's position in ``Schedule.breaks``."""
+    nth: I64
+    """Position among the shift's times away."""
+    last: npt.NDArray[np.bool_]
+    """The shift's last time away."""
+
+    def pick(self, per_meal: I64, per_break: I64) -> I64:
+        """Each time away's value: ``per_meal`` (one per shift) or ``per_break`` (one per break)."""
+        out = np.zeros(len(self.shift), dtype=np.int64)
+        out[self.meal] = per_meal[self.source[self.meal]]
+        out[~self.meal] = per_break[self.source[~self.meal]]
+        return out
+
+
+def _time_away(ms: I64, me: I64, *, b_shift: I64, b_start: I64, b_end: I64) -> _TimeAway:
+    """The meals (``ms``/``me``, -1 when none) and the short breaks, in one sorted table."""
+    idx = np.flatnonzero(ms >= 0)
+    shift = np.concatenate([idx, b_shift]).astype(np.int64)
+    start = np.concatenate([ms[idx], b_start]).astype(np.int64)
+    order = np.lexsort((start, shift))
+    shift, start = shift[order], start[order]
+    end = np.concatenate([me[idx], b_end]).astype(np.int64)[order]
+    meal = np.r_[np.ones(len(idx), dtype=bool), np.zeros(len(b_shift), dtype=bool)][order]
+    source = np.concatenate([idx, np.arange(len(b_shift))]).astype(np.int64)[order]
+    first = np.ones(len(shift), dtype=bool)
+    first[1:] = shift[1:] != shift[:-1]
+    last = np.ones(len(shift), dtype=bool)
+    last[:-1] = shift[1:] != shift[:-1]
+    nth = np.arange(len(shift)) - np.flatnonzero(first)[np.cumsum(first) - 1]
+    return _TimeAway(shift, start, end, meal, source, nth.astype(np.int64), last)
+
+
+def _work_windows(
+    away: _TimeAway, worked: npt.NDArray[np.bool_], *, login: I64, logout: I64, go: I64, back: I64
+) -> tuple[I64, I64, I64]:
+    """(shift, start, end) of the stretches of work of the ``worked`` shifts.
+
+    Work runs from the login to the first time away (left at ``go``), from
+    each return (``back``) to the next time away, and from the last return to
+    the logout. The windows come in order of their place in the shift, then
+    of the shift: all first stretches, then all second ones, and so on.
     """
-    if n_agents < 1 or days < 1:
-        raise InputError(f"need at least one agent and one day, got {n_agents} x {days}")
-    a = np.repeat(np.arange(n_agents), days)
-    d = np.tile(np.arange(days), n_agents)
-    on = (a + d) % 7 < 5
-    a, d = a[on], d[on]
-    night = a < round(n_agents * night_share)
-    dates = pd.Timestamp(start) + pd.to_timedelta(d, unit="D")
-
-    def at(hours: npt.NDArray[np.float64]) -> pd.Series:
-        wall = dates + pd.to_timedelta(hours, unit="h")
-        local = pd.DatetimeIndex(wall).tz_localize(
-            timezone, ambiguous=True, nonexistent="shift_forward"
-        )
-        return pd.Series(local.strftime("%Y-%m-%dT%H:%M:%S%z")).str.replace(
-            r"([+-]\d{2})(\d{2})$", r"\1:\2", regex=True
-        )
-
-    h0 = np.where(night, 22.0, 9.0)
-    ids = np.array([f"A{i:04d}" for i in range(n_agents)], dtype=object)
-    frame = pd.DataFrame(
-        {
-            "agent": ids[a],
-            "agent_name": np.array([f"Agent {i}" for i in range(n_agents)], dtype=object)[a],
-            "role": "agent",
-            "date": dates.strftime("%Y-%m-%d"),
-            "shift": np.where(night, "N", "D"),
-            "start": at(h0),
-            "end": at(h0 + 9.0),
-            "meal_start": at(h0 + 4.0),
-            "meal_end": at(h0 + 5.0),
-            "channels": "inbound|chat",
-            "standby": "",
-        }
-    )
-    all_dates = (pd.Timestamp(start) + pd.to_timedelta(np.arange(days), unit="D")).strftime(
-        "%Y-%m-%d"
-    )
-    sup = pd.DataFrame(
-        {
-            "agent": "S0001",
-            "agent_name": "Supervisor",
-            "role": "supervisor",
-            "date": all_dates,
-            "shift": "",
-            "start": "",
-            "end": "",
-            "meal_start": "",
-            "meal_end": "",
-            "channels": "",
-            "standby": "supervisor",
-        }
-    )
-    return pd.concat([frame, sup], ignore_index=True)
+    keep = worked[away.shift]
+    a_shift, a_nth, a_last = away.shift[keep], away.nth[keep], away.last[keep]
+    a_go, a_back = go[keep], back[keep]
+    prev_back = np.empty(len(a_shift), dtype=np.int64)
+    prev_back[1:] = a_back[:-1]
+    tail_start = login.copy()
+    tail_start[a_shift[a_last]] = a_back[a_last]
+    count = np.bincount(away.shift, minlength=len(login))[: len(login)]
+    shifts = np.flatnonzero(worked)
+    win_shift = np.concatenate([a_shift, shifts]).astype(np.int64)
+    head_start = np.where(a_nth == 0, login[a_shift], prev_back)
+    win_start = np.concatenate([head_start, tail_start[shifts]])
+    win_end = np.concatenate([a_go, logout[shifts]])
+    order = np.lexsort((win_shift, np.concatenate([a_nth, count[shifts]])))
+    return win_shift[order], win_start[order].astype(np.int64), win_end[order].astype(np.int64)
 
 
 def simulate_events(
@@ -245,32 +249,60 @@ def simulate_events(
     me = sh["meal_end"].to_numpy(dtype=np.int64)
     has_meal = ms >= 0
     agent_ids = sh["agent"].to_numpy(dtype=object)
+    b_shift = schedule.breaks["shift_idx"].to_numpy(dtype=np.int64)
+    b_start = schedule.breaks["start"].to_numpy(dtype=np.int64)
+    b_end = schedule.breaks["end"].to_numpy(dtype=np.int64)
+    nb = len(b_shift)
+    away = _time_away(ms, me, b_shift=b_shift, b_start=b_start, b_end=b_end)
+    has_away = np.bincount(away.shift, minlength=n)[:n] > 0
+    # the latest a login may be and the earliest a logout may be, keeping meal and breaks whole
+    first_away = np.full(n, -1, dtype=np.int64)
+    first_away[away.shift[away.nth == 0]] = away.start[away.nth == 0]
+    first_gap = np.where(has_away, first_away, end) - start
+    next_start = np.empty(len(away.shift), dtype=np.int64)
+    next_start[:-1] = away.start[1:]
+    room = np.where(away.last, end[away.shift], next_start) - away.end
 
     absent = rng.random(n) < cfg.absence_rate
-    # the latest a login may be and the earliest a logout may be, keeping the meal whole
-    first_gap = np.where(has_meal, ms, end) - start
     long_meal = has_meal & ~absent & (rng.random(n) < cfg.long_meal_rate)
     meal_extra = np.where(long_meal, _draw_minutes(rng, cfg.long_meal_minutes, n) * 60, 0)
+    long_break = ~absent[b_shift] & (rng.random(nb) < cfg.long_break_rate)
+    break_extra = np.where(long_break, _draw_minutes(rng, cfg.long_break_minutes, nb) * 60, 0)
+    # an overrun leaves at least ten minutes of work before the next meal, break or shift end
+    fits = away.pick(meal_extra, break_extra) <= room - 600
+    long_meal[away.source[away.meal & ~fits]] = False
+    long_break[away.source[~away.meal & ~fits]] = False
+    meal_extra = np.where(long_meal, meal_extra, 0)
+    break_extra = np.where(long_break, break_extra, 0)
     back = np.where(has_meal, me + meal_extra, start)
-    last_gap = end - np.where(has_meal, back, start)
+    last_back = start.copy()
+    last_back[away.shift[away.last]] = (away.end + away.pick(meal_extra, break_extra))[away.last]
+    last_gap = end - last_back
     late = ~absent & (rng.random(n) < cfg.late_login_rate)
     late_s = np.where(late, _draw_minutes(rng, cfg.late_login_minutes, n) * 60, 0)
     late &= late_s <= first_gap - 600
     late_s = np.where(late, late_s, 0)
     early = ~absent & (rng.random(n) < cfg.early_logout_rate)
     early_s = np.where(early, _draw_minutes(rng, cfg.early_logout_minutes, n) * 60, 0)
-    early &= early_s <= last_gap - 600 - np.where(has_meal, 0, late_s)
+    early &= early_s <= last_gap - 600 - np.where(has_away, 0, late_s)
     early_s = np.where(early, early_s, 0)
     login = np.where(late, start + late_s, start - rng.integers(0, cfg.early_arrival_max_s + 1, n))
     logout = np.where(early, end - early_s, end + rng.integers(0, cfg.late_departure_max_s + 1, n))
     meal_go = ms - rng.integers(0, 60, n)  # under a minute early: below any exception length
     meal_back = np.where(long_meal, back, me - rng.integers(0, 60, n))
     meal_out = rng.random(n) < cfg.meal_logout_rate
+    break_go = b_start - rng.integers(0, 60, nb)  # the same noise as the meal's
+    break_back = np.where(long_break, b_end + break_extra, b_end - rng.integers(0, 60, nb))
 
     w = ~absent
-    win_start = np.concatenate([login[w], meal_back[w & has_meal]])
-    win_end = np.concatenate([np.where(has_meal, meal_go, logout)[w], logout[w & has_meal]])
-    win_shift = np.concatenate([np.flatnonzero(w), np.flatnonzero(w & has_meal)])
+    win_shift, win_start, win_end = _work_windows(
+        away,
+        w,
+        login=login,
+        logout=logout,
+        go=away.pick(meal_go, break_go),
+        back=away.pick(meal_back, break_back),
+    )
 
     # call cycles: idle (available or not_ready), talk, wrap; cut at the window end
     cycle = cfg.mean_wait_s + cfg.mean_talk_s + cfg.mean_wrap_s
@@ -300,12 +332,14 @@ def simulate_events(
 
     wm = w & has_meal
     wmo = wm & meal_out
+    wb = w[b_shift]
     parts_t = [
         login[w],
         t_cycle,
         meal_go[wm],
         meal_back[wmo],
         logout[w],
+        break_go[wb],
     ]
     parts_s = [
         np.full(int(w.sum()), _LOGIN),
@@ -313,6 +347,7 @@ def simulate_events(
         np.where(meal_out[wm], _LOGOUT, _MEAL),
         np.full(int(wmo.sum()), _LOGIN),
         np.full(int(w.sum()), _LOGOUT),
+        np.full(int(wb.sum()), _BREAK),
     ]
     parts_shift = [
         np.flatnonzero(w),
@@ -320,6 +355,7 @@ def simulate_events(
         np.flatnonzero(wm),
         np.flatnonzero(wmo),
         np.flatnonzero(w),
+        b_shift[wb],
     ]
     t = np.concatenate(parts_t).astype(np.int64)
     state = np.concatenate(parts_s).astype(np.int64)
@@ -350,6 +386,19 @@ def simulate_events(
     add(late, "late_login", late_s / 60)
     add(early, "early_logout", early_s / 60)
     add(long_meal, "extended_break", meal_extra / 60)
+    lb = b_shift[long_break]
+    injected.append(
+        pd.DataFrame(
+            {
+                "agent": agent_ids[lb],
+                "date": day_to_date(sh["day"].to_numpy()[lb]),
+                "shift": sh["shift"].to_numpy(dtype=object)[lb],
+                "kind": "extended_break",
+                "minutes": break_extra[long_break] / 60,
+                "row": 0,
+            }
+        )
+    )
 
     # a missing logout: the final logout of some shifts is left out
     keep = np.ones(len(t), dtype=bool)

@@ -46,6 +46,8 @@ class ScheduledActivity(StrEnum):
 
     WORK = "work"
     MEAL = "meal"
+    BREAK = "break"
+    """A scheduled short break (the roster's ``breaks`` column)."""
 
 
 SCHEDULED_CODES: tuple[ScheduledActivity, ...] = tuple(ScheduledActivity)
@@ -94,7 +96,10 @@ class StateMapping(BaseModel):
     an activity. ``login_states`` open a session: a login while already logged
     in means the earlier session lost its logout. ``equivalence`` says which
     actual activities count as in adherence for each scheduled activity (by
-    default logged out, on a break or on a meal all count for a scheduled meal).
+    default logged out, on a break or on a meal all count for a scheduled meal
+    and for a scheduled short break alike; working through either is out of
+    adherence). A mapping that names the meal but not the short break gives
+    the break the meal's activities.
     ``neutral`` states count as in adherence whatever is scheduled (authorised
     off-phone work such as training). A state not in ``states`` is flagged and
     read as ``unknown_as``, or dropped when that is ``None``.
@@ -113,8 +118,10 @@ class StateMapping(BaseModel):
         default_factory=lambda: {
             ScheduledActivity.WORK: [Activity.PRODUCTIVE],
             ScheduledActivity.MEAL: [Activity.MEAL, Activity.BREAK, Activity.OFFLINE],
+            ScheduledActivity.BREAK: [Activity.BREAK, Activity.MEAL, Activity.OFFLINE],
         },
-        description="Scheduled activity -> actual activities that count as in adherence.",
+        description="Scheduled activity -> actual activities that count as in adherence "
+        "(a short break not named takes the meal's).",
     )
     neutral: list[str] = Field(
         default_factory=lambda: ["training", "meeting", "coaching"],
@@ -129,6 +136,15 @@ class StateMapping(BaseModel):
     @classmethod
     def _normalise_states(cls, value: dict[str, Activity]) -> dict[str, Activity]:
         return {normalise_state(k): v for k, v in value.items()}
+
+    @field_validator("equivalence")
+    @classmethod
+    def _break_like_meal(
+        cls, value: dict[ScheduledActivity, list[Activity]]
+    ) -> dict[ScheduledActivity, list[Activity]]:
+        if ScheduledActivity.BREAK not in value and ScheduledActivity.MEAL in value:
+            return {**value, ScheduledActivity.BREAK: list(value[ScheduledActivity.MEAL])}
+        return value
 
     @field_validator("login_states", "neutral")
     @classmethod

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
+from rostering.roster.facts import overlap_minutes
 from rostering.roster.model import BuiltModel
 from rostering.roster.solution import SolveStatus
 from rostering.types import AgentId, ShiftId
@@ -45,6 +46,41 @@ def roster_values(
     }
 
 
+def floor_hint(built: BuiltModel, roster: Mapping[tuple[AgentId, int], ShiftId]) -> dict[int, int]:
+    """Values of the crew counts, meal and break takers for ``roster``: everyone on a
+    shift takes the meal and each break, spread evenly over the allowed starts.
+
+    A hint for completing a roster, so the search starts from placements that hold.
+    """
+    inst = built.instance
+    step = inst.interval_minutes
+    out: dict[int, int] = {}
+
+    def spread(options: Mapping[int, cp_model.LinearExprT], n: int) -> dict[int, int]:
+        keys = sorted(options)
+        share = {k: n // len(keys) + (1 if i < n % len(keys) else 0) for i, k in enumerate(keys)}
+        for k, var in options.items():
+            if isinstance(var, cp_model.IntVar):
+                out[var.index] = share[k]
+        return share
+
+    for unit in built.floor.units.values():
+        n = sum(1 for a in unit.agents if roster.get((a, unit.day)) == unit.shift)
+        out[unit.count.index] = n
+        if unit.meals:
+            spread(unit.meals, n)
+        shift = inst.shift(unit.shift)
+        minutes: dict[int, int] = {}
+        for taking, window in zip(unit.breaks, shift.breaks, strict=False):
+            for start, k in spread(taking, n).items():
+                for t, m in overlap_minutes(inst, unit.day, start, window.minutes).items():
+                    minutes[t] = minutes.get(t, 0) + m * k
+        for t, var in unit.off.items():
+            if isinstance(var, cp_model.IntVar):
+                out[var.index] = -(-minutes.get(t, 0) // step)
+    return out
+
+
 def fixed_copy(
     built: BuiltModel,
     keep: Mapping[int, int],
@@ -74,6 +110,7 @@ def fixed_copy(
 __all__ = [
     "add_hint",
     "fixed_copy",
+    "floor_hint",
     "roster_values",
     "solver_status",
 ]

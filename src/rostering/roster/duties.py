@@ -11,7 +11,6 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from scipy.special import bdtrc
 
@@ -20,7 +19,6 @@ from rostering.domain.shifts import DayType
 from rostering.roster.facts import coverage_agents, shift_slots, slot_label
 from rostering.roster.instance import AgentSpec, RosterInstance
 from rostering.roster.solution import BREAK, MEAL, SlotActivity
-from rostering.roster.variables import RosterVars
 from rostering.types import AgentId, ShiftId
 
 
@@ -79,20 +77,6 @@ def floor_support_need(instance: RosterInstance, on_floor: int) -> int:
 def leads(instance: RosterInstance) -> list[AgentSpec]:
     """Team leads and supervisors who work shifts (on the floor when they do)."""
     return [a for a in instance.agents if a.role is Role.SUPERVISOR and a.shifts]
-
-
-def leads_on_floor_terms(instance: RosterInstance, variables: RosterVars) -> dict[int, list[Any]]:
-    """Per slot, the model's ``works`` literals of leads whose shift covers it."""
-    out: dict[int, list[Any]] = defaultdict(list)
-    for agent in leads(instance):
-        for d in range(instance.n_days):
-            for shift_id in agent.shifts:
-                var = variables.works(agent.id, d, shift_id)
-                if var is None:
-                    continue
-                for t in shift_slots(instance, instance.shift(shift_id), d):
-                    out[t].append(var)
-    return out
 
 
 def floor_support_amounts(

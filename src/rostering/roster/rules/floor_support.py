@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from ortools.sat.python import cp_model
 
-from rostering.roster.duties import floor_support_need, leads_on_floor_terms, open_slots
-from rostering.roster.facts import slot_label
+from rostering.roster.duties import floor_support_need, leads, open_slots
+from rostering.roster.facts import shift_slots, slot_label
 from rostering.roster.instance import RosterInstance
 from rostering.roster.rule_names import FLOOR_SUPPORT
 from rostering.roster.rules.base import Rule, RuleContext, SoftTerm
 from rostering.roster.rules.floor import Floor
+from rostering.roster.variables import RosterVars
+
+
+def leads_on_floor_terms(
+    instance: RosterInstance, variables: RosterVars
+) -> dict[int, list[cp_model.IntVar]]:
+    """Per slot, the model's ``works`` literals of leads whose shift covers it."""
+    out: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for agent in leads(instance):
+        for d in range(instance.n_days):
+            for shift_id in agent.shifts:
+                var = variables.works(agent.id, d, shift_id)
+                if var is None:
+                    continue
+                for t in shift_slots(instance, instance.shift(shift_id), d):
+                    out[t].append(var)
+    return out
 
 
 class FloorSupport(Rule):
@@ -37,7 +56,7 @@ class FloorSupport(Rule):
         ratio = inst.standby.floor_support_ratio
         on_floor = self.floor.by_slot()
         bounds = self.floor.upper_bounds()
-        leads = leads_on_floor_terms(inst, ctx.vars)
+        on_shift = leads_on_floor_terms(inst, ctx.vars)
         weight = inst.weights.shortfall_per_agent_slot
         terms: list[SoftTerm] = []
         self.open = open_slots(inst)
@@ -50,7 +69,7 @@ class FloorSupport(Rule):
             if agents:
                 m.add(ratio * need >= sum(agents))
             short = ctx.vars.new_int(0, max(1, most), f"leads_short(slot={t})", slot=t)
-            present = cp_model.LinearExpr.sum(leads.get(t, []))
+            present = cp_model.LinearExpr.sum(on_shift.get(t, []))
             m.add(short + present >= need)
             terms.append(SoftTerm(FLOOR_SUPPORT, slot_label(inst, t), short, weight))
         return terms
