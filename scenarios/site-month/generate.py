@@ -18,8 +18,9 @@ People (``agents.csv``), 327 in 17 teams ``T01``-``T17``:
   September), inbound or inbound and chat, ramping up (seed 004);
 * ``P01``-``P20``: part-timers on the 6-hour shifts, paid by the hour (22-26
   yuan), up to 30 hours a week;
-* ``L01``-``L17``: team leads (role ``supervisor``), one a team, who work mid-day
-  shifts on the floor five days a week and share the 7x24 standby;
+* ``L01``-``L17``: team leads (role ``supervisor``), one a team, who work the
+  day shifts on the floor five days a week (floor support 1:20 every open
+  interval, seed 001) and take the 7x24 standby by rota, one a day;
 * ``K01``-``K10``: backups on call for absence.
 
 Requests (``requests.csv``): about forty days of leave (annual, personal and
@@ -198,7 +199,7 @@ def agents(rng: random.Random) -> list[Row]:
             "supervisor",
             three,
             "five-two-lead",
-            DAY_SHIFTS[3:8],
+            DAY_SHIFTS,  # any start 08:00-13:00: a lead walks the floor from open to close
             team=f"T{i + 1:02d}",
             base_pay=6200,
             history=_history(rng, DAY_OFF_PATTERNS["five-two-any"]),

@@ -271,7 +271,10 @@ def _fits(
     day: int,
     shift: ShiftType,
 ) -> bool:
-    """Whether ``agent``, working ``mine`` (day -> shift), may also work ``shift`` on ``day``."""
+    """Whether ``agent``, working ``mine`` (day -> shift), may also work ``shift`` on ``day``.
+
+    Hours are counted as the contract rules count them: shift lengths.
+    """
     c = agent.contract
     before = mine.get(day - 1)
     after = mine.get(day + 1)
@@ -284,10 +287,10 @@ def _fits(
     shifts = [(d, instance.shift(s)) for d, s in mine.items()]
     if c.max_minutes_per_week is not None:
         week = _week_of(instance, day)
-        used = sum(x.paid_minutes for d, x in shifts if _week_of(instance, d) == week)
-        if used + shift.paid_minutes > c.max_minutes_per_week:
+        used = sum(x.length_minutes for d, x in shifts if _week_of(instance, d) == week)
+        if used + shift.length_minutes > c.max_minutes_per_week:
             return False
-    total = sum(x.paid_minutes for _, x in shifts) + shift.paid_minutes
+    total = sum(x.length_minutes for _, x in shifts) + shift.length_minutes
     if c.max_total_minutes is not None and total > c.max_total_minutes:
         return False
     limit = c.max_shifts.get(shift.id)
