@@ -8,6 +8,7 @@ from rostering.domain.agents import Role
 from rostering.domain.standby import StandbyRules
 from rostering.roster.config import SolverConfig
 from rostering.roster.instance import Baseline, Contract, RosterInstance, Weights
+from rostering.roster.planning import plan_backups
 from rostering.roster.rules.stability import (
     BASELINE_CHANGE,
     baseline_changes,
@@ -148,3 +149,24 @@ def test_a_baseline_must_fit_the_instance() -> None:
         surge_instance([A, None])
     with pytest.raises(ValueError, match="unknown shift 'Z'"):
         surge_instance([A, None, ShiftId("Z")])
+
+
+def test_a_backups_on_call_days_are_kept() -> None:
+    people = [agent(f"A{i}", fixed=dict.fromkeys(range(4), A)) for i in range(3)]
+    backups = [agent(k, role=Role.BACKUP) for k in ("K1", "K2")]
+    base = tiny_instance(
+        n_days=4,
+        agents=[*people, *backups],
+        standby=StandbyRules(supervisor_standby_24x7=False, min_backups=1),
+    )
+    turns = plan_backups(base, {(a.id, d): A for a in people for d in range(4)})[0]
+    # In turn, K1 and K2 alternate; a baseline that had K2 on call every day keeps it.
+    assert [d.agent for d in turns] == ["K1", "K2", "K1", "K2"]
+    baseline = Baseline(
+        source="test",
+        shifts={a.id: [A] * 4 for a in people},
+        on_call={AgentId("K2"): [0, 1, 2, 3]},
+    )
+    kept = rebuilt(base, baseline=baseline.model_dump())
+    duties = plan_backups(kept, {(a.id, d): A for a in people for d in range(4)})[0]
+    assert [d.agent for d in duties] == ["K2", "K2", "K2", "K2"]

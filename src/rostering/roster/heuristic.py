@@ -82,13 +82,35 @@ PEAK_FACTOR = 1.15
 """Agents needed per agent-day of requirement: shifts cannot all sit on the peaks."""
 
 
+def day_wishes(instance: RosterInstance) -> dict[tuple[AgentId, int], int]:
+    """Per agent and day, the weight of requests to work it less those to have it off."""
+    out: dict[tuple[AgentId, int], int] = defaultdict(int)
+    for r in instance.requests:
+        if r.want:
+            out[(r.agent, r.day)] += r.weight
+        elif r.shift is None:
+            out[(r.agent, r.day)] -= r.weight
+    return dict(out)
+
+
+def shift_wishes(instance: RosterInstance) -> dict[tuple[AgentId, int, ShiftId], int]:
+    """Per agent, day and shift, the weight of requests for that shift less those against."""
+    out: dict[tuple[AgentId, int, ShiftId], int] = defaultdict(int)
+    for r in instance.requests:
+        if r.shift is not None:
+            out[(r.agent, r.day, r.shift)] += r.weight if r.want else -r.weight
+    return dict(out)
+
+
 def working_days(instance: RosterInstance) -> dict[AgentId, set[int]]:
     """Days each rotation agent works, chosen to follow the demand and the pay (pass 1).
 
-    A day that still needs people is preferred, the neediest first; once the
-    demand is met, days are taken where they cost least (public holidays,
-    paid at the holiday multiple, last).
+    A day the agent asked to work comes first and a day it asked off last;
+    then a day that still needs people, the neediest first; once the demand
+    is met, days are taken where they cost least (public holidays, paid at the
+    holiday multiple, last).
     """
+    wishes = day_wishes(instance)
     per_shift = _floor_slots(instance)
     demand = [PEAK_FACTOR * x / per_shift for x in _daily_demand(instance)]
     supply = [0.0] * instance.n_days
@@ -97,10 +119,10 @@ def working_days(instance: RosterInstance) -> dict[AgentId, set[int]]:
     def need(d: int) -> float:
         return demand[d] - supply[d]
 
-    def preference(agent: AgentSpec, d: int) -> tuple[int, float, float]:
+    def preference(agent: AgentSpec, d: int) -> tuple[int, int, float, float]:
         day_pay = agent.daily_rate or agent.hourly_rate * agent.contract_minutes / 60
         premium = extra * day_pay if instance.day_types[d] is DayType.HOLIDAY else 0.0
-        return (int(need(d) >= 0.5), -premium, need(d))
+        return (wishes.get((agent.id, d), 0), int(need(d) >= 0.5), -premium, need(d))
 
     out: dict[AgentId, set[int]] = {}
     rotating = [a for a in instance.agents if follows_pattern(a)]
@@ -215,6 +237,10 @@ def greedy_roster(instance: RosterInstance) -> Roster:
         else:
             residual[(t, c)] += req
     priority = {c.id: c.priority for c in instance.channels}
+    # A wish for a shift is worth what granting it saves, in agent-slots of shortfall.
+    wished = shift_wishes(instance)
+    w = instance.weights
+    wish_slots = w.request_unit / w.shortfall_per_agent_slot if w.shortfall_per_agent_slot else 0
     roster: Roster = {}
     agents = [a for a in instance.agents if a.id in days]
     for d in range(instance.n_days):
@@ -237,6 +263,7 @@ def greedy_roster(instance: RosterInstance) -> Roster:
                 ):
                     continue
                 gain = _gain(instance, agent, shift, d, residual, priority)
+                gain += wished.get((agent.id, d, shift.id), 0) * wish_slots
                 key = (gain, -((i + d) % len(agent.shifts)), shift)
                 if best is None or key[:2] > best[:2]:
                     best = key
@@ -322,6 +349,7 @@ def _fill(
         and (a.pattern is PatternKind.FLEXIBLE or a.pattern is PatternKind.FIVE_ON_TWO_OFF)
     ]
     open_days = {a.id: _open_days(instance, a) for a in candidates}
+    wished = shift_wishes(instance)
     worked: dict[AgentId, dict[int, ShiftId]] = {a.id: {} for a in candidates}
     for (agent_id, day), shift_id in roster.items():
         if agent_id in worked:
@@ -331,6 +359,7 @@ def _fill(
     for (t, _), left in residual.items():
         if t // per_day < instance.n_days:
             uncovered[t // per_day] += left
+    wishes = day_wishes(instance)
     added = 0
     for d in sorted(range(instance.n_days), key=lambda x: -uncovered[x]):
         holiday = instance.day_types[d] is DayType.HOLIDAY
@@ -338,6 +367,8 @@ def _fill(
             if (agent.id, d) in roster or d not in open_days[agent.id]:
                 continue
             if agent.pattern is PatternKind.FIVE_ON_TWO_OFF and not holiday:
+                continue
+            if wishes.get((agent.id, d), 0) < 0:
                 continue
             best: tuple[float, ShiftType] | None = None
             for shift_id in agent.shifts:
@@ -347,7 +378,12 @@ def _fill(
                 ):
                     continue
                 worth = _gain(instance, agent, shift, d, residual, priority) * short
-                value = worth - shift_pay(instance, agent.id, d, shift.id).marginal
+                wish = wishes.get((agent.id, d), 0) + wished.get((agent.id, d, shift.id), 0)
+                value = (
+                    worth
+                    + wish * instance.weights.request_unit
+                    - shift_pay(instance, agent.id, d, shift.id).marginal
+                )
                 if value > 0 and (best is None or value > best[0]):
                     best = (value, shift)
             if best is not None:

@@ -232,6 +232,10 @@ class Baseline(BaseModel):
         description="Days each supervisor was on 7x24 standby (a supervisor's standby day "
         "moved is a change like a shift moved).",
     )
+    on_call: dict[AgentId, list[int]] = Field(
+        default_factory=dict,
+        description="Days each backup was on call: kept where the day still needs as many.",
+    )
 
     def roster(self) -> dict[tuple[AgentId, int], ShiftId]:
         """The baseline as (agent, day) -> shift worked; days off are left out."""

@@ -55,7 +55,9 @@ def plan_backups(
     The backup pool is sized after the roster is known: each day needs the
     binomial quantile of absences among the agents on duty (see
     :func:`backups_needed`). On-call days go to whoever has had the fewest so
-    far (the carry-over ledger ``standby`` included). A day the pool cannot
+    far (the carry-over ledger ``standby`` included); in a what-if, the
+    backups the baseline roster had on call that day come first, so a change
+    elsewhere does not reshuffle the whole month's on-call turns. A day the pool cannot
     fill is reported as a ``backup pool`` violation with no cost: it is a risk
     to raise with the client, not a cost the roster can trade.
     """
@@ -65,12 +67,14 @@ def plan_backups(
         return duties, problems
     pool = [a for a in instance.agents if a.role is Role.BACKUP]
     load = {a.id: round(a.fairness_carry.get("standby", 0.0)) for a in pool}
+    before = instance.baseline.on_call if instance.baseline is not None else {}
+    kept = {(a, d) for a, days in before.items() for d in days}
     for d in range(instance.n_days):
         need = backups_for_day(instance, schedule, d)
         if need <= 0:
             continue
         free = [a for a in pool if can_be_on_call(instance, schedule, a, d)]
-        free.sort(key=lambda a: (load[a.id], a.id))
+        free.sort(key=lambda a: ((a.id, d) not in kept, load[a.id], a.id))
         for a in free[:need]:
             load[a.id] += 1
             duties.append(StandbyDuty(date=instance.date(d), agent=a.id, kind="backup"))

@@ -104,6 +104,7 @@ def baseline_from_roster(
     people = [a.id for a in ran.agents if a.id in present]
     worked: dict[AgentId, list[ShiftId | None]] = {a: [None] * horizon.days for a in people}
     standby: dict[AgentId, list[int]] = {}
+    on_call: dict[AgentId, list[int]] = {}
     seen: set[tuple[str, int]] = set()
     for row_number, row in enumerate(roster, start=2):
         where = f"{source} row {row_number}"
@@ -128,6 +129,8 @@ def baseline_from_roster(
             worked[agent][day] = ShiftId(row.shift)
         if row.standby == "supervisor":
             standby.setdefault(agent, []).append(day)
+        elif row.standby == "backup":
+            on_call.setdefault(agent, []).append(day)
     newcomers = sorted(present - set(worked))
     if newcomers:
         log.info(
@@ -135,7 +138,7 @@ def baseline_from_roster(
             len(newcomers),
             ", ".join(newcomers),
         )
-    return Baseline(source=source, shifts=worked, standby=standby)
+    return Baseline(source=source, shifts=worked, standby=standby, on_call=on_call)
 
 
 def baseline_from_folder(run: Path, *, scenario: Scenario, changed: Scenario) -> Baseline:
