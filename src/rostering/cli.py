@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rostering.cli_tables import (
+    print_conflicts,
     print_summary,
     print_violation_summary,
     show_round,
@@ -157,9 +158,7 @@ def solve(
         err.print(f"[bold red]no roster[/]: {exc}", markup=True)
         raise typer.Exit(EXIT_INFEASIBLE) from None
     if not result.solution.assignments and result.solution.conflicts:
-        err.print("[bold red]no roster[/]: the hard rules cannot all hold:")
-        for c in result.solution.conflicts:
-            err.print(f"  - {c}", markup=False)
+        print_conflicts(err, result.solution.conflicts)
         raise typer.Exit(EXIT_INFEASIBLE)
     written = write_outputs(result, out_dir)
     print_violation_summary(out, result)

@@ -197,6 +197,13 @@ def print_summary(out: Console, result: RunResult) -> None:
         )
 
 
+def print_conflicts(err: Console, conflicts: list[str]) -> None:
+    """The hard rules that cannot all hold, one a line (no roster was made)."""
+    err.print("[bold red]no roster[/]: the hard rules cannot all hold:")
+    for conflict in conflicts:
+        err.print(f"  - {conflict}", markup=False)
+
+
 def simulated_table(kpis: RunKpis) -> Table:
     """Per channel: the simulated service with 95 % intervals (``rostering simulate``)."""
     table = Table(title=f"{kpis.scenario}: simulated")
@@ -219,6 +226,7 @@ def simulated_table(kpis: RunKpis) -> Table:
 
 __all__ = [
     "VIOLATION_ROWS",
+    "print_conflicts",
     "print_summary",
     "print_violation_groups",
     "print_violation_summary",

@@ -191,6 +191,7 @@ def whatif_command(
     changes.csv into --out and prints the changed person-days beside the KPI and cost
     deltas."""
     _setup_logging(verbose)
+    from rostering.cli_tables import print_conflicts
     from rostering.errors import InfeasibleRosterError, InputError, ScenarioError
     from rostering.io import load_scenario
     from rostering.pipeline import run_scenario, write_outputs
@@ -265,9 +266,7 @@ def whatif_command(
         err.print(f"[bold red]no roster[/]: {exc}")
         raise typer.Exit(EXIT_INFEASIBLE) from None
     if not result.solution.assignments and result.solution.conflicts:
-        err.print("[bold red]no roster[/]: the hard rules cannot all hold:")
-        for conflict in result.solution.conflicts:
-            err.print(f"  - {conflict}", markup=False)
+        print_conflicts(err, result.solution.conflicts)
         raise typer.Exit(EXIT_INFEASIBLE)
     written = write_outputs(result, out_dir)
     k = result.kpis

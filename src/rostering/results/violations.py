@@ -45,6 +45,7 @@ RULE_UNITS: dict[str, str] = {
     rn.SECONDARY: "agent-intervals of help",
     rn.BACKUP_POOL: "backups short",
     rn.MANAGEMENT_RATIO: "supervisors short",
+    rn.FLOOR_SUPPORT: "lead-intervals short on the floor",
     rn.FAIRNESS: "days of gap, most vs least",
     rn.SHIFT_ON_REQUEST: _REQUESTS,
     rn.SHIFT_OFF_REQUEST: _REQUESTS,

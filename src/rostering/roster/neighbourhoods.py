@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from rostering.roster.cover import requirements
 from rostering.roster.facts import calendar_weeks
 from rostering.roster.model import BuiltModel
 from rostering.types import AgentId
@@ -34,13 +35,20 @@ class Neighbourhoods:
         self.window = 1
         self.share = min(1.0, 300 / max(1, len(self.works)))
         self.starts: list[int] = []
+        # Busier days come up sooner in each pass: a day's weight is its requirement.
+        self.load = [1.0] * inst.n_days
+        for (t, _), req in requirements(inst).items():
+            day = t // inst.slots_per_day
+            if day < inst.n_days:
+                self.load[day] += req
 
     def next(self) -> tuple[int, int, set[int]]:
         """(first day, days, indices to fix to the incumbent).
 
-        Windows come in passes over the horizon, in random order: single days
-        first (the shift choice of each day), then wider windows in which
-        days off can move.
+        Windows come in passes over the horizon, in random order weighted by
+        the requirement they hold, so the busiest days (a peak, the day a
+        what-if raised) tend to come first: single days first (the shift
+        choice of each day), then wider windows in which days off can move.
         """
         if not self.starts:
             if self.window >= 7:
@@ -48,7 +56,14 @@ class Neighbourhoods:
                 self.starts = [w.days[0] for w in self.weeks]
             else:
                 self.starts = list(range(self.n_days - self.window + 1))
-            self.rng.shuffle(self.starts)
+            # Weighted order without replacement (key u ** (1 / weight)); popped from the end.
+            span = self.window if self.window < 7 else 7
+            weight = {
+                first: sum(self.load[d] for d in range(first, min(self.n_days, first + span)))
+                for first in self.starts
+            }
+            keys = {first: self.rng.random() ** (1.0 / weight[first]) for first in self.starts}
+            self.starts.sort(key=lambda first: keys[first])
         first = self.starts.pop()
         days = set(range(first, min(self.n_days, first + self.window)))
         fixed = {i for d, indices in self.by_day.items() if d not in days for i in indices}
