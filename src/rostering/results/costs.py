@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from rostering.errors import InputError
+from rostering.results.csv_input import read_columns
 from rostering.roster.solution import CostLine
 from rostering.types import AgentId
 
@@ -82,15 +83,7 @@ def read_costs(path: Path) -> list[CostLine]:
     column, a value that is not a number >= 0, or a total that is not the sum
     of its parts.
     """
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a readable CSV ({exc})") from None
-    missing = [c for c in COST_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{path}: missing column {missing[0]!r}; expected columns {list(COST_COLUMNS)}"
-        )
+    frame = read_columns(path, COST_COLUMNS)
     lines: list[CostLine] = []
     for row, record in enumerate(frame.to_dict(orient="records"), start=2):
         if not record["agent"]:

@@ -21,6 +21,7 @@ from rostering.domain.agents import Role
 from rostering.domain.scenario import Scenario
 from rostering.errors import InputError
 from rostering.results.costs import read_costs
+from rostering.results.csv_input import read_columns
 from rostering.results.outcome import RequirementRow, RosterRow, RunOutcome
 from rostering.results.run import RunKpis
 from rostering.roster.solution import Assignment, BreakTime, Stretch, Violation
@@ -33,16 +34,8 @@ SECONDARY_COLUMNS = ("agent", "date", "start", "end", "channels")
 """Columns of ``secondary.csv``: stretches an agent helps beyond its shift's own channels."""
 
 _DEMAND = ("interval_start", "channel", "volume", "aht_s")
-_REQUIREMENT_FIELDS = (
-    "interval_start",
-    "channel",
-    "volume",
-    "aht_s",
-    "required_agents",
-    "required",
-    "scheduled",
-    "shortfall",
-    "surplus",
+_REQUIREMENT_FIELDS = tuple(
+    name for name, field in RequirementRow.model_fields.items() if field.is_required()
 )
 """Columns of ``requirements.csv`` a comparison needs (the predicted service may be empty)."""
 
@@ -58,17 +51,6 @@ def _need(run: Path, name: str) -> Path:
     return path
 
 
-def _csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a readable CSV ({exc})") from None
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(f"{path}: missing column {missing[0]!r}")
-    return frame
-
-
 def _time(path: Path, row: int, field: str, text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
@@ -80,7 +62,7 @@ def _time(path: Path, row: int, field: str, text: str) -> dt.datetime:
 
 
 def _demand(path: Path) -> pd.DataFrame:
-    frame = _csv(path, _DEMAND)
+    frame = read_columns(path, _DEMAND)
     out = pd.DataFrame({"channel": frame["channel"]})
     try:
         out["interval_start"] = pd.to_datetime(frame["interval_start"], format="ISO8601")
@@ -99,7 +81,7 @@ def _demand(path: Path) -> pd.DataFrame:
 
 
 def _assignments(path: Path, scenario: Scenario) -> list[Assignment]:
-    frame = _csv(path, ("agent", "date", "shift", "start", "end", "meal_start", "meal_end"))
+    frame = read_columns(path, ("agent", "date", "shift", "start", "end", "meal_start", "meal_end"))
     channels_col = "channels" in frame.columns
     people = {a.id: a for a in scenario.agents}
     shifts = {s.id for s in scenario.shifts}
@@ -150,7 +132,7 @@ def _assignments(path: Path, scenario: Scenario) -> list[Assignment]:
 
 
 def _helping(path: Path, assignments: list[Assignment]) -> list[Assignment]:
-    frame = _csv(path, SECONDARY_COLUMNS)
+    frame = read_columns(path, SECONDARY_COLUMNS)
     by_key = {(a.agent, a.date.isoformat()): i for i, a in enumerate(assignments)}
     out = list(assignments)
     for i, row in enumerate(frame.to_dict(orient="records"), start=2):
@@ -210,7 +192,7 @@ def read_run_folder(run: Path) -> tuple[Scenario, pd.DataFrame, list[Assignment]
 
 def _records(path: Path, model: type[_Row], columns: tuple[str, ...]) -> list[_Row]:
     """Each row of a CSV as ``model`` (empty cells take the field's default)."""
-    frame = _csv(path, columns)
+    frame = read_columns(path, columns)
     known = set(model.model_fields)
     out: list[_Row] = []
     for i, row in enumerate(frame.to_dict(orient="records"), start=2):

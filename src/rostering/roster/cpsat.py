@@ -46,7 +46,7 @@ def roster_values(
     }
 
 
-def floor_hint(built: BuiltModel, roster: Mapping[tuple[AgentId, int], ShiftId]) -> dict[int, int]:
+def break_hint(built: BuiltModel, roster: Mapping[tuple[AgentId, int], ShiftId]) -> dict[int, int]:
     """Values of the short-break takers for ``roster``: everyone on a shift takes each
     break, spread evenly over the allowed starts, and the heads away they make.
 
@@ -111,7 +111,7 @@ def fixed_copy(
 __all__ = [
     "add_hint",
     "fixed_copy",
-    "floor_hint",
+    "break_hint",
     "roster_values",
     "solver_status",
 ]

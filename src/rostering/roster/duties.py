@@ -18,6 +18,7 @@ from rostering.domain.agents import Role
 from rostering.domain.shifts import DayType
 from rostering.roster.facts import coverage_agents, shift_slots, slot_label
 from rostering.roster.instance import AgentSpec, RosterInstance
+from rostering.roster.rule_names import FLOOR_SUPPORT
 from rostering.roster.solution import BREAK, MEAL, SlotActivity
 from rostering.types import AgentId, ShiftId
 
@@ -85,8 +86,6 @@ def floor_support_amounts(
     on_floor: Mapping[int, int],
 ) -> dict[tuple[str, str], int]:
     """Leads short per open slot, for a roster: ``on_floor`` agents serving per slot."""
-    from rostering.roster.rule_names import FLOOR_SUPPORT
-
     if instance.standby is None or instance.standby.floor_support_ratio is None:
         return {}
     present: dict[int, int] = defaultdict(int)

@@ -48,6 +48,7 @@ from rostering.roster.facts import (
     shift_slots,
 )
 from rostering.roster.instance import AgentSpec, RosterInstance, ShiftType
+from rostering.roster.pay import shift_pay
 from rostering.roster.solution import Roster
 from rostering.types import AgentId, ChannelId, ShiftId
 
@@ -339,8 +340,6 @@ def _fill(
     what it adds to the payroll. The days with the most uncovered requirement
     are filled first.
     """
-    from rostering.roster.pay import shift_pay
-
     short = instance.weights.shortfall_per_agent_slot
     candidates = [
         a

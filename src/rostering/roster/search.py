@@ -47,7 +47,7 @@ from collections.abc import Mapping
 from ortools.sat.python import cp_model
 
 from rostering.roster.config import ProgressFn, SolverConfig
-from rostering.roster.cpsat import add_hint, fixed_copy, floor_hint, roster_values
+from rostering.roster.cpsat import add_hint, fixed_copy, break_hint, roster_values
 from rostering.roster.extract import extract_solution
 from rostering.roster.facts import works_count
 from rostering.roster.heuristic import greedy_roster, pattern_hint
@@ -103,7 +103,7 @@ def complete(
     ``first_only``: the first completion found, when the whole model will go on from it.
     """
     found = run_search(
-        fixed_copy(built, roster_values(built, roster), floor_hint(built, roster)),
+        fixed_copy(built, roster_values(built, roster), break_hint(built, roster)),
         config,
         tracker,
         time_limit_s=time_limit_s,
