@@ -110,8 +110,8 @@ def fixed_copy(
 
 __all__ = [
     "add_hint",
-    "fixed_copy",
     "break_hint",
+    "fixed_copy",
     "roster_values",
     "solver_status",
 ]

@@ -47,7 +47,7 @@ from collections.abc import Mapping
 from ortools.sat.python import cp_model
 
 from rostering.roster.config import ProgressFn, SolverConfig
-from rostering.roster.cpsat import add_hint, fixed_copy, break_hint, roster_values
+from rostering.roster.cpsat import add_hint, break_hint, fixed_copy, roster_values
 from rostering.roster.extract import extract_solution
 from rostering.roster.facts import works_count
 from rostering.roster.heuristic import greedy_roster, pattern_hint
