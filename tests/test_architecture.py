@@ -20,6 +20,7 @@ LAYERS = [
         "rostering.cli",
         "rostering.cli_tables",
         "rostering.cli_whatif",
+        "rostering.cli_forecast",
     ],  # the entry points: `rostering serve` starts the API
     ["rostering.pipeline"],
     ["rostering.whatif"],
@@ -31,7 +32,8 @@ LAYERS = [
     ["rostering.roster"],
     ["rostering.sizing"],
     ["rostering.demand"],
-    ["rostering.io", "rostering.io_day_items", "rostering.io_requests"],
+    ["rostering.io", "rostering.io_day_items", "rostering.io_requests", "rostering.io_history"],
+    ["rostering.forecast"],
     ["rostering.domain"],
     ["rostering.errors", "rostering.types"],
 ]

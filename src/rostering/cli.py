@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rostering.cli_forecast import backtest_command, forecast_command
 from rostering.cli_tables import (
     print_conflicts,
     print_summary,
@@ -418,6 +419,8 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
 
+app.command("forecast")(forecast_command)
+app.command("backtest")(backtest_command)
 app.command("whatif")(whatif_command)
 app.command("compare")(compare_command)
 

@@ -7,6 +7,7 @@ A scenario folder holds ``scenario.yaml`` and the CSV files it names::
     demand:
       intervals: demand.csv            # interval_start, channel, volume, aht_s
       # or: daily: daily.csv + profile: profile.csv
+      # or: history: history.csv       # forecast when loaded (rostering.io_history)
 
 Wishes, leave, unavailable and fixed days may also be compact columns of
 ``agents.csv``; :mod:`rostering.io_requests` reads both forms and
@@ -34,6 +35,7 @@ from pydantic import ValidationError
 from rostering.domain.scenario import Horizon, Scenario
 from rostering.errors import Problem, ScenarioError
 from rostering.io_day_items import DayItem, apply_day_items
+from rostering.io_history import forecast_from_history
 from rostering.io_requests import (
     REQUEST_COLUMNS,
     REQUEST_COLUMNS_REQUIRED,
@@ -251,8 +253,9 @@ def load_scenario(folder: str | Path) -> Scenario:
         raise ScenarioError([Problem(SCENARIO_FILE, "", "expected a mapping of fields")])
     origin = _Origin(SCENARIO_FILE)
     problems: list[Problem] = []
+    forecast_from_history(data, folder, problems, yaml_name=SCENARIO_FILE)
     own: dict[int, list[DayItem]] = {}
-    unreadable = False
+    unreadable = bool(problems)  # a history that cannot be forecast leaves no demand to check
     for key, required in _CSV_FIELDS.items():
         value = _get(data, key)
         if isinstance(value, str):

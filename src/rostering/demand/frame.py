@@ -121,8 +121,10 @@ def _from_daily(scenario: Scenario) -> pd.DataFrame:
 
 def open_mask(frame: pd.DataFrame, scenario: Scenario) -> pd.Series:
     """True for rows whose interval starts while its channel is open (local time)."""
-    minute = frame["interval_start"].dt.hour * 60 + frame["interval_start"].dt.minute
-    is_open = pd.Series(True, index=frame.index)
+    starts = frame["interval_start"].dt
+    minute = (starts.hour * 60 + starts.minute).to_numpy()
+    channel_of = frame["channel"].astype(str).to_numpy()
+    is_open = np.ones(len(frame), dtype=bool)
     for channel in scenario.channels:
         opens = channel.opens.hour * 60 + channel.opens.minute
         closes = channel.closes.hour * 60 + channel.closes.minute
@@ -133,9 +135,9 @@ def open_mask(frame: pd.DataFrame, scenario: Scenario) -> pd.Series:
             if opens < closes
             else ((minute >= opens) | (minute < closes))
         )
-        rows = frame["channel"] == str(channel.id)
+        rows = channel_of == str(channel.id)
         is_open[rows] = inside[rows]
-    return is_open
+    return pd.Series(is_open, index=frame.index)
 
 
 def _close_outside_hours(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from rostering.domain.agents import Agent, Role
 from rostering.domain.calendar import CalendarSpec
 from rostering.domain.channels import Channel
+from rostering.domain.forecast import DemandForecast, HistorySource
 from rostering.domain.patterns import Pattern
 from rostering.domain.pay import PayRules
 from rostering.domain.rampup import RampUp
@@ -67,6 +68,10 @@ class IntervalDemand(BaseModel):
     channel: ChannelId
     volume: float = Field(ge=0)
     aht_s: float = Field(gt=0, description="Average handling time, seconds.")
+    volume_lo80: float | None = Field(None, ge=0, description="Forecast 80 % interval, low.")
+    volume_hi80: float | None = Field(None, ge=0, description="Forecast 80 % interval, high.")
+    volume_lo95: float | None = Field(None, ge=0, description="Forecast 95 % interval, low.")
+    volume_hi95: float | None = Field(None, ge=0, description="Forecast 95 % interval, high.")
 
 
 class DailyDemand(BaseModel):
@@ -92,20 +97,47 @@ class ProfilePoint(BaseModel):
 
 
 class DemandSpec(BaseModel):
-    """Demand per interval, or daily totals spread by an intraday profile."""
+    """Demand per interval, daily totals spread by an intraday profile, or a history.
+
+    A ``history`` is forecast when the scenario folder is loaded: the forecast
+    becomes ``intervals``, and ``forecast`` records the model of each channel.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     intervals: list[IntervalDemand] = Field(default_factory=list)
     daily: list[DailyDemand] = Field(default_factory=list)
     profile: list[ProfilePoint] = Field(default_factory=list)
+    history: HistorySource | None = Field(
+        None,
+        description="A contact history to forecast the horizon from (file name or "
+        "settings); read when the scenario folder is loaded.",
+    )
+    forecast: DemandForecast | None = Field(
+        None, description="Set by loading: the forecast the intervals came from."
+    )
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _file_name(cls, value: object) -> object:
+        return {"file": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
+        if self.history is not None:
+            if self.intervals or self.daily or self.profile:
+                raise ValueError("give either a history, intervals, or daily with profile")
+            raise ValueError(
+                "a history is forecast when the scenario folder is loaded (rostering.io."
+                "load_scenario, or an upload of the folder); a scenario sent whole must give "
+                "intervals, or daily with profile"
+            )
+        if self.forecast is not None and not self.intervals:
+            raise ValueError("a forecast record comes with the intervals it forecast")
         if self.intervals and (self.daily or self.profile):
             raise ValueError("give either intervals, or daily with profile, not both")
         if not self.intervals and not self.daily:
-            raise ValueError("no demand: give intervals, or daily with profile")
+            raise ValueError("no demand: give intervals, daily with profile, or a history")
         if self.daily and not self.profile:
             raise ValueError("daily demand needs an intraday profile")
         return self
