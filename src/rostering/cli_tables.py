@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from rostering.domain.forecast import ACCURACY_TARGET
+
 if TYPE_CHECKING:
+    from rostering.domain.forecast import DemandForecast
     from rostering.results import RunKpis, RunResult
     from rostering.results.simulated import Estimate
     from rostering.results.violations import ViolationGroup
@@ -117,6 +120,22 @@ def print_violation_summary(out: Console, result: RunResult) -> None:
     print_violation_groups(out, run_violation_summary(result))
 
 
+def print_forecast(out: Console, forecast: DemandForecast) -> None:
+    """One line per channel: the model the demand was forecast with and how it backtested."""
+    first = forecast.channels[0]
+    out.print(
+        f"demand forecast from {forecast.history} (backtest {first.origins} x "
+        f"{first.days_per_origin} days; accuracy = 1 - daily WAPE, target "
+        f"{ACCURACY_TARGET:.0%}):"
+    )
+    for c in forecast.channels:
+        met = "[green]met[/]" if c.accuracy_met else "[red]not met[/]"
+        out.print(
+            f"  {c.channel}: {c.model}, accuracy {1 - c.daily_wape:.1%} {met}, interval WAPE "
+            f"{c.interval_wape:.1%} (best baseline, {c.baseline}: {c.baseline_interval_wape:.1%})"
+        )
+
+
 def print_summary(out: Console, result: RunResult) -> None:
     """The run's table: predicted beside simulated service, cost, solver figures."""
     k = result.kpis
@@ -163,6 +182,8 @@ def print_summary(out: Console, result: RunResult) -> None:
             f"{b.share:.1%} of logged-in time; not-ready + break target < {b.target:.0%}: "
             f"{verdict}"
         )
+    if k.forecast is not None:
+        print_forecast(out, k.forecast)
     if k.defaults:
         shown = ", ".join(f"{d.field} = {d.value}" for d in k.defaults)
         out.print(f"defaults applied (not set in the scenario): {shown}")

@@ -30,6 +30,7 @@ from rostering.adherence import (
 from rostering.demand import DEMAND_COLUMNS, build_demand
 from rostering.domain.channels import Channel
 from rostering.domain.defaults import defaults_used
+from rostering.domain.forecast import DemandForecast
 from rostering.domain.scenario import Scenario
 from rostering.reports.adherence import adherence_html
 from rostering.reports.html import write_run_report
@@ -202,6 +203,16 @@ def _channel_kpis(
     return out
 
 
+def _forecast_summary(scenario: Scenario) -> DemandForecast | None:
+    """The forecast record of the scenario's demand, without its backtest series."""
+    record = scenario.demand.forecast
+    if record is None:
+        return None
+    return record.model_copy(
+        update={"channels": [c.model_copy(update={"check": None}) for c in record.channels]}
+    )
+
+
 def run_scenario(
     scenario: Scenario,
     *,
@@ -306,6 +317,7 @@ def run_scenario(
         model_size=solution.model_size,
         planned_breaks=planned_breaks(instance, solution),
         defaults=defaults_used(scenario),
+        forecast=_forecast_summary(scenario),
     )
     return RunResult(
         scenario=scenario,

@@ -8,6 +8,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from rostering.domain.defaults import DefaultUsed
+from rostering.domain.forecast import DemandForecast
 from rostering.domain.scenario import Scenario
 from rostering.results.breaks import PlannedBreaks
 from rostering.results.simulated import SimulatedKpis, SimulationSummary
@@ -102,6 +103,11 @@ class RunKpis(BaseModel):
     defaults: list[DefaultUsed] = Field(
         default_factory=list,
         description="Answer-changing values the scenario left to the product's defaults.",
+    )
+    forecast: DemandForecast | None = Field(
+        None,
+        description="Where the demand came from when it was forecast from a history: the "
+        "model of each channel and its backtest accuracy.",
     )
 
 
