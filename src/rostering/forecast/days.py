@@ -14,7 +14,9 @@ around it (an outage, a one-off campaign), its value is filled in with the
 median of the nearest same weekdays, so the weekly rhythm stays aligned.
 Special days are forecast from the week around them: the mean forecast of the
 week's open weekdays times the ratio such days had to their weeks in the
-history, spread by their own intraday profile.
+history, spread by their own intraday profile. A holiday the history never
+saw is forecast as an ordinary day of its weekday (mark the site's closed
+days closed); an adjusted working day never seen, as an average workday.
 """
 
 from __future__ import annotations
@@ -292,15 +294,9 @@ def _specials(
         if not open_days or overall <= 0:
             specials[k] = Special(0.0, np.zeros(volume.shape[1]), np.zeros(volume.shape[1]), 0)
         elif k is DayKind.HOLIDAY:
-            # No holiday in the history: a holiday is taken for a Sunday, or closed
-            # where the site does not open on Sundays.
-            sunday = 6 in open_days
-            specials[k] = Special(
-                level[6] / overall if sunday else 0.0,
-                profiles[6] if sunday else _mean_of(profiles, open_days),
-                aht[6] if sunday else _mean_of(aht, open_days),
-                0,
-            )
+            # No holiday in the history: nothing says how one differs, so it is forecast
+            # as an ordinary day of its weekday (``seen == 0``; see engine.project).
+            specials[k] = Special(1.0, _mean_of(profiles, open_days), _mean_of(aht, open_days), 0)
         else:
             # No adjusted working day in the history: it is taken for an average workday.
             specials[k] = Special(

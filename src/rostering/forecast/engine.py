@@ -74,11 +74,13 @@ class ChannelBacktest:
     dates: list[dt.date]
     grain: int
     filled: dict[str, int]
+    chosen_from: tuple[str, ...] = ()  # the candidates asked for (default: every one scored)
 
     @property
     def best(self) -> Score:
-        """The candidate with the lowest interval WAPE."""
-        return min(self.scores, key=lambda s: s.interval_wape)
+        """The candidate asked for with the lowest interval WAPE."""
+        eligible = [s for s in self.scores if not self.chosen_from or s.model in self.chosen_from]
+        return min(eligible, key=lambda s: s.interval_wape)
 
     @property
     def best_baseline(self) -> Score:
@@ -134,6 +136,10 @@ def project(
                 out[i] = volumes[row[d]]
             continue
         special = prepared.specials[kind]
+        if special.seen == 0 and kind is DayKind.HOLIDAY:
+            if d in row:
+                out[i] = volumes[row[d]]
+            continue
         level = week_level.get(week_of(d))
         if level:
             out[i] = float(np.mean(level)) * special.ratio * special.profile
@@ -149,7 +155,7 @@ def _aht_rows(
     fallback = float(np.nanmean(list(prepared.aht.values()))) if prepared.aht else np.nan
     rows = []
     for d, kind in zip(targets, kinds, strict=True):
-        if kind in (DayKind.HOLIDAY, DayKind.ADJUSTED):
+        if kind in (DayKind.HOLIDAY, DayKind.ADJUSTED) and prepared.specials[kind].seen:
             rows.append(prepared.specials[kind].aht)
         elif d.weekday() in prepared.aht:
             rows.append(prepared.aht[d.weekday()])
@@ -218,6 +224,8 @@ def _need(channel: _Channel, days: int, origins: int, file: str) -> int:
 def _backtest(
     channel: _Channel, days: int, origins: int, models: Sequence[str], progress: Progress | None
 ) -> ChannelBacktest:
+    """Score the models, and the baselines beside them even where not asked for."""
+    scored = list(dict.fromkeys([*models, *BASELINES]))
     frames = []
     filled: dict[str, int] = {}
     n = len(channel.dates)
@@ -230,7 +238,7 @@ def _backtest(
         filled = prepared.filled
         actual = channel.volume[test]
         present = ~np.isnan(actual).all(axis=1)
-        for name in models:
+        for name in scored:
             if progress:
                 progress(f"{channel.name}: origin {origins - o + 1}/{origins}, {name}")
             forecast = project(prepared, CANDIDATES[name](), dates, kinds)
@@ -270,6 +278,7 @@ def _backtest(
         channel.dates,
         channel.grain,
         filled,
+        tuple(dict.fromkeys(models)),
     )
 
 
@@ -398,6 +407,15 @@ def forecast_history(
         bands = Bands.fit(chosen["forecast"].to_numpy(), chosen["actual"].to_numpy())
         prepared = channel.prepared(len(channel.dates))
         kinds = channel.kinds_of(targets)
+        unseen = [d for d, k in zip(targets, kinds, strict=True) if k is DayKind.HOLIDAY]
+        if unseen and not prepared.specials[DayKind.HOLIDAY].seen:
+            log.warning(
+                "%s: no public holiday in the history of %s; %s forecast as ordinary days of "
+                "their weekdays (name them closed days if the site closes)",
+                history.file,
+                channel.name,
+                ", ".join(str(d) for d in unseen),
+            )
         if progress:
             progress(f"{channel.name}: forecasting {days} days with {model}")
         volume = project(prepared, CANDIDATES[model](), targets, kinds)
