@@ -95,7 +95,9 @@ def naive_minutes(
     )
     inside = merged["end"].notna() & (merged["t"] < merged["end"])
     act = np.where(inside, merged["activity"].fillna(OFFLINE_CODE), OFFLINE_CODE).astype(int)
-    neutral = np.where(inside, merged["neutral"].astype("boolean").fillna(False).to_numpy(bool), False)
+    neutral = np.where(
+        inside, merged["neutral"].astype("boolean").fillna(False).to_numpy(bool), False
+    )
     eq = mapping.equivalence_matrix()
     meal = SCHEDULED_CODES.index(ScheduledActivity.MEAL)
     offline = act == OFFLINE_CODE
