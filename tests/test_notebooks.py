@@ -20,6 +20,7 @@ def test_notebooks_are_stored_without_outputs() -> None:
         "01-weekly-roster.ipynb",
         "02-what-if.ipynb",
         "03-adherence.ipynb",
+        "04-forecast.ipynb",
     ]
     for path in NOTEBOOKS:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]

@@ -43,7 +43,7 @@ def main() -> None:
     rows = rows.assign(volume=rows["volume"].astype(int))
     out = Path(__file__).with_name("history.csv")
     rows.to_csv(out, index=False)
-    print(f"wrote {out}: {len(rows)} rows")  # noqa: T201
+    print(f"wrote {out}: {len(rows)} rows")
 
 
 if __name__ == "__main__":

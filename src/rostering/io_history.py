@@ -18,7 +18,7 @@ from rostering.domain.calendar import CalendarSpec
 from rostering.domain.forecast import DemandForecast, HistorySource
 from rostering.domain.scenario import Horizon, Site
 from rostering.errors import Problem, ScenarioError
-from rostering.forecast import ForecastSettings, forecast_history, read_history
+from rostering.forecast import CANDIDATES, ForecastSettings, forecast_history, read_history
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,16 @@ def forecast_from_history(
     site = _valid(Site, data.get("site"), "site", yaml_name, problems)
     calendar = _valid(CalendarSpec, data.get("calendar", {}), "calendar", yaml_name, problems)
     if source is None or horizon is None or site is None or calendar is None:
+        return
+    unknown = [m for m in source.models or [] if m not in CANDIDATES]
+    if unknown:
+        problems.append(
+            Problem(
+                yaml_name,
+                "demand.history.models",
+                f"unknown model(s) {unknown}: choose from {list(CANDIDATES)}",
+            )
+        )
         return
     path = (folder / source.file).resolve()
     if folder.resolve() not in path.parents:

@@ -9,6 +9,7 @@ for each channel and how it fared in the backtest.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,7 +32,7 @@ class HistorySource(BaseModel):
     closed_days: list[dt.date] = Field(
         default_factory=list, description="Dates the site is closed (no demand)."
     )
-    aht_s: dict[ChannelId, float] = Field(
+    aht_s: dict[ChannelId, Annotated[float, Field(gt=0, le=86_400)]] = Field(
         default_factory=dict,
         description="Handling time, seconds, of channels whose history has no aht_s column.",
     )

@@ -1,7 +1,8 @@
 """The run report: one self-contained HTML file that opens offline.
 
-``report.html`` holds the KPI summary, the roster Gantt, required against
-scheduled staff per channel, predicted service level against target, the
+``report.html`` holds the KPI summary, the roster Gantt, the demand forecast
+and its backtest (when the demand was forecast from a history), required
+against scheduled staff per channel, predicted service level against target, the
 simulated service beside the predicted one (with the correction rounds), the
 cost breakdown and the violations (summed by rule and channel near the top,
 each one at the end). The Gantt shows one page of people at a time, picked
@@ -28,6 +29,7 @@ from rostering.reports.coverage import (
     service_level_figure,
     service_targets,
 )
+from rostering.reports.forecast import forecast_blocks
 from rostering.reports.gantt import agent_label
 from rostering.reports.gantt_view import gantt_block
 from rostering.reports.page import figure_block, render_page, table_block
@@ -185,6 +187,7 @@ def run_report_html(result: RunResult) -> str:
             "times and cost, a day's name for its dates.",
         )
     )
+    blocks.extend(forecast_blocks(scenario, names=names, colours=colours))
     blocks.append(
         figure_block(
             coverage_figure(
