@@ -36,7 +36,10 @@ CHANNELS = (
 
 def main() -> None:
     spec = SyntheticSpec(
-        start=HORIZON_START - dt.timedelta(days=DAYS), days=DAYS, grain=30, channels=CHANNELS,
+        start=HORIZON_START - dt.timedelta(days=DAYS),
+        days=DAYS,
+        grain=30,
+        channels=CHANNELS,
         seed=2026,
     )
     rows = synthetic_history(spec)[["interval_start", "channel", "volume", "aht_s"]]
