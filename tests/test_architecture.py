@@ -21,7 +21,9 @@ LAYERS = [
         "rostering.cli_tables",
         "rostering.cli_whatif",
         "rostering.cli_forecast",
+        "rostering.cli_sweep",
     ],  # the entry points: `rostering serve` starts the API
+    ["rostering.sweep"],
     ["rostering.pipeline"],
     ["rostering.whatif"],
     ["rostering.reports"],

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rostering.cli_forecast import backtest_command, forecast_command
+from rostering.cli_sweep import sweep_command
 from rostering.cli_tables import (
     print_conflicts,
     print_summary,
@@ -423,6 +424,7 @@ app.command("forecast")(forecast_command)
 app.command("backtest")(backtest_command)
 app.command("whatif")(whatif_command)
 app.command("compare")(compare_command)
+app.command("sweep")(sweep_command)
 
 
 def main() -> None:
