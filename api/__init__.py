@@ -11,6 +11,7 @@ Build the app with :func:`api.main.create_app`; serve it with ``rostering serve`
     errors        error answers and their OpenAPI entries; middleware: the body limit
     crud          shared queries: tenants, API keys, a tenant's runs and scenarios
     models, db    the tables, and the engine and sessions; security: API key hashing
-    runner        admission and the worker-process pool (web side)
-    worker        solving one run in a worker process; progress: its progress writer
+    runner        admission, and runs handed to the dask cluster and watched (web side)
+    cluster       the dask cluster: an external scheduler, or a local cluster
+    worker        solving one run on a dask worker; progress: its progress writer
 """

@@ -3,6 +3,9 @@
 ``DATABASE_URL`` (or ``ROSTERING_DATABASE_URL``) names the database: a
 SQLAlchemy URL such as ``postgresql+psycopg://user:pass@host/db``, or a plain
 file path for SQLite. The default is the SQLite file ``runs/rostering.sqlite``.
+``ROSTERING_DASK_SCHEDULER`` (``tcp://host:8786``) sends runs to a dask
+cluster whose workers offer ``--resources solve=N``; unset, the server starts
+a local cluster of ``ROSTERING_WORKERS`` processes.
 :data:`VERSION` is the version the API reports (the installed package's).
 """
 
@@ -24,7 +27,7 @@ except PackageNotFoundError:  # running from a source tree
 
 
 class Settings(BaseSettings):
-    """Where runs are stored and how many may run at once."""
+    """Where runs are stored, where they are solved and how many may run at once."""
 
     model_config = SettingsConfigDict(env_prefix="ROSTERING_", extra="ignore")
 
@@ -33,7 +36,19 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "ROSTERING_DATABASE_URL", "database_url"),
         description="SQLAlchemy URL, or a file path for SQLite.",
     )
-    workers: int = Field(2, ge=1, le=64, description="Runs solved at the same time.")
+    workers: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="Runs solved at the same time: the worker processes of the local cluster.",
+    )
+    dask_scheduler: str | None = Field(
+        None,
+        description=(
+            "Address of a dask scheduler (tcp://host:8786) whose workers offer "
+            "--resources solve=N; unset: a local cluster of `workers` processes."
+        ),
+    )
     solver_threads: int = Field(1, ge=1, le=64, description="CP-SAT threads per run.")
     max_queue: int = Field(
         32, ge=1, le=10_000, description="Queued plus running runs accepted before 429."
@@ -52,11 +67,15 @@ class Settings(BaseSettings):
     cancel_grace_s: float = Field(
         3.0, gt=0, description="Seconds a cancelled run may take to stop before it is killed."
     )
-    poll_interval_s: float = Field(0.2, gt=0, description="How often the dispatcher looks.")
+    poll_interval_s: float = Field(
+        0.2, gt=0, description="How often the runner submits queued runs and watches running ones."
+    )
     progress_interval_s: float = Field(
         0.5, gt=0, description="Least time between two progress writes of a run."
     )
-    start_runner: bool = Field(True, description="Start the worker pool with the app.")
+    start_runner: bool = Field(
+        True, description="Connect to (or start) the dask cluster with the app."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -64,6 +83,13 @@ class Settings(BaseSettings):
         if "://" in value:
             return value
         return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+    @field_validator("dask_scheduler")
+    @classmethod
+    def _scheduler(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None  # an empty variable means no external cluster
+        return value.strip()
 
     @model_validator(mode="after")
     def _limits(self) -> Self:

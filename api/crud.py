@@ -1,17 +1,20 @@
-"""Queries shared by the routes, the dependencies, the run dispatcher and the CLI.
+"""Queries shared by the routes, the dependencies, the runner, its tasks and the CLI.
 
 Tenants and API keys (``rostering keys`` uses these), lookups of a tenant's
-scenario or run, and the run-queue queries. Nothing here commits: the caller
-decides when a change is written. Lookups return ``None`` when nothing
-matches; turning that into an HTTP answer is :mod:`api.deps`'s job.
+scenario or run, the run-queue queries, and the attempts of a run on the
+cluster. Nothing here commits: the caller decides when a change is written.
+Lookups return ``None`` when nothing matches; turning that into an HTTP
+answer is :mod:`api.deps`'s job.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, exists, func, select, update
 from sqlalchemy.orm import Session, undefer
 
-from api.models import ApiKey, RunRecord, ScenarioRecord, Tenant, utcnow
+from api.models import ApiKey, RunAttempt, RunRecord, ScenarioRecord, Tenant, new_id, utcnow
 from api.run_status import ACTIVE, RunStatus
 from api.security import generate_key, secret_matches, split_key
 
@@ -132,15 +135,105 @@ def recover_after_restart(session: Session) -> list[str]:
     return ids
 
 
+# ---------------------------------------------------------------------------
+# attempts: which task on the cluster may write a run
+
+
+def new_attempt(session: Session, run_id: str) -> str:
+    """Give a run a fresh attempt token, replacing any earlier one; returns the token."""
+    token = new_id()
+    row = session.get(RunAttempt, run_id)
+    if row is None:
+        session.add(RunAttempt(run_id=run_id, token=token))
+    else:
+        row.token, row.worker, row.submitted_at = token, None, utcnow()
+    session.flush()
+    return token
+
+
+def is_attempt(run_id: str, attempt: str) -> ColumnElement[bool]:
+    """SQL condition: ``attempt`` is the run's current attempt."""
+    return exists().where(RunAttempt.run_id == run_id, RunAttempt.token == attempt)
+
+
+def held_by(run_id: str, attempt: str | None) -> ColumnElement[bool]:
+    """SQL condition: the run is running, under ``attempt`` when one is given.
+
+    Every write of a running run's task and of the runner is conditioned on
+    this, so a run marked interrupted, cancelled or failed stays so.
+    """
+    running = and_(RunRecord.id == run_id, RunRecord.status == RunStatus.RUNNING.value)
+    return running if attempt is None else and_(running, is_attempt(run_id, attempt))
+
+
+def claim_run(session: Session, run_id: str, attempt: str, *, worker: str | None, pid: int) -> bool:
+    """Start a queued run under ``attempt``; False when it is not queued under it."""
+    claimed = session.execute(
+        update(RunRecord)
+        .where(
+            RunRecord.id == run_id,
+            RunRecord.status == RunStatus.QUEUED.value,
+            is_attempt(run_id, attempt),
+        )
+        .values(status=RunStatus.RUNNING.value, started_at=utcnow(), worker_pid=pid)
+        .returning(RunRecord.id)
+    ).scalar_one_or_none()
+    if claimed is None:
+        return False
+    session.execute(
+        update(RunAttempt)
+        .where(RunAttempt.run_id == run_id, RunAttempt.token == attempt)
+        .values(worker=worker)
+    )
+    return True
+
+
+def end_run(
+    session: Session, run_id: str, attempt: str | None, *, status: RunStatus, **values: Any
+) -> bool:
+    """Store a running run's ending (status, finished_at and ``values``) if ``attempt``
+    still holds it; False when it does not (it ended already, or another attempt has it).
+    """
+    ended = session.execute(
+        update(RunRecord)
+        .where(held_by(run_id, attempt))
+        .values(status=status.value, finished_at=utcnow(), worker_pid=None, **values)
+        .returning(RunRecord.id)
+    ).scalar_one_or_none()
+    return ended is not None
+
+
+def requeue_run(session: Session, run_id: str, attempt: str) -> bool:
+    """End ``attempt`` (its task can write nothing more) and put the run back in the
+    queue if the attempt had it running; True if it did. For the runs of a worker that
+    is restarted because of another run."""
+    back = session.execute(
+        update(RunRecord)
+        .where(held_by(run_id, attempt))
+        .values(status=RunStatus.QUEUED.value, started_at=None, worker_pid=None, progress=None)
+        .returning(RunRecord.id)
+    ).scalar_one_or_none()
+    session.execute(
+        delete(RunAttempt).where(RunAttempt.run_id == run_id, RunAttempt.token == attempt)
+    )
+    return back is not None
+
+
 __all__ = [
     "authenticate",
     "cancel_requested",
+    "claim_run",
     "count_active",
     "create_api_key",
+    "end_run",
     "get_or_create_tenant",
     "get_run",
     "get_scenario",
+    "held_by",
+    "is_attempt",
     "list_api_keys",
+    "new_attempt",
     "recover_after_restart",
+    "requeue_run",
     "revoke_api_key",
 ]

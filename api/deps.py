@@ -52,7 +52,7 @@ def get_store(request: Request) -> Store:
 
 
 def get_runner(request: Request) -> Runner:
-    """The app's run dispatcher."""
+    """The app's runner (admission, and runs handed to the dask cluster)."""
     runner: Runner = request.app.state.runner
     return runner
 

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from api.config import VERSION, Settings
 from api.db import Store
@@ -48,7 +49,9 @@ def _install_openapi(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API app. Its runner starts with the app's lifespan (``with TestClient(app)``,
-    or uvicorn), after runs a previous server left running are marked interrupted."""
+    or uvicorn), after runs a previous server left running are marked interrupted:
+    it connects to the dask cluster of the settings, or starts a local one, and the
+    lifespan's end closes it."""
     settings = settings or Settings()
     store = Store(settings.database_url)
     store.create_all()
@@ -57,12 +60,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runner.recover()
-        if settings.start_runner:
-            runner.start()
         try:
+            if settings.start_runner:
+                # Connecting (or starting a local cluster) blocks: keep it off the event loop.
+                await run_in_threadpool(runner.start)
             yield
         finally:
-            runner.stop()
+            await run_in_threadpool(runner.stop)
             store.dispose()
 
     app = FastAPI(

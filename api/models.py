@@ -12,6 +12,10 @@
                                  a what-if run started from another run's roster
                                  (a table of its own: databases made before it get
                                  it from create_all, with no change to ``runs``)
+    runs 1──0..1 run_attempts    the current attempt of a run on the dask cluster:
+                                 a token its task must present to claim the run and
+                                 store its progress and results, and the worker it
+                                 runs on (a table of its own, for the same reason)
 
 Only the mapping lives here: the engine and sessions are in :mod:`api.db`,
 the queries in :mod:`api.crud`, and key hashing in :mod:`api.security`.
@@ -162,9 +166,28 @@ class RunBaseline(Base):
     )
 
 
+class RunAttempt(Base):
+    """The current attempt of a run: the task on the cluster allowed to write it.
+
+    The runner draws a new ``token`` each time it hands the run to the cluster.
+    A task claims the run, writes its progress and stores its ending only while
+    its token is the run's, so a task left over from an earlier attempt (a
+    server that stopped, a worker that was restarted) changes nothing.
+    """
+
+    __tablename__ = "run_attempts"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    worker: Mapped[str | None] = mapped_column(String(200), default=None)
+    """The address of the dask worker the run is solving on, once it started."""
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 __all__ = [
     "ApiKey",
     "Base",
+    "RunAttempt",
     "RunBaseline",
     "RunRecord",
     "ScenarioRecord",

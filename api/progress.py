@@ -1,9 +1,13 @@
 """The progress writer of a solving run: stores the solver's reports, and stops a cancelled run.
 
-It is the ``progress`` callback handed to the pipeline in a worker process.
+It is the ``progress`` callback handed to the pipeline on a dask worker.
 Writes are throttled to one per ``progress_interval_s``; each write also reads
 the run's cancel flag, and when it is set the writer raises
-:class:`RunCancelledError`, which ends the CP-SAT search.
+:class:`RunCancelledError`, which ends the CP-SAT search. A writer given the
+run's attempt token writes only while that attempt holds the running run;
+once it does not (the run was marked interrupted by a restarted server, or
+stopped from outside) the writer raises :class:`RunLostError`, which ends the
+search as well: a solve nobody waits for any more stops at its next report.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from api.crud import cancel_requested
+from api.crud import cancel_requested, held_by
 from api.db import Store
 from api.models import RunRecord, utcnow
 from rostering.results import finite_or_none
@@ -25,6 +29,10 @@ class RunCancelledError(Exception):
     """Raised from the progress callback to stop the search of a cancelled run."""
 
 
+class RunLostError(Exception):
+    """Raised from the progress callback when the run is no longer this attempt's to write."""
+
+
 class ProgressWriter:
     """The solver's progress callback: writes progress, and stops a cancelled run.
 
@@ -32,20 +40,35 @@ class ProgressWriter:
     exception leaves ``solve``; the worker then records the run as cancelled.
     """
 
-    def __init__(self, store: Store, run_id: str, *, interval_s: float) -> None:
+    def __init__(
+        self, store: Store, run_id: str, *, interval_s: float, attempt: str | None = None
+    ) -> None:
         self.store = store
         self.run_id = run_id
         self.interval_s = interval_s
+        self.attempt = attempt
         self.last_write = 0.0
         self.latest: dict[str, Any] = {}
 
     def _write(self, stage: str) -> bool:
-        """Store the latest progress under ``stage``; True if cancel was asked."""
+        """Store the latest progress under ``stage``; True if cancel was asked.
+
+        Raises :class:`RunLostError` when the writer's attempt no longer holds the run.
+        """
         data = {**self.latest, "stage": stage, "updated_at": utcnow().isoformat()}
+        where = (
+            RunRecord.id == self.run_id
+            if self.attempt is None
+            else held_by(self.run_id, self.attempt)
+        )
         with self.store.session() as s:
-            s.execute(update(RunRecord).where(RunRecord.id == self.run_id).values(progress=data))
+            written = s.execute(
+                update(RunRecord).where(where).values(progress=data).returning(RunRecord.id)
+            ).scalar_one_or_none()
             flag = cancel_requested(s, self.run_id)
             s.commit()
+        if written is None:
+            raise RunLostError(self.run_id)
         return flag
 
     def stage(self, stage: str) -> None:
@@ -73,4 +96,4 @@ class ProgressWriter:
             raise RunCancelledError(self.run_id)
 
 
-__all__ = ["ProgressWriter", "RunCancelledError"]
+__all__ = ["ProgressWriter", "RunCancelledError", "RunLostError"]

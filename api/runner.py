@@ -1,73 +1,89 @@
-"""The web-process side of runs: admission, and a small pool of worker processes.
+"""The web-process side of runs: admission, and handing runs to the dask cluster.
 
 ::
 
-    POST /v1/runs ──> runs table (queued) ──> dispatcher thread ──> slot 1 (process)
-                                                                └─> slot 2 (process)
-    worker: read inputs ─> run_scenario(progress=...) ─> write results
-              └── progress and the cancel flag go through the database
+    POST /v1/runs ──> runs table (queued) ──> runner thread ──> client.submit(execute_run,
+                                                  resources={"solve": 1}, key="run-<id>-<attempt>")
+    dask worker: claim the run under its attempt ─> run_scenario(progress=...) ─> write results
+                   └── progress and the cancel flag go through the database
 
-Each slot is a one-process :class:`~concurrent.futures.ProcessPoolExecutor`
-(``spawn`` context, so no web-server state leaks into the worker), warmed up
-by importing the pipeline once; the worker side is :mod:`api.worker`. A
-cancelled run stops itself: its progress callback (:mod:`api.progress`) reads
-the cancel flag and raises, which ends the CP-SAT search. One process per slot
-means a worker can also be stopped from outside without harming the run in the
-other slot: the dispatcher stops a worker whose run was cancelled and did not
-stop by itself within ``cancel_grace_s`` (no new solution came), or that
-overran its time limit by ``kill_grace_s``; the slot then gets a fresh process.
+The cluster (:mod:`api.cluster`) is an external dask scheduler
+(``ROSTERING_DASK_SCHEDULER``) or a local cluster of ``workers`` processes
+the server starts and closes. Each run is one dask task,
+:func:`api.worker.execute_run`, holding one unit of the workers' ``solve``
+resource, so a worker solves as many runs at once as it offers units and the
+scheduler queues the rest. The database stays the queue of record: the
+runner thread hands every queued run to the cluster (oldest first, with a
+fresh attempt token, :class:`api.models.RunAttempt`), and the task sets it
+``running`` when it starts on a worker.
+
+The same thread watches the runs it handed over. A cancelled run stops
+itself: its progress callback (:mod:`api.progress`) reads the cancel flag and
+raises, which ends the CP-SAT search. A run that was cancelled and did not
+stop within ``cancel_grace_s`` (no new solution came), or that overran its
+time limit by ``kill_grace_s``, is marked, its task dropped, and its worker
+restarted (``client.restart_workers``; the worker's nanny starts a fresh
+process). Other runs on that worker go back to the queue and start again.
+
+Every write of a task is conditioned on its attempt still holding the running
+run, so the marks above, and a restarted server's, are final. On start, runs
+left ``running`` by a previous server are marked ``interrupted``; a task of
+theirs still solving on an external cluster can then store nothing: its
+worker is restarted when the server starts (and the task would stop at its
+next progress report anyway). ``queued`` runs stay queued and are solved. On a
+clean stop, runs still solving are marked ``interrupted`` and their workers
+stopped (the local cluster is closed; on an external one they are restarted).
 
 Admission is bounded: when ``max_queue`` runs are queued or running,
 :meth:`Runner.has_room` says no (the route answers 429 with Retry-After).
-
-On start, runs left ``running`` by a previous server are marked
-``interrupted``; ``queued`` runs stay queued and are solved.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import multiprocessing
-import os
-import signal
+import math
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from api.cluster import Cluster, ClusterError, RunTask, connect
 from api.config import Settings
-from api.crud import cancel_requested, count_active, recover_after_restart
+from api.crud import (
+    count_active,
+    end_run,
+    is_attempt,
+    new_attempt,
+    recover_after_restart,
+    requeue_run,
+)
 from api.db import Store
-from api.models import RunRecord, utcnow
-from api.run_status import RunStatus
-from api.worker import execute_run, warm_up
+from api.models import RunAttempt, RunRecord, utcnow
+from api.run_status import ACTIVE, RunStatus
 
 log = logging.getLogger(__name__)
 
+RESTART_TIMEOUT_S = 30.0
+"""How long a worker restart may take before the runner goes on without it."""
+
 
 @dataclass
-class _Slot:
-    """One worker process and the run it holds."""
+class _Task:
+    """A run handed to the cluster, and what the runner watches of it."""
 
-    index: int
-    executor: ProcessPoolExecutor | None = None
-    pid_future: Future[int] | None = None
-    pid: int | None = None
-    run_id: str | None = None
-    future: Future[str] | None = None
-    deadline: float = 0.0
+    run_id: str
+    attempt: str
+    task: RunTask
+    running_since: float | None = None
+    deadline: float = math.inf
     cancel_seen: float | None = None
-    killed_for: str | None = None
 
 
 class Runner:
-    """Admits runs, hands them to worker processes, and watches over them."""
+    """Admits runs, hands them to the dask cluster, and watches over them."""
 
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
@@ -76,8 +92,9 @@ class Runner:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self._slots = [_Slot(i) for i in range(settings.workers)]
-        self._context = multiprocessing.get_context("spawn")
+        self._cluster: Cluster | None = None
+        self._tasks: dict[str, _Task] = {}
+        self._recovered: list[str] = []
 
     # -- life cycle --------------------------------------------------------
 
@@ -88,38 +105,84 @@ class Runner:
             s.commit()
         if ids:
             log.warning("marked %d run(s) interrupted after restart", len(ids))
+        self._recovered = ids
         return ids
 
     def start(self) -> None:
-        """Start the dispatcher thread (worker processes start on demand)."""
+        """Connect to the cluster (or start the local one) and start the runner thread.
+
+        Raises :class:`~api.cluster.ClusterError` when the cluster cannot solve runs.
+        """
         if self._thread is not None:
             return
+        try:
+            self._cluster = connect(self.settings)
+        except ClusterError as exc:
+            log.error("%s", exc)
+            raise
+        if self._cluster.local is None:
+            self._stop_abandoned(self._cluster)
         self._stopping.clear()
-        for slot in self._slots:
-            self._ensure_process(slot)
-        self._thread = threading.Thread(target=self._loop, name="run-dispatcher", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name="run-runner", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop dispatching; runs still solving are stopped and marked interrupted."""
+        """Stop handing out runs; runs still solving are stopped and marked interrupted.
+
+        Queued runs stay queued (the next server solves them).
+        """
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=2 * RESTART_TIMEOUT_S)
             self._thread = None
-        for slot in self._slots:
-            if slot.run_id is not None:
-                self._kill(slot)
-                self._mark(
-                    slot.run_id,
+        cluster, self._cluster = self._cluster, None
+        if cluster is None:
+            return
+        tasks, self._tasks = list(self._tasks.values()), {}
+        workers: set[str] = set()
+        with self.store.session() as s:
+            for task in tasks:
+                worker = s.scalar(select(RunAttempt.worker).where(RunAttempt.run_id == task.run_id))
+                stopped = end_run(
+                    s,
+                    task.run_id,
+                    task.attempt,
                     status=RunStatus.INTERRUPTED,
-                    message="the server stopped during the run",
+                    error={"message": "the server stopped during the run"},
                 )
-                slot.run_id = None
-            if slot.executor is not None:
-                slot.executor.shutdown(wait=True, cancel_futures=True)
-                slot.executor = None
-                slot.pid = None
+                if stopped:
+                    log.warning("run %s interrupted: the server is stopping", task.run_id)
+                    if worker is not None:
+                        workers.add(worker)
+            s.commit()
+        try:
+            cluster.cancel([t.task for t in tasks])
+            if cluster.local is None and workers:
+                self._restart(cluster, sorted(workers))  # so their solves end now
+        finally:
+            cluster.close()
+
+    def _stop_abandoned(self, cluster: Cluster) -> None:
+        """Restart the workers still solving runs the previous server left running.
+
+        Those runs are marked interrupted (:meth:`recover`), so their tasks could
+        store nothing; restarting their workers frees the cluster at once rather
+        than at the tasks' next progress report.
+        """
+        ids, self._recovered = self._recovered, []
+        if not ids:
+            return
+        with self.store.session() as s:
+            recorded = {
+                w
+                for w in s.scalars(select(RunAttempt.worker).where(RunAttempt.run_id.in_(ids)))
+                if w is not None
+            }
+        abandoned = sorted(recorded & set(cluster.workers()))
+        if abandoned:
+            log.warning("restarting %s: they were solving interrupted runs", ", ".join(abandoned))
+            self._restart(cluster, abandoned)
 
     def wake(self) -> None:
         """Look for work now rather than at the next poll."""
@@ -138,170 +201,206 @@ class Runner:
             try:
                 self._tick()
             except Exception:
-                log.exception("dispatcher step failed")
+                log.exception("runner step failed")
             self._wake.wait(self.settings.poll_interval_s)
             self._wake.clear()
 
     def _tick(self) -> None:
-        for slot in self._slots:
-            self._reap(slot)
-            if slot.run_id is not None:
-                self._watch(slot)
-        for slot in self._slots:
-            if slot.run_id is None and not self._stopping.is_set() and not self._dispatch(slot):
-                break
+        cluster = self._cluster
+        if cluster is None:
+            return
+        self._reap()
+        self._watch(cluster)
+        if not self._stopping.is_set():
+            self._submit(cluster)
 
-    def _ensure_process(self, slot: _Slot) -> bool:
-        """Start the slot's worker process if needed; True once its pid is known."""
-        if slot.executor is None:
-            slot.executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=self._context, initializer=warm_up
-            )
-            slot.pid_future = slot.executor.submit(os.getpid)
-            slot.pid = None
-        if slot.pid is None and slot.pid_future is not None:
-            if not slot.pid_future.done():
-                return False
-            try:
-                slot.pid = slot.pid_future.result()
-            except Exception:
-                log.exception("worker process %d failed to start", slot.index)
-                self._discard(slot)
-                return False
-        return slot.pid is not None
-
-    def _discard(self, slot: _Slot) -> None:
-        if slot.executor is not None:
-            slot.executor.shutdown(wait=False, cancel_futures=True)
-        slot.executor = None
-        slot.pid_future = None
-        slot.pid = None
-
-    def _dispatch(self, slot: _Slot) -> bool:
-        """Claim the oldest queued run for a free slot; False when none is queued."""
+    def _submit(self, cluster: Cluster) -> None:
+        """Hand every queued run not yet handed over to the cluster, oldest first."""
         with self.store.session() as s:
-            next_id = s.scalar(
-                select(RunRecord.id)
+            queued = s.execute(
+                select(RunRecord.id, RunRecord.created_at)
                 .where(RunRecord.status == RunStatus.QUEUED.value)
                 .order_by(RunRecord.created_at, RunRecord.id)
-                .limit(1)
+            ).all()
+        for run_id, created_at in queued:
+            if run_id in self._tasks or self._stopping.is_set():
+                continue
+            with self.store.session() as s:
+                attempt = new_attempt(s, run_id)
+                s.commit()
+            task = cluster.submit_run(
+                self.store.url,
+                run_id,
+                attempt,
+                progress_interval_s=self.settings.progress_interval_s,
+                # Older runs first (dask runs higher priorities first).
+                priority=-int(created_at.timestamp() * 1000),
             )
-        if next_id is None:
-            return False
-        if not self._ensure_process(slot):
-            return True
+            self._tasks[run_id] = _Task(run_id, attempt, task)
+            log.info("run %s handed to the cluster (attempt %s)", run_id, attempt)
+
+    def _reap(self) -> None:
+        """Forget tasks that ended; record the runs whose task failed or was lost."""
+        for run_id, task in list(self._tasks.items()):
+            if not task.task.done():
+                continue
+            del self._tasks[run_id]
+            state = task.task.state
+            if state == "finished":
+                log.info("run %s ended: %s", run_id, task.task.result())
+                continue
+            if state == "cancelled":
+                # The client lost the task (a broken connection to the scheduler): a
+                # queued run is handed over again; a running one cannot be watched.
+                self._end(
+                    task,
+                    status=RunStatus.INTERRUPTED,
+                    message="the server lost track of the run on the cluster",
+                    queued_too=False,
+                )
+                continue
+            exc = task.task.error()
+            log.error("run %s: its task failed on the cluster: %r", run_id, exc)
+            self._end(
+                task,
+                status=RunStatus.FAILED,
+                message=f"the cluster could not run it: {type(exc).__name__}: {exc}",
+                queued_too=True,
+            )
+
+    def _watch(self, cluster: Cluster) -> None:
+        """Stop the worker of a run cancelled past its grace, or overrunning its deadline."""
+        if not self._tasks:
+            return
         with self.store.session() as s:
-            claimed = s.execute(
+            rows = {
+                row.id: row
+                for row in s.execute(
+                    select(
+                        RunRecord.id,
+                        RunRecord.status,
+                        RunRecord.cancel_requested,
+                        RunRecord.time_limit_s,
+                        RunAttempt.token,
+                        RunAttempt.worker,
+                    )
+                    .outerjoin(RunAttempt, RunAttempt.run_id == RunRecord.id)
+                    .where(RunRecord.id.in_(list(self._tasks)))
+                )
+            }
+        now = time.monotonic()
+        for run_id, task in list(self._tasks.items()):
+            row = rows.get(run_id)
+            if row is None or row.token != task.attempt:
+                self._drop(cluster, task)  # deleted, or handed over again
+                continue
+            if row.status == RunStatus.QUEUED.value:
+                continue  # waiting for a worker
+            if row.status != RunStatus.RUNNING.value:
+                if task.running_since is None:
+                    self._drop(cluster, task)  # ended before it started: cancelled
+                continue  # ended by its task, which returns soon
+            if task.running_since is None:
+                task.running_since = now
+                task.deadline = now + float(row.time_limit_s) + self.settings.kill_grace_s
+            if row.cancel_requested:
+                if task.cancel_seen is None:
+                    task.cancel_seen = now
+                elif now - task.cancel_seen >= self.settings.cancel_grace_s:
+                    self._stop(cluster, task, row.worker, reason="cancel")
+                    continue
+            if now > task.deadline:
+                self._stop(cluster, task, row.worker, reason="deadline")
+
+    # -- stopping a run from outside ---------------------------------------
+
+    def _stop(self, cluster: Cluster, task: _Task, worker: str | None, *, reason: str) -> None:
+        """Mark the run, drop its task and restart the worker solving it."""
+        if reason == "cancel":
+            status, message = RunStatus.CANCELLED, "cancelled while solving; its worker was stopped"
+        else:
+            status, message = (
+                RunStatus.FAILED,
+                "the run overran its time limit and was stopped",
+            )
+        ended = self._end(task, status=status, message=message, queued_too=False)
+        self._drop(cluster, task)
+        if not ended:
+            return  # it ended by itself meanwhile
+        address = worker or self._worker_of(cluster, task)
+        if address is None:
+            log.warning("run %s: no worker known to restart", task.run_id)
+            return
+        self._requeue_others(cluster, address, stopped=task)
+        log.warning("run %s: %s; restarting worker %s", task.run_id, message, address)
+        self._restart(cluster, [address])
+
+    def _worker_of(self, cluster: Cluster, task: _Task) -> str | None:
+        """The worker the scheduler has a task on, if any."""
+        for address, keys in cluster.processing().items():
+            if task.task.key in keys:
+                return address
+        return None
+
+    def _requeue_others(self, cluster: Cluster, address: str, *, stopped: _Task) -> None:
+        """Send the other runs on a worker about to restart back to the queue.
+
+        Their attempts end now (their tasks can write nothing more); they are
+        handed to the cluster again with new attempts at the next step.
+        """
+        keys = cluster.processing(address).get(address, set())
+        others = [t for t in self._tasks.values() if t is not stopped and t.task.key in keys]
+        for task in others:
+            with self.store.session() as s:
+                if requeue_run(s, task.run_id, task.attempt):
+                    log.warning(
+                        "run %s goes back to the queue: its worker %s restarts",
+                        task.run_id,
+                        address,
+                    )
+                s.commit()
+            self._drop(cluster, task)
+
+    def _restart(self, cluster: Cluster, addresses: list[str]) -> None:
+        try:
+            verdicts = cluster.restart_workers(addresses, timeout_s=RESTART_TIMEOUT_S)
+        except Exception:
+            log.exception("restarting %s failed", ", ".join(addresses))
+            return
+        for address, verdict in verdicts.items():
+            log.info("worker %s restarted: %s", address, verdict)
+
+    def _drop(self, cluster: Cluster, task: _Task) -> None:
+        """Forget a task and tell the scheduler it is no longer wanted."""
+        self._tasks.pop(task.run_id, None)
+        cluster.cancel([task.task])
+
+    def _end(self, task: _Task, *, status: RunStatus, message: str, queued_too: bool) -> bool:
+        """Set a run's final status while the task's attempt holds it; True if set.
+
+        With ``queued_too``, also a run still queued under the attempt (its
+        task failed before it could start).
+        """
+        states = ACTIVE if queued_too else (RunStatus.RUNNING.value,)
+        values: dict[str, Any] = {
+            "status": status.value,
+            "finished_at": utcnow(),
+            "worker_pid": None,
+            "error": {"message": message},
+        }
+        with self.store.session() as s:
+            ended = s.execute(
                 update(RunRecord)
-                .where(RunRecord.id == next_id, RunRecord.status == RunStatus.QUEUED.value)
-                .values(status=RunStatus.RUNNING.value, started_at=utcnow())
+                .where(
+                    RunRecord.id == task.run_id,
+                    RunRecord.status.in_(states),
+                    is_attempt(task.run_id, task.attempt),
+                )
+                .values(**values)
                 .returning(RunRecord.id)
             ).scalar_one_or_none()
-            limit = s.scalar(select(RunRecord.time_limit_s).where(RunRecord.id == next_id))
             s.commit()
-        if not claimed:
-            return True
-        assert slot.executor is not None
-        slot.run_id = next_id
-        slot.cancel_seen = None
-        slot.killed_for = None
-        slot.deadline = time.monotonic() + float(limit or 0) + self.settings.kill_grace_s
-        try:
-            slot.future = slot.executor.submit(
-                execute_run,
-                self.store.url,
-                next_id,
-                progress_interval_s=self.settings.progress_interval_s,
-            )
-        except (BrokenProcessPool, RuntimeError):
-            log.exception("slot %d could not take run %s", slot.index, next_id)
-            self._mark(next_id, status=RunStatus.QUEUED, message=None, requeue=True)
-            slot.run_id = None
-            self._discard(slot)
-            return True
-        log.info("run %s started in slot %d", next_id, slot.index)
-        return True
-
-    def _reap(self, slot: _Slot) -> None:
-        """Free a slot whose run ended; record crashes and kills."""
-        if slot.run_id is None or slot.future is None or not slot.future.done():
-            return
-        run_id = slot.run_id
-        try:
-            status = slot.future.result()
-            log.info("run %s ended: %s", run_id, status)
-        except BrokenProcessPool:
-            if slot.killed_for == "cancel":
-                self._mark(
-                    run_id,
-                    status=RunStatus.CANCELLED,
-                    message="cancelled while solving; its worker was stopped",
-                )
-            elif slot.killed_for == "deadline":
-                self._mark(
-                    run_id,
-                    status=RunStatus.FAILED,
-                    message="the run overran its time limit and was stopped",
-                )
-            else:
-                self._mark(run_id, status=RunStatus.FAILED, message="the worker process died")
-            self._discard(slot)
-        except Exception as exc:
-            log.exception("run %s failed in its worker", run_id)
-            self._mark(
-                run_id, status=RunStatus.FAILED, message=f"internal error: {type(exc).__name__}"
-            )
-        slot.run_id = None
-        slot.future = None
-
-    def _watch(self, slot: _Slot) -> None:
-        """Stop a worker whose run was cancelled (after a grace) or overran its deadline."""
-        assert slot.run_id is not None
-        now = time.monotonic()
-        if slot.killed_for is not None:
-            return
-        with self.store.session() as s:
-            flag = cancel_requested(s, slot.run_id)
-        if flag:
-            if slot.cancel_seen is None:
-                slot.cancel_seen = now
-            elif now - slot.cancel_seen >= self.settings.cancel_grace_s:
-                slot.killed_for = "cancel"
-                self._kill(slot)
-                return
-        if now > slot.deadline:
-            slot.killed_for = "deadline"
-            self._kill(slot)
-
-    def _kill(self, slot: _Slot) -> None:
-        if slot.pid is None:
-            return
-        log.warning("stopping worker %d (pid %d) of run %s", slot.index, slot.pid, slot.run_id)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(slot.pid, signal.SIGTERM)
-
-    def _mark(
-        self,
-        run_id: str,
-        *,
-        status: RunStatus,
-        message: str | None = None,
-        requeue: bool = False,
-    ) -> None:
-        """Set a run's final status unless the worker already did."""
-        with self.store.session() as s:
-            values: dict[str, Any] = {"status": status.value, "worker_pid": None}
-            if not requeue:
-                values["finished_at"] = utcnow()
-                values["error"] = {"message": message} if message else None
-            else:
-                values["started_at"] = None
-            s.execute(
-                update(RunRecord)
-                .where(RunRecord.id == run_id, RunRecord.status == RunStatus.RUNNING.value)
-                .values(**values)
-            )
-            s.commit()
+        return ended is not None
 
 
-__all__ = ["Runner"]
+__all__ = ["RESTART_TIMEOUT_S", "Runner"]

@@ -1,10 +1,18 @@
-"""The worker-process side of a run: solve one claimed run and store what came of it.
+"""The worker side of a run: solve one run on a dask worker and store what came of it.
 
-:func:`execute_run` runs in a worker process started by :mod:`api.runner`.
-It reads the run's exact inputs from the database, runs the pipeline with a
-:class:`~api.progress.ProgressWriter` as its progress callback, and stores
-the KPIs, the outcome and the Gantt figure, or why there is no roster. Every
-ending, a crash of the pipeline included, is stored as a status.
+:func:`execute_run` is the task :mod:`api.runner` submits to the dask
+cluster, one per run. It claims the run under its attempt token (the run
+must still be queued under that attempt), reads the run's exact inputs from
+the database, runs the pipeline with a :class:`~api.progress.ProgressWriter`
+as its progress callback, and stores the KPIs, the outcome and the Gantt
+figure, or why there is no roster. Every ending, a crash of the pipeline
+included, is stored as a status, and every write is conditioned on the run
+still running under the task's attempt (:func:`api.crud.held_by`): a task
+left over from a stopped server or a restarted worker changes nothing.
+
+A task that finds its run running under its own attempt is a second execution
+of that attempt: dask ran it again because the worker of the first died, so
+the run is recorded as failed with "the worker process died".
 """
 
 from __future__ import annotations
@@ -14,9 +22,13 @@ import logging
 import os
 from typing import Any
 
+from distributed import get_worker
+from sqlalchemy import select
+
+from api.crud import claim_run, end_run, held_by
 from api.db import Store
-from api.models import RunRecord, utcnow
-from api.progress import ProgressWriter, RunCancelledError
+from api.models import RunRecord
+from api.progress import ProgressWriter, RunCancelledError, RunLostError
 from api.run_status import RunStatus
 from rostering.domain.scenario import Scenario
 from rostering.errors import InfeasibleRosterError, InputError, RosteringError, ScenarioError
@@ -31,6 +43,9 @@ log = logging.getLogger(__name__)
 
 _STORES: dict[str, Store] = {}
 
+#: What :func:`execute_run` returns when it stored nothing: the run was no longer its own.
+LOST = "lost"
+
 
 def _worker_store(url: str) -> Store:
     """The worker process's database (one engine per URL, kept for later runs)."""
@@ -41,12 +56,23 @@ def _worker_store(url: str) -> Store:
 
 
 def warm_up() -> None:
-    """Initializer of a worker process.
+    """Make a worker process ready to solve.
 
-    Unpickling it imports this module, and with it the whole pipeline, once,
-    before the first run arrives.
+    Calling it means this module, and with it the whole pipeline, has been
+    imported, before the first run arrives (:class:`api.cluster.WarmUp` calls
+    it on every dask worker that joins).
     """
     log.debug("worker process %d ready", os.getpid())
+
+
+def _worker_address() -> str | None:
+    """The address of the dask worker running this task; None outside a worker."""
+    try:
+        worker = get_worker()
+    except ValueError:
+        return None
+    address: str | None = worker.contact_address or worker.address
+    return address
 
 
 def _jsonable(model: Any) -> Any:
@@ -57,43 +83,94 @@ def _jsonable(model: Any) -> Any:
 def _finish(
     store: Store,
     run_id: str,
+    attempt: str | None,
     *,
     status: RunStatus,
     error: dict[str, Any] | None = None,
     kpis: Any = None,
     outcome: Any = None,
     gantt: Any = None,
-) -> None:
-    """Store a run's ending, unless it is no longer running (a cancel asked late wins)."""
+) -> str:
+    """Store a run's ending while ``attempt`` holds it (a cancel asked late wins).
+
+    Returns the status stored, or :data:`LOST` when the run was no longer this
+    attempt's (interrupted by a restart, stopped from outside, already ended).
+    """
     with store.session() as s:
         run = s.get(RunRecord, run_id)
-        if run is None or run.status != RunStatus.RUNNING.value:
-            return
+        if run is None:
+            return LOST
         if status is RunStatus.SUCCEEDED and run.cancel_requested:
             status = RunStatus.CANCELLED
-        run.status = status.value
-        run.finished_at = utcnow()
-        run.error = error
-        run.kpis = kpis
-        run.outcome = outcome
-        run.gantt = gantt
-        progress = dict(run.progress or {})
-        progress["stage"] = "done"
-        run.progress = progress
+        progress = {**(run.progress or {}), "stage": "done"}
+        ended = end_run(
+            s,
+            run_id,
+            attempt,
+            status=status,
+            error=error,
+            kpis=kpis,
+            outcome=outcome,
+            gantt=gantt,
+            progress=progress,
+        )
         s.commit()
+    return status.value if ended else LOST
 
 
-def execute_run(database_url: str, run_id: str, *, progress_interval_s: float) -> str:
-    """Solve one claimed run and store its outcome; returns the final status.
+def _claim(store: Store, run_id: str, attempt: str | None) -> str | None:
+    """Take the run for this task; None when it is taken, else the status to return."""
+    with store.session() as s:
+        if attempt is None:  # the caller claimed it (tests solve in their own process)
+            run = s.get(RunRecord, run_id)
+            if run is None or run.status != RunStatus.RUNNING.value:
+                return run.status if run is not None else "missing"
+            run.worker_pid = os.getpid()
+            s.commit()
+            return None
+        if claim_run(s, run_id, attempt, worker=_worker_address(), pid=os.getpid()):
+            s.commit()
+            return None
+        # Running under this very attempt: an earlier execution of it started.
+        again = s.scalar(select(RunRecord.id).where(held_by(run_id, attempt)))
+        s.rollback()
+    if again:
+        log.warning("run %s: the worker of attempt %s died; the run failed", run_id, attempt)
+        return _finish(
+            store,
+            run_id,
+            attempt,
+            status=RunStatus.FAILED,
+            error={"message": "the worker process died"},
+        )
+    return LOST
 
-    Runs in a worker process. Every outcome, including a crash of the
-    pipeline, ends as a stored status: ``succeeded``, ``failed`` or ``cancelled``.
+
+def execute_run(
+    database_url: str,
+    run_id: str,
+    *,
+    progress_interval_s: float,
+    attempt: str | None = None,
+) -> str:
+    """Solve one run and store its outcome; returns the status stored.
+
+    The dask task of a run, submitted with the run's ``attempt`` token: the
+    run must be queued under that attempt, and the task claims it. Without a
+    token, the caller has already set the run running (the tests solve runs in
+    their own process this way). Every outcome, including a crash of the
+    pipeline, ends as a stored status: ``succeeded``, ``failed`` or
+    ``cancelled``; :data:`LOST` when the run was not, or is no longer, this
+    attempt's to write.
     """
     store = _worker_store(database_url)
+    refused = _claim(store, run_id, attempt)
+    if refused is not None:
+        return refused
     with store.session() as s:
         run = s.get(RunRecord, run_id)
-        if run is None or run.status != RunStatus.RUNNING.value:
-            return run.status if run is not None else "missing"
+        if run is None:
+            return "missing"
         inputs = run.inputs
         seed, time_limit, threads = run.seed, run.time_limit_s, run.solver_threads
         cancelled = run.cancel_requested
@@ -106,60 +183,66 @@ def execute_run(database_url: str, run_id: str, *, progress_interval_s: float) -
             if base is not None and base.outcome is not None:
                 baseline_inputs = base.inputs
                 baseline_roster = list(base.outcome.get("roster", []))
-        run.worker_pid = os.getpid()
-        s.commit()
     if cancelled:
-        _finish(
-            store, run_id, status=RunStatus.CANCELLED, error={"message": "cancelled before start"}
+        return _finish(
+            store,
+            run_id,
+            attempt,
+            status=RunStatus.CANCELLED,
+            error={"message": "cancelled before start"},
         )
-        return RunStatus.CANCELLED.value
 
-    writer = ProgressWriter(store, run_id, interval_s=progress_interval_s)
-    writer.stage("sizing")
+    writer = ProgressWriter(store, run_id, interval_s=progress_interval_s, attempt=attempt)
     try:
+        writer.stage("sizing")
         scenario = Scenario.model_validate(inputs)
         config = SolverConfig(time_limit_s=time_limit, workers=threads, seed=seed)
         start = None
         if baseline_run is not None:
             start = _from_baseline(baseline_run, baseline_inputs, baseline_roster, scenario, whatif)
         result = run_scenario(scenario, solver=config, progress=writer, baseline=start)
+    except RunLostError:
+        log.warning("run %s is no longer attempt %s's: it stopped without storing", run_id, attempt)
+        return LOST
     except RunCancelledError:
-        _finish(
-            store, run_id, status=RunStatus.CANCELLED, error={"message": "cancelled while solving"}
+        return _finish(
+            store,
+            run_id,
+            attempt,
+            status=RunStatus.CANCELLED,
+            error={"message": "cancelled while solving"},
         )
-        return RunStatus.CANCELLED.value
     except ScenarioError as exc:
         problems = [
             {"file": p.file, "location": p.location, "message": p.message, "value": p.value}
             for p in exc.problems
         ]
-        _finish(
+        return _finish(
             store,
             run_id,
+            attempt,
             status=RunStatus.FAILED,
             error={"message": "the scenario cannot be run", "problems": problems},
         )
-        return RunStatus.FAILED.value
     except InfeasibleRosterError as exc:
-        _finish(
+        return _finish(
             store,
             run_id,
+            attempt,
             status=RunStatus.FAILED,
             error={"message": "the hard rules cannot all hold", "conflicts": exc.conflicts},
         )
-        return RunStatus.FAILED.value
     except RosteringError as exc:
-        _finish(store, run_id, status=RunStatus.FAILED, error={"message": str(exc)})
-        return RunStatus.FAILED.value
+        return _finish(store, run_id, attempt, status=RunStatus.FAILED, error={"message": str(exc)})
     except Exception as exc:
         log.exception("run %s crashed", run_id)
-        _finish(
+        return _finish(
             store,
             run_id,
+            attempt,
             status=RunStatus.FAILED,
             error={"message": f"internal error: {type(exc).__name__}: {exc}"},
         )
-        return RunStatus.FAILED.value
 
     solution = result.solution
     writer.latest = {
@@ -169,7 +252,10 @@ def execute_run(database_url: str, run_id: str, *, progress_interval_s: float) -
         "gap": finite_or_none(solution.gap),
         "elapsed_s": solution.wall_time_s,
     }
-    writer.stage("saving")
+    try:
+        writer.stage("saving")
+    except RunLostError:
+        return LOST
     outcome = outcome_of(result)
     gantt = _gantt(result)
     error = None
@@ -183,16 +269,16 @@ def execute_run(database_url: str, run_id: str, *, progress_interval_s: float) -
     elif not result.solution.assignments and not result.solution.standby:
         status = RunStatus.FAILED
         error = {"message": f"no roster found ({result.solution.status.value})"}
-    _finish(
+    return _finish(
         store,
         run_id,
+        attempt,
         status=status,
         error=error,
         kpis=_jsonable(result.kpis),
         outcome=_jsonable(outcome),
         gantt=gantt,
     )
-    return status.value
 
 
 def _from_baseline(
@@ -236,4 +322,4 @@ def _gantt(result: RunResult) -> dict[str, Any] | None:
     return data
 
 
-__all__ = ["execute_run", "warm_up"]
+__all__ = ["LOST", "execute_run", "warm_up"]

@@ -400,7 +400,16 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     database: DatabaseOption = None,
     workers: Annotated[
-        int | None, typer.Option(help="Runs solved at once (default 2).", min=1)
+        int | None,
+        typer.Option(help="Runs solved at once on the local cluster (default 2).", min=1),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="A dask scheduler (tcp://host:8786) whose workers offer --resources solve=N "
+            "(default: $ROSTERING_DASK_SCHEDULER); without one, a local cluster of --workers "
+            "processes."
+        ),
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
@@ -415,8 +424,15 @@ def serve(
         overrides["database_url"] = database
     if workers:
         overrides["workers"] = workers
+    if scheduler:
+        overrides["dask_scheduler"] = scheduler
     settings = Settings.model_validate(overrides)
-    err.print(f"serving on http://{host}:{port} (docs at /docs), {settings.workers} worker(s)")
+    solvers = (
+        f"runs solved on the dask cluster at {settings.dask_scheduler}"
+        if settings.dask_scheduler
+        else f"{settings.workers} local worker(s)"
+    )
+    err.print(f"serving on http://{host}:{port} (docs at /docs), {solvers}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
 
