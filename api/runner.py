@@ -184,6 +184,17 @@ class Runner:
             log.warning("restarting %s: they were solving interrupted runs", ", ".join(abandoned))
             self._restart(cluster, abandoned)
 
+    def solve_slots(self) -> int | None:
+        """Runs the cluster can solve at once now (None before it is connected)."""
+        cluster = self._cluster
+        if cluster is None:
+            return None
+        try:
+            return int(cluster.solve_slots())
+        except (OSError, RuntimeError, ValueError) as exc:  # the scheduler went away
+            log.warning("cannot read the cluster's solve slots: %s", exc)
+            return None
+
     def wake(self) -> None:
         """Look for work now rather than at the next poll."""
         self._wake.set()

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from api.config import VERSION
-from api.deps import SessionDep, SettingsDep
+from api.deps import RunnerDep, SessionDep, SettingsDep
 from api.models import RunRecord
 from api.run_status import RunStatus
 from api.schemas import Health
@@ -15,8 +15,12 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", summary="Server health")
-def health(session: SessionDep, settings: SettingsDep) -> Health:
-    """Up, with the number of runs queued and running (no API key needed)."""
+def health(session: SessionDep, settings: SettingsDep, runner: RunnerDep) -> Health:
+    """Up, with the runs queued and running and the solve slots of the dask cluster.
+
+    No API key is needed. ``workers`` is what the cluster offers now (local or
+    external), or the configured local workers before it is connected.
+    """
     rows = session.execute(
         select(RunRecord.status, func.count())
         .where(RunRecord.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]))
@@ -26,7 +30,7 @@ def health(session: SessionDep, settings: SettingsDep) -> Health:
     return Health(
         status="ok",
         version=VERSION,
-        workers=settings.workers,
+        workers=runner.solve_slots() or settings.workers,
         queued=counts.get(RunStatus.QUEUED.value, 0),
         running=counts.get(RunStatus.RUNNING.value, 0),
         capacity=settings.max_queue,
