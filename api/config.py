@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     max_queue: int = Field(
         32, ge=1, le=10_000, description="Queued plus running runs accepted before 429."
     )
+    max_queue_per_tenant: int = Field(
+        16,
+        ge=1,
+        le=10_000,
+        description="Queued plus running runs of one tenant accepted before 429, so one "
+        "tenant's burst leaves room for the others.",
+    )
     retry_after_s: int = Field(15, ge=1, description="Retry-After sent with a 429.")
     max_upload_bytes: int = Field(
         5 * 1024 * 1024, ge=1024, description="Largest request body accepted (413 above)."

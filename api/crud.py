@@ -46,8 +46,8 @@ def create_api_key(session: Session, tenant_name: str, *, label: str = "") -> tu
 
 
 def authenticate(session: Session, presented: str) -> Tenant | None:
-    """The tenant whose live key this is, or None."""
-    parts = split_key(presented)
+    """The tenant whose live key this is, or None (a NUL byte never reaches the database)."""
+    parts = split_key(presented) if "\x00" not in presented else None
     if parts is None:
         return None
     key_id, secret = parts
@@ -103,9 +103,12 @@ def get_run(
 # the run queue, over every tenant
 
 
-def count_active(session: Session) -> int:
-    """Runs queued or running, over every tenant."""
-    return int(session.scalar(select(func.count()).where(RunRecord.status.in_(ACTIVE))) or 0)
+def count_active(session: Session, *, tenant_id: str | None = None) -> int:
+    """Runs queued or running, of one tenant or (without ``tenant_id``) of every tenant."""
+    query = select(func.count()).where(RunRecord.status.in_(ACTIVE))
+    if tenant_id is not None:
+        query = query.where(RunRecord.tenant_id == tenant_id)
+    return int(session.scalar(query) or 0)
 
 
 def cancel_requested(session: Session, run_id: str) -> bool:

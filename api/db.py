@@ -1,7 +1,9 @@
 """The database connection: engines, and :class:`Store`, the session factory of one process.
 
 Works on SQLite (the default; WAL journal so worker processes can write
-progress while the web process reads) and on PostgreSQL.
+progress while the web process reads) and on PostgreSQL (``postgresql+psycopg://``,
+with the ``postgres`` extra installed). The schema comes from the Alembic
+revisions in :mod:`api.migrations`, applied by :meth:`Store.migrate`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from api.models import Base
+from api.migrate import upgrade_to_head
 
 
 def make_engine(url: str) -> Engine:
@@ -58,9 +60,18 @@ class Store:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
+    def migrate(self) -> str:
+        """Upgrade the schema to the newest revision (see :mod:`api.migrate`); returns it.
+
+        Raises :class:`api.migrate.SchemaVersionError` when the database was
+        written by a newer version of the server.
+        """
+        return upgrade_to_head(self.engine)
+
     def create_all(self) -> None:
-        """Create the tables that do not exist yet."""
-        Base.metadata.create_all(self.engine)
+        """Make the schema current: the same as :meth:`migrate` (every caller of old
+        creates its tables through it)."""
+        self.migrate()
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from api.config import VERSION, Settings
 from api.db import Store
 from api.errors import install_handlers
+from api.inputs import CleanInput
 from api.middleware import BodyLimit
 from api.routes import adherence, compare, health, runs, scenarios
 from api.runner import Runner
@@ -54,7 +55,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     lifespan's end closes it."""
     settings = settings or Settings()
     store = Store(settings.database_url)
-    store.create_all()
+    try:
+        # Upgrade the schema to head, or refuse a database of a newer server.
+        store.migrate()
+    except BaseException:
+        store.dispose()
+        raise
     runner = Runner(settings, store)
 
     @asynccontextmanager
@@ -85,6 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runner = runner
     install_handlers(app, settings)
     _install_openapi(app)
+    # NUL bytes and non-finite numbers answer 422 on every database (see api.inputs);
+    # BodyLimit, added last, runs first, so no oversized body is buffered.
+    app.add_middleware(CleanInput)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
     for module in (scenarios, runs, compare, adherence, health):
         app.include_router(module.router, prefix="/v1")

@@ -33,6 +33,10 @@ from sqlalchemy.types import TypeDecorator
 
 from api.run_status import RunStatus
 
+NAME_WIDTH = 200
+"""Characters of a name or label column (tenant, key label, scenario, run); the API
+refuses wider text with 422 rather than let PostgreSQL refuse it with an error."""
+
 
 def utcnow() -> dt.datetime:
     """The current time in UTC, time-zone aware."""
@@ -77,7 +81,7 @@ class Tenant(Base):
     __tablename__ = "tenants"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_WIDTH), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     keys: Mapped[list[ApiKey]] = relationship(back_populates="tenant")
@@ -90,7 +94,7 @@ class ApiKey(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
-    label: Mapped[str] = mapped_column(String(200), default="")
+    label: Mapped[str] = mapped_column(String(NAME_WIDTH), default="")
     salt: Mapped[str] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -106,7 +110,7 @@ class ScenarioRecord(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(NAME_WIDTH))
     source: Mapped[str] = mapped_column(String(16), default="json")
     agents: Mapped[int] = mapped_column(Integer)
     channels: Mapped[int] = mapped_column(Integer)
@@ -126,8 +130,8 @@ class RunRecord(Base):
     scenario_id: Mapped[str | None] = mapped_column(
         ForeignKey("scenarios.id", ondelete="SET NULL"), index=True
     )
-    scenario_name: Mapped[str] = mapped_column(String(200))
-    label: Mapped[str] = mapped_column(String(200), default="")
+    scenario_name: Mapped[str] = mapped_column(String(NAME_WIDTH))
+    label: Mapped[str] = mapped_column(String(NAME_WIDTH), default="")
     status: Mapped[str] = mapped_column(String(16), index=True, default=RunStatus.QUEUED.value)
     seed: Mapped[int] = mapped_column(Integer, default=0)
     time_limit_s: Mapped[float] = mapped_column(Float)
@@ -185,6 +189,7 @@ class RunAttempt(Base):
 
 
 __all__ = [
+    "NAME_WIDTH",
     "ApiKey",
     "Base",
     "RunAttempt",

@@ -3,7 +3,8 @@
 It is the ``progress`` callback handed to the pipeline on a dask worker.
 Writes are throttled to one per ``progress_interval_s``; each write also reads
 the run's cancel flag, and when it is set the writer raises
-:class:`RunCancelledError`, which ends the CP-SAT search. A writer given the
+:class:`RunCancelledError`, which ends the CP-SAT search with the best roster
+found so far (a :class:`~rostering.roster.config.StopSearch`). A writer given the
 run's attempt token writes only while that attempt holds the running run;
 once it does not (the run was marked interrupted by a restarted server, or
 stopped from outside) the writer raises :class:`RunLostError`, which ends the
@@ -21,12 +22,16 @@ from api.crud import cancel_requested, held_by
 from api.db import Store
 from api.models import RunRecord, utcnow
 from rostering.results import finite_or_none
-from rostering.roster.config import Progress
+from rostering.roster.config import Progress, StopSearch
 from rostering.roster.solution import relative_gap
 
 
-class RunCancelledError(Exception):
-    """Raised from the progress callback to stop the search of a cancelled run."""
+class RunCancelledError(StopSearch):
+    """Raised from the progress callback to stop the search of a cancelled run.
+
+    The search ends with the best roster found so far, which the worker stores
+    with the run's status ``cancelled``.
+    """
 
 
 class RunLostError(Exception):
@@ -36,8 +41,8 @@ class RunLostError(Exception):
 class ProgressWriter:
     """The solver's progress callback: writes progress, and stops a cancelled run.
 
-    CP-SAT ends the search when its solution callback raises, and the
-    exception leaves ``solve``; the worker then records the run as cancelled.
+    On a cancel the search stops and returns the best roster found so far;
+    ``cancelled`` tells the worker to store it as a cancelled run.
     """
 
     def __init__(
@@ -49,6 +54,7 @@ class ProgressWriter:
         self.attempt = attempt
         self.last_write = 0.0
         self.latest: dict[str, Any] = {}
+        self.cancelled = False
 
     def _write(self, stage: str) -> bool:
         """Store the latest progress under ``stage``; True if cancel was asked.
@@ -93,6 +99,7 @@ class ProgressWriter:
             return
         self.last_write = now
         if self._write("solving"):
+            self.cancelled = True
             raise RunCancelledError(self.run_id)
 
 

@@ -34,8 +34,10 @@ next progress report anyway). ``queued`` runs stay queued and are solved. On a
 clean stop, runs still solving are marked ``interrupted`` and their workers
 stopped (the local cluster is closed; on an external one they are restarted).
 
-Admission is bounded: when ``max_queue`` runs are queued or running,
-:meth:`Runner.has_room` says no (the route answers 429 with Retry-After).
+Admission is bounded: when ``max_queue`` runs are queued or running, or
+``max_queue_per_tenant`` runs of the asking tenant, :meth:`Runner.queue_full_reason`
+says why (the route answers 429 with Retry-After), so one tenant's burst
+cannot shut the others out.
 """
 
 from __future__ import annotations
@@ -201,9 +203,21 @@ class Runner:
 
     # -- admission -----------------------------------------------------------
 
-    def has_room(self, session: Session) -> bool:
-        """True when another run may be queued (call under :attr:`admission`)."""
-        return count_active(session) < self.settings.max_queue
+    def queue_full_reason(self, session: Session, *, tenant_id: str | None = None) -> str | None:
+        """None when another run of the tenant may be queued, else why not (call under
+        :attr:`admission`): the whole queue is full (``max_queue``), or the tenant's
+        share of it is (``max_queue_per_tenant``)."""
+        if count_active(session) >= self.settings.max_queue:
+            return f"{self.settings.max_queue} runs are queued or running; retry later"
+        if (
+            tenant_id is not None
+            and count_active(session, tenant_id=tenant_id) >= self.settings.max_queue_per_tenant
+        ):
+            return (
+                f"{self.settings.max_queue_per_tenant} runs of this tenant are queued or "
+                "running; retry later"
+            )
+        return None
 
     # -- the loop ------------------------------------------------------------
 

@@ -75,6 +75,11 @@ class ScenarioPublic(ScenarioSummary):
     """A stored scenario with its validated contents."""
 
     scenario: Scenario
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the scenario holds that runs ignore, e.g. demand rows outside the "
+        "horizon.",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -253,14 +258,17 @@ class AdherenceReport(BaseModel):
 
 
 class Health(BaseModel):
-    """The server is up; how busy it is."""
+    """The server is up; with an API key, how busy it is for the key's tenant."""
 
     status: str
     version: str
-    workers: int
-    queued: int
-    running: int
-    capacity: int = Field(description="Queued plus running runs accepted before 429.")
+    workers: int | None = Field(None, description="Solve slots of the cluster (with a key).")
+    queued: int | None = Field(None, description="The tenant's queued runs (with a key).")
+    running: int | None = Field(None, description="The tenant's running runs (with a key).")
+    capacity: int | None = Field(
+        None,
+        description="Queued plus running runs of the tenant accepted before 429 (with a key).",
+    )
 
 
 __all__ = [

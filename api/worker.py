@@ -258,9 +258,13 @@ def execute_run(
         return LOST
     outcome = outcome_of(result)
     gantt = _gantt(result)
-    error = None
+    error: dict[str, Any] | None = None
     status = RunStatus.SUCCEEDED
-    if not result.solution.assignments and result.solution.conflicts:
+    if writer.cancelled:
+        # The search was stopped by the cancel: its best roster so far is kept.
+        status = RunStatus.CANCELLED
+        error = {"message": "cancelled while solving; the best roster found before is kept"}
+    elif not result.solution.assignments and result.solution.conflicts:
         status = RunStatus.FAILED
         error = {
             "message": "the hard rules cannot all hold",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -45,6 +46,13 @@ from rostering.adherence.timestamps import parse_timestamps
 TIMEZONE = "Asia/Shanghai"
 START = dt.date(2026, 9, 1)
 SEED = 20260901
+
+
+def _peak_mb() -> float:
+    """Peak resident memory so far of this process and its waited-for children, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # ru_maxrss is in KiB on Linux
 
 
 def naive_minutes(
@@ -149,6 +157,7 @@ def main() -> None:
         write_events_csv(sim.events, events_path)
         setup_s = time.perf_counter() - t0
         size_mb = events_path.stat().st_size / 1e6
+        setup_peak_mb = _peak_mb()
 
         t0, c0 = time.perf_counter(), time.process_time()
         schedule = read_roster(roster_path, timezone=TIMEZONE)
@@ -160,6 +169,7 @@ def main() -> None:
     timeline = build_timeline(data, schedule, tail_minutes=config.attribution_window_minutes)
     result = measure(schedule, timeline, data, config=config, mapping=mapping, timezone=TIMEZONE)
     measure_s, measure_cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak_mb = _peak_mb()
     rows = data.rows_read
     print(f"adherence benchmark: {args.agents} agents x {args.days} days ({TIMEZONE})")
     print(f"setup (roster, simulation, CSV write): {setup_s:.1f} s, events CSV {size_mb:.0f} MB")
@@ -175,6 +185,10 @@ def main() -> None:
         f"{rows:>12,} {len(schedule.shifts):>8,} {read_s:>8.2f} {read_cpu:>9.2f} "
         f"{measure_s:>10.2f} {measure_cpu:>12.2f} {total:>8.2f} {total_cpu:>10.2f} "
         f"{rows / total:>10,.0f} {rows / total_cpu:>11,.0f}"
+    )
+    print(
+        f"peak memory (max RSS): {setup_peak_mb:,.0f} MB after setup, {peak_mb:,.0f} MB after "
+        f"reading and measuring (a rise over setup is what reading and measuring added)"
     )
     flagged = pd.concat([data.issues, timeline.issues])["reason"].value_counts().to_dict()
     print(f"flagged rows by reason: {flagged}")

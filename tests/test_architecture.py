@@ -34,10 +34,16 @@ LAYERS = [
     ["rostering.roster"],
     ["rostering.sizing"],
     ["rostering.demand"],
-    ["rostering.io", "rostering.io_day_items", "rostering.io_requests", "rostering.io_history"],
+    [
+        "rostering.io",
+        "rostering.io_day_items",
+        "rostering.io_requests",
+        "rostering.io_history",
+        "rostering.io_text",
+    ],
     ["rostering.forecast"],
     ["rostering.domain"],
-    ["rostering.errors", "rostering.types"],
+    ["rostering.errors", "rostering.types", "rostering.csv_text"],
 ]
 """The stages in data-flow order, highest first (one list: layers that are independent)."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from rostering.demand import DEMAND_COLUMNS, build_demand
@@ -58,17 +57,18 @@ def _minimal(**demand: object) -> Scenario:
     )
 
 
-def test_interval_rows_aggregate_with_volume_weighted_aht() -> None:
+def test_repeated_interval_rows_are_refused() -> None:
     s = _minimal(
         intervals=[
             {"interval_start": "2026-09-28T10:00:00", "channel": "in", "volume": 10, "aht_s": 100},
             {"interval_start": "2026-09-28T10:00:00", "channel": "in", "volume": 30, "aht_s": 200},
         ]
     )
-    frame = build_demand(s)
-    row = frame[frame["interval_start"] == pd.Timestamp("2026-09-28 10:00", tz="Asia/Shanghai")]
-    assert row["volume"].item() == 40
-    assert row["aht_s"].item() == pytest.approx(175.0)
+    with pytest.raises(ScenarioError) as info:
+        build_demand(s)
+    (problem,) = info.value.problems
+    assert problem.location == "demand.intervals.1.interval_start"
+    assert "duplicate" in problem.message and "demand.intervals.0" in problem.message
 
 
 def test_profile_off_the_grid_is_named() -> None:

@@ -84,7 +84,7 @@ def test_unknown_reference_is_named(scenario_copy: Callable[[str], Path]) -> Non
     text = path.read_text(encoding="utf-8").replace("five-two,B", "five-two,Z")
     path.write_text(text, encoding="utf-8")
     (problem,) = _problems(folder)
-    assert "agent 'B1': unknown shift 'Z'" in problem
+    assert problem.startswith("agents.csv: row 6, column shifts: unknown shift 'Z'")
 
 
 def test_csv_outside_folder_is_refused(scenario_copy: Callable[[str], Path]) -> None:

@@ -63,8 +63,12 @@ def _measure(
     try:
         result = run_adherence(roster, events, config=config, timezone=timezone)
     except RosteringError as exc:
+        message = str(exc)
+        if isinstance(events, Path):
+            # name the file as the client did, never the server's temporary copy
+            message = message.replace(str(events), file).replace(str(events.parent), "")
         raise ProblemsError(
-            [Problem(file, "", str(exc))], detail="the agent activity cannot be read"
+            [Problem(file, "", message)], detail="the agent activity cannot be read"
         ) from None
     return _report(result)
 

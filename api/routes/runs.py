@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
@@ -39,6 +37,7 @@ from api.schemas import (
 from rostering.domain.scenario import Scenario
 from rostering.errors import InputError, Problem, ScenarioError
 from rostering.results import RequirementRow, RosterRow, RunKpis
+from rostering.results.csv_output import XLSX_MEDIA_TYPE, csv_rows_text, rows_xlsx_bytes
 from rostering.roster.solution import ROSTER_COLUMNS
 from rostering.whatif import WHATIF_FILE, WhatIf, apply_whatif, baseline_from_roster
 
@@ -157,10 +156,11 @@ def create_run(
                     [Problem(BODY, f"whatif.{name}", "applies only with a baseline_run")]
                 )
     with runner.admission:
-        if not runner.has_room(session):
+        refusal = runner.queue_full_reason(session, tenant_id=tenant.id)
+        if refusal is not None:
             raise HTTPException(
                 status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-                detail=f"{settings.max_queue} runs are queued or running; retry later",
+                detail=refusal,
                 headers={"Retry-After": str(settings.retry_after_s)},
             )
         run = RunRecord(
@@ -325,16 +325,34 @@ def read_roster(outcome: OutcomeDep) -> list[RosterRow]:
     summary="Roster as CSV",
 )
 def read_roster_csv(run_id: str, outcome: OutcomeDep) -> Response:
-    """The roster as ``roster.csv``."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(ROSTER_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for row in outcome.roster:
-        writer.writerow(row.model_dump(mode="json"))
+    """The roster as ``roster.csv`` (text a spreadsheet would run as a formula is quoted)."""
+    rows = [row.model_dump(mode="json") for row in outcome.roster]
     return Response(
-        buffer.getvalue(),
+        csv_rows_text(rows, ROSTER_COLUMNS),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="roster-{run_id}.csv"'},
+    )
+
+
+@router.get(
+    "/{run_id}/roster.xlsx",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            "description": "Excel workbook",
+        },
+        **errors(401, 404, 409),
+    },
+    summary="Roster as an Excel workbook",
+)
+def read_roster_xlsx(run_id: str, outcome: OutcomeDep) -> Response:
+    """The roster as ``roster.xlsx``: dates as dates, text as text, never a formula."""
+    rows = [row.model_dump(mode="json") for row in outcome.roster]
+    return Response(
+        rows_xlsx_bytes(rows, ROSTER_COLUMNS),
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="roster-{run_id}.xlsx"'},
     )
 
 

@@ -13,17 +13,19 @@ from sqlalchemy.orm import Session
 
 from api.deps import ScenarioDep, SessionDep, TenantDep
 from api.errors import ProblemsError, errors
-from api.models import RunRecord, ScenarioRecord, Tenant
+from api.inputs import BODY, text_problems
+from api.models import NAME_WIDTH, RunRecord, ScenarioRecord, Tenant
 from api.run_status import ACTIVE
 from api.schemas import ScenarioPublic, ScenarioSummary
 from rostering.demand import build_demand
-from rostering.domain.scenario import Scenario
+from rostering.domain.scenario import Scenario, demand_warnings
 from rostering.errors import Problem, RosteringError, ScenarioError
 from rostering.io import SCENARIO_FILE, load_scenario
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
-_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,99}\.(yaml|yml|csv)$")
+#: A plain file name: letters (any script) or digits first, then letters, digits, ``_.- ``.
+_FILE_NAME = re.compile(r"^[^\W_][\w.\- ]{0,99}\.(yaml|yml|csv)\Z")
 _CHUNK = 64 * 1024
 
 
@@ -32,8 +34,9 @@ def _summary(record: ScenarioRecord) -> ScenarioSummary:
 
 
 def _public(record: ScenarioRecord) -> ScenarioPublic:
+    scenario = Scenario.model_validate(record.data)
     return ScenarioPublic(
-        **_summary(record).model_dump(), scenario=Scenario.model_validate(record.data)
+        **_summary(record).model_dump(), scenario=scenario, warnings=demand_warnings(scenario)
     )
 
 
@@ -51,6 +54,14 @@ def _check_demand(scenario: Scenario) -> None:
 
 
 def _save(session: Session, scenario: Scenario, *, tenant: Tenant, source: str) -> ScenarioPublic:
+    problems = text_problems(
+        scenario.name,
+        file=SCENARIO_FILE if source == "upload" else BODY,
+        location="name",
+        width=NAME_WIDTH,
+    )
+    if problems:
+        raise ProblemsError(problems, detail="the scenario name cannot be stored")
     record = ScenarioRecord(
         tenant_id=tenant.id,
         name=scenario.name,

@@ -29,11 +29,20 @@ from rostering.cli_tables import (
     show_round,
     simulated_table,
 )
-from rostering.cli_whatif import compare_command, whatif_command
+from rostering.cli_whatif import (
+    SECONDS_MAX,
+    SEED_MAX,
+    WORKERS_MAX,
+    compare_command,
+    finite,
+    out_folder,
+    time_limit_s,
+    whatif_command,
+)
 from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioError
 
 if TYPE_CHECKING:
-    pass
+    from rostering.domain.scenario import Scenario
 
 app = typer.Typer(
     add_completion=False,
@@ -56,6 +65,19 @@ def _setup_logging(verbose: bool) -> None:
     )
 
 
+EncodingOpt = Annotated[
+    str, typer.Option(help="Text encoding of scenario.yaml and its CSV files, e.g. gbk.")
+]
+
+
+def _warn_demand(scenario: Scenario) -> None:
+    """Print the demand rows the run ignores (outside the horizon)."""
+    from rostering.domain.scenario import demand_warnings
+
+    for warning in demand_warnings(scenario):
+        err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+
+
 def _fail_scenario(exc: ScenarioError) -> typer.Exit:
     err.print(f"[bold red]invalid scenario[/]: {len(exc.problems)} problem(s)")
     for p in exc.problems:
@@ -66,13 +88,15 @@ def _fail_scenario(exc: ScenarioError) -> typer.Exit:
 @app.command()
 def validate(
     scenario_dir: Annotated[Path, typer.Argument(help="Scenario folder (scenario.yaml + CSVs).")],
+    encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Check a scenario folder without solving."""
     from rostering.io import load_scenario
     from rostering.pipeline import size_scenario
 
     try:
-        scenario = load_scenario(scenario_dir)
+        scenario = load_scenario(scenario_dir, encoding=encoding)
+        _warn_demand(scenario)
         frame = size_scenario(scenario)
     except ScenarioError as exc:
         raise _fail_scenario(exc) from None
@@ -89,12 +113,17 @@ def validate(
 @app.command()
 def solve(
     scenario_dir: Annotated[Path, typer.Argument(help="Scenario folder (scenario.yaml + CSVs).")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the output files.")] = Path(
-        "out"
-    ),
-    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds.")] = 30.0,
-    workers: Annotated[int, typer.Option(help="Solver worker threads.")] = 2,
-    seed: Annotated[int, typer.Option(help="Solver random seed.")] = 0,
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for the output files.", callback=out_folder),
+    ] = Path("out"),
+    time_limit: Annotated[
+        float, typer.Option(help="Solver time limit, seconds.", callback=time_limit_s)
+    ] = 30.0,
+    workers: Annotated[
+        int, typer.Option(min=1, max=WORKERS_MAX, help="Solver worker threads.")
+    ] = 2,
+    seed: Annotated[int, typer.Option(min=0, max=SEED_MAX, help="Solver random seed.")] = 0,
     simulate: Annotated[
         bool,
         typer.Option(
@@ -113,14 +142,17 @@ def solve(
         float | None,
         typer.Option(
             min=0,
+            max=SECONDS_MAX,
+            callback=finite,
             help="Seconds the correction rounds may spend (default: what the first solve "
             "left of --time-limit).",
         ),
     ] = None,
+    encoding: EncodingOpt = "utf-8",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
 ) -> None:
-    """Size, roster, simulate and report a scenario: writes roster.csv, requirements.csv,
-    kpis.json, simulation.csv and report.html into --out."""
+    """Size, roster, simulate and report a scenario: writes roster.csv, roster.xlsx,
+    requirements.csv, kpis.json, simulation.csv and report.html into --out."""
     _setup_logging(verbose)
     from rostering.io import load_scenario
     from rostering.pipeline import run_scenario, write_outputs
@@ -128,9 +160,10 @@ def solve(
     from rostering.roster.solution import relative_gap
 
     try:
-        scenario = load_scenario(scenario_dir)
+        scenario = load_scenario(scenario_dir, encoding=encoding)
     except ScenarioError as exc:
         raise _fail_scenario(exc) from None
+    _warn_demand(scenario)
 
     def show(p: Progress) -> None:
         gap = f"{relative_gap(p.objective, p.bound):6.2%}"
@@ -181,14 +214,21 @@ def adherence(
     events: Annotated[
         Path, typer.Argument(help="ACD export: agent,timestamp,state or agent,login,logout.")
     ],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the output files.")] = Path(
-        "out/adherence"
-    ),
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for the output files.", callback=out_folder),
+    ] = Path("out/adherence"),
     timezone: Annotated[
         str, typer.Option(help="Site time zone for timestamps without an offset.")
     ] = "Asia/Shanghai",
     grace: Annotated[
-        float, typer.Option(help="Grace minutes for late login, early logout, break overrun.")
+        float,
+        typer.Option(
+            min=0,
+            max=24 * 60,
+            callback=finite,
+            help="Grace minutes for late login, early logout, break overrun.",
+        ),
     ] = 2.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
 ) -> None:
@@ -242,8 +282,12 @@ def adherence(
 @app.command("simulate")
 def simulate_command(
     run_dir: Annotated[Path, typer.Argument(help="The --out folder of `rostering solve`.")],
-    replications: Annotated[int | None, typer.Option(help="Replications (>= 2).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: scenario's).")] = None,
+    replications: Annotated[
+        int | None, typer.Option(min=2, max=1000, help="Replications (>= 2).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=SEED_MAX, help="Random seed (default: scenario's).")
+    ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Processes playing replications.")] = 1,
     contacts: Annotated[
         Path | None,
@@ -278,7 +322,7 @@ def simulate_events_command(
         "out/events.csv"
     ),
     timezone: Annotated[str, typer.Option(help="Site time zone.")] = "Asia/Shanghai",
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=SEED_MAX, help="Random seed.")] = 0,
 ) -> None:
     """Make a realistic ACD state export for a roster (late logins, long meals, absences,
     duplicates, a missing logout), to try `rostering adherence` on."""
@@ -397,7 +441,7 @@ def keys_revoke(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     database: DatabaseOption = None,
     workers: Annotated[
         int | None,

@@ -129,12 +129,14 @@ def _settings(
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV all at once: a temporary file renamed into place."""
+    """Write a CSV all at once: a temporary file renamed into place, text cells neutralised."""
+    from rostering.results.csv_output import csv_text
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            frame.to_csv(fh, index=False)
+            fh.write(csv_text(frame))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

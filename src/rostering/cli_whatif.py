@@ -16,6 +16,7 @@ input, 3 the hard rules cannot all hold.
 from __future__ import annotations
 
 import logging
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -48,6 +49,41 @@ def _setup_logging(verbose: bool) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+
+
+def out_folder(path: Path) -> Path:
+    """``--out`` of a command that writes a folder: refused at once when it names a file.
+
+    Checked as the command line is read, so the mistake costs no solve; the
+    command then exits with code 2, the code of any bad argument.
+    """
+    if path.exists() and not path.is_dir():
+        raise typer.BadParameter(f"{path} is a file, not a folder: name a folder for the outputs")
+    return path
+
+
+SECONDS_MAX = 86_400.0
+"""The longest solver time an option may give: one day."""
+SEED_MAX = 2**31 - 1
+"""The largest solver seed CP-SAT takes."""
+WORKERS_MAX = 256
+"""The most solver worker threads an option may ask for."""
+
+
+def finite(value: float | None) -> float | None:
+    """A number option: refused at once when it is not a finite number (nan, inf)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"expected a finite number, got {value}")
+    return value
+
+
+def time_limit_s(value: float | None) -> float | None:
+    """``--time-limit``: a finite number of seconds above 0, at most a day."""
+    if value is not None and not (math.isfinite(value) and 0 < value <= SECONDS_MAX):
+        raise typer.BadParameter(
+            f"expected seconds above 0 and at most {SECONDS_MAX:g}, got {value}"
+        )
+    return value
 
 
 def _fail_input(what: str, exc: Exception) -> typer.Exit:
@@ -157,13 +193,16 @@ def whatif_command(
             "what-if needs (without it the what-if is solved from scratch).",
         ),
     ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the output files.")] = Path(
-        "out/whatif"
-    ),
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for the output files.", callback=out_folder),
+    ] = Path("out/whatif"),
     change_weight: Annotated[
         float | None,
         typer.Option(
             min=0,
+            max=1e6,
+            callback=finite,
             help="Yuan-equivalent cost of each person-day changed from the baseline "
             "(default: the what-if's, else 50).",
         ),
@@ -174,10 +213,15 @@ def whatif_command(
     ] = None,
     time_limit: Annotated[
         float | None,
-        typer.Option(help="Solver time limit, seconds (default: the what-if's, else 30)."),
+        typer.Option(
+            help="Solver time limit, seconds (default: the what-if's, else 30).",
+            callback=time_limit_s,
+        ),
     ] = None,
-    workers: Annotated[int, typer.Option(help="Solver worker threads.")] = 2,
-    seed: Annotated[int, typer.Option(help="Solver random seed.")] = 0,
+    workers: Annotated[
+        int, typer.Option(min=1, max=WORKERS_MAX, help="Solver worker threads.")
+    ] = 2,
+    seed: Annotated[int, typer.Option(min=0, max=SEED_MAX, help="Solver random seed.")] = 0,
     simulate: Annotated[
         bool,
         typer.Option(
@@ -196,6 +240,7 @@ def whatif_command(
     from rostering.io import load_scenario
     from rostering.pipeline import run_scenario, write_outputs
     from rostering.results import outcome_of
+    from rostering.results.csv_output import write_csv
     from rostering.results.folder import read_run_outcome
     from rostering.roster.config import Progress, SolverConfig
     from rostering.roster.instance import DEFAULT_CHANGE_WEIGHT
@@ -280,7 +325,7 @@ def whatif_command(
             before, outcome_of(result), label_a=baseline.name, label_b=out_dir.name
         )
         changes_path = out_dir / "changes.csv"
-        changes_table(comparison).to_csv(changes_path, index=False)
+        write_csv(changes_table(comparison), changes_path)
         written.append(changes_path)
         print_comparison(out, comparison, shown=CHANGES_SHOWN)
     out.print("wrote " + ", ".join(str(p) for p in written))

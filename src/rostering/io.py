@@ -18,21 +18,26 @@ Every fault is reported at once as a :class:`~rostering.errors.Problem`
 naming the file, the field path or CSV row and column, the value and why.
 CSV rows are numbered as a spreadsheet shows them: the header is row 1, the
 first data row is row 2.
+
+Files are read as UTF-8, or in the encoding given (``encoding="gbk"``) when
+they are not UTF-8; text that does not decode is reported with its line and the
+hint to save the file as UTF-8.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from rostering.domain.scenario import Horizon, Scenario
+from rostering.domain.scenario import Horizon, Scenario, demand_faults
 from rostering.errors import Problem, ScenarioError
 from rostering.io_day_items import DayItem, apply_day_items
 from rostering.io_history import forecast_from_history
@@ -42,6 +47,7 @@ from rostering.io_requests import (
     day_items_from_agent_row,
     day_items_from_request_rows,
 )
+from rostering.io_text import UTF8_HINT, bad_line, decode_text, read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +96,7 @@ def _read_csv(
     problems: list[Problem],
     *,
     allowed: tuple[str, ...] | None = None,
+    encoding: str = "utf-8",
 ) -> tuple[list[dict[str, str]], list[int]] | None:
     """Rows of a CSV as column -> text (empty cells left out), with their row numbers."""
     path = (folder / name).resolve()
@@ -102,7 +109,7 @@ def _read_csv(
     rows: list[dict[str, str]] = []
     lines: list[int] = []
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
+        with io.StringIO(decode_text(path.read_bytes(), encoding), newline="") as fh:
             reader = csv.DictReader(fh)
             header = [h.strip() for h in (reader.fieldnames or [])]
             missing = [c for c in required if c not in header]
@@ -138,7 +145,11 @@ def _read_csv(
                         row[raw_key.strip()] = text
                 rows.append(row)
                 lines.append(i)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError:
+        bad = bad_line(path.read_bytes(), encoding)
+        problems.append(Problem(name, f"row {bad}", f"not {encoding} text: {UTF8_HINT}"))
+        return None
+    except (OSError, csv.Error) as exc:
         problems.append(Problem(name, "", f"cannot read CSV: {exc}"))
         return None
     return rows, lines
@@ -158,7 +169,9 @@ def _agent_rows(
     return items
 
 
-def _requests(data: dict[str, Any], folder: Path, problems: list[Problem]) -> list[DayItem] | None:
+def _requests(
+    data: dict[str, Any], folder: Path, problems: list[Problem], *, encoding: str
+) -> list[DayItem] | None:
     """The items of the requests CSV the scenario names (removed from ``data``)."""
     if "requests" not in data:
         return []
@@ -169,7 +182,14 @@ def _requests(data: dict[str, Any], folder: Path, problems: list[Problem]) -> li
             Problem(SCENARIO_FILE, "requests", "expected the name of a CSV file", shown)
         )
         return None
-    read = _read_csv(folder, value, REQUEST_COLUMNS_REQUIRED, problems, allowed=REQUEST_COLUMNS)
+    read = _read_csv(
+        folder,
+        value,
+        REQUEST_COLUMNS_REQUIRED,
+        problems,
+        allowed=REQUEST_COLUMNS,
+        encoding=encoding,
+    )
     if read is None:
         return None
     rows, lines = read
@@ -231,24 +251,106 @@ def scenario_from_data(data: Mapping[str, Any], *, file: str = SCENARIO_FILE) ->
         raise ScenarioError(problems_from_validation(exc, file=file)) from None
 
 
-def load_scenario(folder: str | Path) -> Scenario:
+def _ids(data: Mapping[str, Any], key: str) -> set[str] | None:
+    """The string ids of a list of the scenario (None when the list is not usable)."""
+    items = data.get(key)
+    if not isinstance(items, list):
+        return None
+    ids = {i.get("id") for i in items if isinstance(i, Mapping)}
+    return {i for i in ids if isinstance(i, str)} or None
+
+
+#: Columns of an agents CSV that name other parts of the scenario, and those parts.
+_AGENT_REFERENCES = (("pattern", "patterns", "pattern"), ("shifts", "shifts", "shift"))
+_AGENT_REFERENCE_FAULTS = ("unknown pattern", "unknown shift", "unknown skill channel")
+
+
+def _agent_references(
+    data: Mapping[str, Any], file: str, lines: list[int], problems: list[Problem]
+) -> bool:
+    """Unknown pattern, shift and skill ids of an agents CSV, named by row and column."""
+    found = False
+    checks = [*_AGENT_REFERENCES, ("skills", "channels", "channel")]
+    rows = data.get("agents")
+    if not isinstance(rows, list):
+        return False
+    for column, part, kind in checks:
+        known = _ids(data, part)
+        if known is None:
+            continue
+        for row, line in zip(rows, lines, strict=True):
+            value = row.get(column) if isinstance(row, Mapping) else None
+            values = value if isinstance(value, list) else [value] if value else []
+            for v in values:
+                if isinstance(v, str) and v not in known:
+                    found = True
+                    problems.append(
+                        Problem(
+                            file,
+                            f"row {line}, column {column}",
+                            f"unknown {kind} {v!r}: expected one of {sorted(known)}",
+                            repr(v),
+                        )
+                    )
+    return found
+
+
+def _without_agent_references(problems: list[Problem]) -> list[Problem]:
+    """Drop the scenario-wide reports of unknown agent ids already named by CSV row."""
+    kept: list[Problem] = []
+    for p in problems:
+        if p.file != SCENARIO_FILE or p.location != "(top level)":
+            kept.append(p)
+            continue
+        parts = [
+            part
+            for part in p.message.split("; ")
+            if not (part.startswith("agent ") and any(f in part for f in _AGENT_REFERENCE_FAULTS))
+        ]
+        if parts:
+            kept.append(Problem(p.file, p.location, "; ".join(parts), p.value))
+    return kept
+
+
+def _demand_problems(scenario: Scenario, origin: _Origin) -> list[Problem]:
+    """Repeated demand rows and missing days, named by CSV row where the rows came from one."""
+    problems: list[Problem] = []
+    for fault in demand_faults(scenario):
+        field = f"demand.{fault.field}"
+        file, lines = origin.csv.get(("demand", fault.field), (SCENARIO_FILE, []))
+        if not fault.rows:
+            problems.append(Problem(file, "" if lines else field, fault.message))
+            continue
+        at, first = fault.rows
+        if lines:
+            where, other = f"row {lines[at]}, column {fault.column}", f"row {lines[first]}"
+        else:
+            where, other = f"{field}.{at}.{fault.column}", f"{field}.{first}"
+        problems.append(Problem(file, where, f"{fault.message} (also on {other})"))
+    return problems
+
+
+def load_scenario(folder: str | Path, *, encoding: str = "utf-8") -> Scenario:
     """Read and validate a scenario folder.
+
+    Files are read as UTF-8; ``encoding`` (e.g. ``"gbk"``) is the one files that are
+    not UTF-8 are in.
 
     Raises
     ------
     ScenarioError
-        With one Problem per fault: missing files, YAML syntax, CSV rows, fields.
+        With one Problem per fault: missing files, YAML syntax, text that does not
+        decode, CSV rows, fields, repeated demand rows, days without demand.
     """
     folder = Path(folder)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ScenarioError([Problem(str(folder), "", f"unknown encoding {encoding!r}")]) from None
     yaml_path = folder / SCENARIO_FILE
     if not yaml_path.is_file():
         raise ScenarioError([Problem(str(yaml_path), "", "scenario file not found")])
-    try:
-        data = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ScenarioError([Problem(SCENARIO_FILE, where, f"invalid YAML: {exc}")]) from None
+    data = read_yaml(yaml_path, encoding, file=SCENARIO_FILE)
     if not isinstance(data, dict):
         raise ScenarioError([Problem(SCENARIO_FILE, "", "expected a mapping of fields")])
     origin = _Origin(SCENARIO_FILE)
@@ -259,7 +361,7 @@ def load_scenario(folder: str | Path) -> Scenario:
     for key, required in _CSV_FIELDS.items():
         value = _get(data, key)
         if isinstance(value, str):
-            read = _read_csv(folder, value, required, problems)
+            read = _read_csv(folder, value, required, problems, encoding=encoding)
             unreadable |= read is None
             if read is not None:
                 rows, lines = read
@@ -267,7 +369,7 @@ def load_scenario(folder: str | Path) -> Scenario:
                     own = _agent_rows(rows, lines, value, problems)
                 _set(data, key, rows)
                 origin.csv[key] = (value, lines)
-    shared = _requests(data, folder, problems)
+    shared = _requests(data, folder, problems, encoding=encoding)
     if unreadable or shared is None:
         raise ScenarioError(problems)  # a file is missing or unreadable: nothing more to check
     agents = data.get("agents")
@@ -281,10 +383,18 @@ def load_scenario(folder: str | Path) -> Scenario:
             horizon=_horizon(data),
             problems=problems,
         )
+    named = False
+    if _AGENTS in origin.csv:
+        file, lines = origin.csv[_AGENTS]
+        named = _agent_references(data, file, lines, problems)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(problems + problems_from_validation(exc, origin)) from None
+        found = problems_from_validation(exc, origin)
+        raise ScenarioError(
+            problems + (_without_agent_references(found) if named else found)
+        ) from None
+    problems += _demand_problems(scenario, origin)
     if problems:
         raise ScenarioError(problems)
     log.info("loaded scenario %s from %s", scenario.name, folder)

@@ -43,6 +43,7 @@ from rostering.results import (
 )
 from rostering.results.breaks import planned_breaks
 from rostering.results.costs import write_costs
+from rostering.results.csv_output import write_csv, write_xlsx
 from rostering.results.folder import SECONDARY_COLUMNS, read_run_folder
 from rostering.results.payroll import payroll_table
 from rostering.results.simulated import (
@@ -51,6 +52,13 @@ from rostering.results.simulated import (
     simulation_day_table,
     simulation_table,
     summary_of,
+)
+from rostering.results.staging import (
+    check_folder_target,
+    new_staging,
+    recover_target,
+    remove_stale_folders,
+    switch_into_place,
 )
 from rostering.roster.compile import compile_instance
 from rostering.roster.config import Progress, SolverConfig
@@ -359,16 +367,20 @@ def check_adherence(
     ``exceptions.csv``, ``event_issues.csv``, ``summary.json``,
     ``adherence.html``) all or nothing: every file goes to a temporary folder
     inside ``out_dir`` and is moved into place only when all are written.
+    Temporary folders a killed run left there are removed first.
     """
+    if out_dir is not None:
+        check_folder_target(out_dir)
     result = run_adherence(roster, events, config=config, mapping=mapping, timezone=timezone)
     if out_dir is None:
         return result
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_folders(out_dir, ".adherence-")
     tmp = Path(tempfile.mkdtemp(prefix=".adherence-", dir=out_dir))
     try:
-        _rounded(result.by_agent_day).to_csv(tmp / "adherence.csv", index=False)
-        _rounded(result.exceptions).to_csv(tmp / "exceptions.csv", index=False)
-        result.issues.to_csv(tmp / "event_issues.csv", index=False)
+        write_csv(_rounded(result.by_agent_day), tmp / "adherence.csv")
+        write_csv(_rounded(result.exceptions), tmp / "exceptions.csv")
+        write_csv(result.issues, tmp / "event_issues.csv")
         (tmp / "summary.json").write_text(
             result.summary.model_dump_json(indent=2) + "\n", encoding="utf-8"
         )
@@ -401,58 +413,70 @@ def _write_simulation(scenario: Scenario, result: SimulationResult, folder: Path
     """``simulation.csv`` (per interval) and ``simulation_days.csv`` (per day) into ``folder``."""
     table = simulation_table(result, horizon_origin(scenario))
     table["interval_start"] = table["interval_start"].map(lambda t: t.isoformat())
-    table.to_csv(folder / "simulation.csv", index=False, float_format="%.4f")
+    write_csv(table, folder / "simulation.csv", float_format="%.4f")
     days = simulation_day_table(result, scenario.horizon.start)
-    days.to_csv(folder / "simulation_days.csv", index=False, float_format="%.4f")
+    write_csv(days, folder / "simulation_days.csv", float_format="%.4f")
 
 
 def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
-    """Write roster.csv, requirements.csv, kpis.json and report.html, all or nothing.
+    """Write the run's files into the folder ``out_dir``, all or nothing.
 
-    Files are written to a temporary folder beside ``out_dir`` and moved into
-    place only when every one of them is complete.
+    Writes roster.csv, roster.xlsx, requirements.csv, kpis.json, report.html,
+    violations.csv, scenario.json, secondary.csv, payroll.csv, costs.csv (and
+    the simulation files when the run was simulated). Every file goes into a
+    new staging folder beside ``out_dir``, which then replaces ``out_dir`` in
+    one rename (see :mod:`rostering.results.staging`): the folder holds this
+    run's files or the previous run's, never a mix. Text cells that a
+    spreadsheet would run as formulas are quoted (see
+    :mod:`rostering.results.csv_output`). Raises :class:`InputError` when
+    ``out_dir`` is a file.
     """
     out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_folder_target(out)
+    recover_target(out)
     names = [
         "roster.csv",
+        "roster.xlsx",
         "requirements.csv",
         "kpis.json",
         "report.html",
         "violations.csv",
         "scenario.json",
+        "secondary.csv",
+        "payroll.csv",
+        "costs.csv",
     ]
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
-        stage = Path(tmp)
-        roster_table(result).to_csv(stage / "roster.csv", index=False)
+    stage = new_staging(out)
+    try:
+        roster = roster_table(result)
+        write_csv(roster, stage / "roster.csv")
+        write_xlsx(roster, stage / "roster.xlsx")
         # The scenario as run (after any what-if): `rostering simulate` replays from it.
         (stage / "scenario.json").write_text(
             result.scenario.model_dump_json(indent=1), encoding="utf-8"
         )
-        names += ["secondary.csv", "payroll.csv", "costs.csv"]
-        payroll_table(result).to_csv(stage / "payroll.csv", index=False, float_format="%.2f")
+        write_csv(payroll_table(result), stage / "payroll.csv", float_format="%.2f")
         write_costs(result.solution.costs, stage / "costs.csv")
-        _secondary_table(result).to_csv(stage / "secondary.csv", index=False)
+        write_csv(_secondary_table(result), stage / "secondary.csv")
         if result.simulation is not None:
             names += ["simulation.csv", "simulation_days.csv"]
             _write_simulation(result.scenario, result.simulation, stage)
         req = result.requirements.copy()
         req["interval_start"] = req["interval_start"].map(lambda t: t.isoformat())
-        req.to_csv(stage / "requirements.csv", index=False, float_format="%.4f")
+        write_csv(req, stage / "requirements.csv", float_format="%.4f")
         (stage / "kpis.json").write_text(
             json.dumps(result.kpis.model_dump(mode="json"), indent=2), encoding="utf-8"
         )
-        pd.DataFrame(
+        violations = pd.DataFrame(
             [v.model_dump() for v in result.solution.violations],
             columns=["rule", "where", "amount", "cost", "hard"],
-        ).to_csv(stage / "violations.csv", index=False)
+        )
+        write_csv(violations, stage / "violations.csv")
         write_run_report(result, stage / "report.html")
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name in names:
-            target = out / name
-            shutil.move(str(stage / name), target)
-            written.append(target)
+        switch_into_place(stage, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    written = [out / name for name in names]
     log.info("wrote %s", ", ".join(p.name for p in written))
     return written
 

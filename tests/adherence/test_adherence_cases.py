@@ -127,7 +127,7 @@ def test_dst_spring_forward_shift_is_eight_hours_in_london() -> None:
     day = res.by_agent_day.iloc[0]
     assert day["scheduled_minutes"] == 480
     assert day["adherence"] == 1.0
-    assert list(res.issues["row"]) == [2]
+    assert list(res.issues["row"]) == [3]
     assert list(res.issues["reason"]) == ["nonexistent_local_time"]
     # hourly heatmap labels follow the local clock: 00:00 then 02:00
     assert list(res.by_interval["time"].iloc[:3]) == ["00:00", "00:30", "02:00"]
@@ -160,7 +160,7 @@ def test_missing_logout_is_closed_at_shift_end_and_flagged() -> None:
     assert day["logged_in_minutes"] == 540
     assert day["adherence"] == 1.0
     issue = res.issues.iloc[0]
-    assert (issue["row"], issue["reason"], bool(issue["used"])) == (2, "missing_logout", True)
+    assert (issue["row"], issue["reason"], bool(issue["used"])) == (3, "missing_logout", True)
     assert issue["detail"].endswith("closed at its shift end (2026-09-28T10:00:00+00:00)")
     assert res.summary.read_report.by_reason == {"missing_logout": 1}
 
@@ -180,7 +180,7 @@ def test_missing_logout_before_next_day_login() -> None:
     )
     assert list(res.by_agent_day["logged_in_minutes"]) == [540, 540]
     assert list(res.issues["reason"]) == ["missing_logout"]
-    assert list(res.issues["row"]) == [1]
+    assert list(res.issues["row"]) == [2]
 
 
 def test_absent_agent_scores_zero_and_lowers_attendance() -> None:

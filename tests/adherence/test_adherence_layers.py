@@ -16,6 +16,7 @@ MODULES = sorted(PACKAGE.glob("*.py"))
 
 ALLOWED = (
     "rostering.adherence",
+    "rostering.csv_text",
     "rostering.domain",
     "rostering.errors",
     "rostering.roster.instance",

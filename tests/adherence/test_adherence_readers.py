@@ -44,23 +44,23 @@ def _read(tmp_path: Path, text: str, mapping: StateMapping | None = None):  # ty
 def test_every_messy_row_is_used_or_reported(tmp_path: Path) -> None:
     _, data = _read(tmp_path, MESSY_CSV)
     issues = data.issues.set_index("row")
-    assert issues.loc[2, "reason"] == "duplicate"
-    assert issues.loc[3, "reason"] == "bad_timestamp"
-    assert issues.loc[4, "reason"] == "empty_agent"
-    assert issues.loc[5, "reason"] == "agent_not_on_roster"
-    assert issues.loc[6, "reason"] == "unknown_state"
-    assert bool(issues.loc[6, "used"]) is True  # read as 'other' by default
-    assert issues.loc[7, "reason"] == "out_of_order"
-    assert bool(issues.loc[7, "used"]) is True
-    assert issues.loc[9, "reason"] == "empty_state"
-    assert sorted(issues.index) == [2, 3, 4, 5, 6, 7, 9]
+    # rows as a spreadsheet shows them: the header is row 1
+    assert issues.loc[3, "reason"] == "duplicate"
+    assert issues.loc[4, "reason"] == "bad_timestamp"
+    assert issues.loc[5, "reason"] == "empty_agent"
+    assert issues.loc[6, "reason"] == "agent_not_on_roster"
+    assert issues.loc[7, "reason"] == "unknown_state"
+    assert bool(issues.loc[7, "used"]) is True  # read as 'other' by default
+    assert issues.loc[8, "reason"] == "out_of_order"
+    assert bool(issues.loc[8, "used"]) is True
+    assert issues.loc[10, "reason"] == "empty_state"
+    assert sorted(issues.index) == [3, 4, 5, 6, 7, 8, 10]
     used_rows = set(data.events["row"])
     dropped = set(issues.index[~issues["used"].astype(bool)])
-    assert used_rows | dropped == set(range(1, 11))
+    assert used_rows | dropped == set(range(2, 12))
     assert not used_rows & dropped
     # the kept events are sorted by time; the padded, capitalised state is recognised
-    assert list(data.events["row"]) == [1, 7, 6, 8, 10]
-    assert data.states[data.events["state"].iloc[3]] == "available"
+    assert list(data.events["row"]) == [2, 8, 7, 9, 11]
     report = ReadReport.from_issues(kind=data.kind, rows_read=data.rows_read, issues=data.issues)
     assert (report.rows_read, report.rows_used, report.rows_dropped, report.rows_flagged) == (
         10,
@@ -73,12 +73,12 @@ def test_every_messy_row_is_used_or_reported(tmp_path: Path) -> None:
 
 def test_unknown_states_can_be_dropped(tmp_path: Path) -> None:
     _, data = _read(tmp_path, MESSY_CSV, StateMapping(unknown_as=None))
-    row6 = data.issues.set_index("row").loc[6]
-    assert row6["reason"] == "unknown_state" and not bool(row6["used"])
-    assert 6 not in set(data.events["row"])
+    row7 = data.issues.set_index("row").loc[7]
+    assert row7["reason"] == "unknown_state" and not bool(row7["used"])
+    assert 7 not in set(data.events["row"])
 
 
-def test_dataframe_rows_are_numbered_from_one_whatever_the_index() -> None:
+def test_dataframe_rows_are_numbered_as_in_a_csv_whatever_the_index() -> None:
     frame = events(
         ("A1", "2026-09-28T09:00:00+08:00", "login"),
         ("", "2026-09-28T09:00:00+08:00", "login"),
@@ -86,7 +86,7 @@ def test_dataframe_rows_are_numbered_from_one_whatever_the_index() -> None:
     frame.index = [100, 200]
     schedule = read_roster(roster(day_shift("A1")), timezone=TZ)
     data = read_events(frame, mapping=StateMapping(), timezone=TZ, agents=schedule.agent_ids)
-    assert list(data.issues["row"]) == [2]
+    assert list(data.issues["row"]) == [3]
 
 
 def test_sessions_overlap_missing_logout_and_backwards() -> None:
@@ -95,7 +95,7 @@ def test_sessions_overlap_missing_logout_and_backwards() -> None:
             "agent": ["A1", "A1", "A1", "A1", "A1"],
             "login": [
                 "2026-09-28T09:00:00+08:00",
-                "2026-09-28T11:00:00+08:00",  # overlaps row 1
+                "2026-09-28T11:00:00+08:00",  # overlaps row 2
                 "2026-09-28T14:00:00+08:00",
                 "2026-09-28T16:00:00+08:00",  # no logout
                 "2026-09-28T17:00:00+08:00",
@@ -111,10 +111,10 @@ def test_sessions_overlap_missing_logout_and_backwards() -> None:
     )
     res = run_adherence(roster(day_shift("A1")), sessions, timezone=TZ)
     issues = res.issues.set_index("row")
-    assert issues.loc[2, "reason"] == "overlapping_session"
-    assert "row 1" in issues.loc[2, "detail"]
-    assert issues.loc[4, "reason"] == "missing_logout"
-    assert issues.loc[5, "reason"] == "logout_not_after_login"
+    assert issues.loc[3, "reason"] == "overlapping_session"
+    assert "row 2" in issues.loc[3, "detail"]
+    assert issues.loc[5, "reason"] == "missing_logout"
+    assert issues.loc[6, "reason"] == "logout_not_after_login"
     assert res.summary.read_report.rows_used == 4
     day = res.by_agent_day.iloc[0]
     # 09:00-13:00 merged, 14:00-15:00, 16:00-18:00 (closed at shift end)

@@ -25,7 +25,7 @@ def test_login_while_logged_in_within_a_shift_is_an_overlapping_session() -> Non
         timezone=TZ,
     )
     assert list(res.issues["reason"]) == ["overlapping_session"]
-    assert list(res.issues["row"]) == [2]
+    assert list(res.issues["row"]) == [3]
     assert res.by_agent_day["adherence"].iloc[0] == 1.0
 
 

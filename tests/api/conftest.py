@@ -1,6 +1,9 @@
 """Fixtures of the API tests: an app on a scratch database, API keys, stored runs.
 
-Every test gets its own SQLite file under ``tmp_path``. Apps built by
+Every test gets its own SQLite file under ``tmp_path`` and, when
+``ROSTERING_TEST_POSTGRES_URL`` names a PostgreSQL server
+(``postgresql+psycopg://user@127.0.0.1:5432/db``), runs a second time on a
+fresh PostgreSQL database of its own (dropped afterwards). Apps built by
 ``make_app`` run without worker processes unless asked (``runner=True``);
 ``solved_run`` runs the worker function in the test process, which stores
 exactly what a worker process would.
@@ -8,6 +11,8 @@ exactly what a worker process would.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,19 +20,46 @@ from typing import Any
 import pytest
 from api_helpers import TestClient, new_key, solve_in_process, submit, upload_reference
 from fastapi import FastAPI
+from sqlalchemy import create_engine, make_url, text
 
 from api.config import Settings
 from api.main import create_app
 
+POSTGRES_URL = os.environ.get("ROSTERING_TEST_POSTGRES_URL", "")
+
 
 @pytest.fixture
-def make_app(tmp_path: Path) -> Callable[..., FastAPI]:
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test (skipped without a server)."""
+    if not POSTGRES_URL:
+        pytest.skip("ROSTERING_TEST_POSTGRES_URL is not set (no PostgreSQL server to test on)")
+    server = make_url(POSTGRES_URL)
+    name = f"rostering_test_{uuid.uuid4().hex}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """This test's database: a SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return str(tmp_path / "api.sqlite")
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Callable[..., FastAPI]:
     """Build an app on this test's database; keyword arguments override settings."""
 
     def build(*, runner: bool = False, **overrides: Any) -> FastAPI:
-        settings = Settings(
-            database_url=str(tmp_path / "api.sqlite"), start_runner=runner, **overrides
-        )
+        settings = Settings(database_url=database_url, start_runner=runner, **overrides)
         return create_app(settings)
 
     return build

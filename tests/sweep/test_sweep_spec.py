@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from rostering.errors import ScenarioError
+from rostering.results.csv_output import neutralise as safe_text
 from rostering.sweep import (
     SweepSettings,
     content_hash,
@@ -17,7 +18,7 @@ from rostering.sweep import (
     sweep_from_data,
     sweep_json_schema,
 )
-from rostering.sweep.summary import pareto_front, safe_text
+from rostering.sweep.summary import pareto_front
 from rostering.whatif import WhatIf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,5 +258,6 @@ def test_pareto_front() -> None:
 
 def test_safe_text_neutralises_formulas() -> None:
     assert safe_text("=cmd()") == "'=cmd()"
-    assert safe_text("-1") == "'-1"
+    assert safe_text("-cmd") == "'-cmd"
+    assert safe_text("-1") == "-1"  # a negative number stays a number
     assert safe_text("vol+10_sl80") == "vol+10_sl80"

@@ -13,7 +13,7 @@ MINUTES_PER_DAY = 24 * 60
 class AdherenceConfig(BaseModel):
     """Grace, thresholds and targets of the adherence measurement."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     late_login_grace_minutes: float = Field(
         2.0, ge=0, le=MINUTES_PER_DAY, description="Offline time forgiven at the start of a shift."

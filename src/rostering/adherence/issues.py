@@ -1,11 +1,12 @@
 """Event rows that were flagged while reading, and the count of them.
 
 Every event row is either used or reported in an issues frame with its row
-number and reason. Rows are numbered from 1 for the first data row, i.e. the
-line after the CSV header is row 1 (for a DataFrame: its first row is row 1,
-whatever its index). A row can be used *and* flagged (re-sorted, missing
-logout); ``used`` tells which. :class:`IssueLog` collects the issues of one
-read; :class:`ReadReport` counts them.
+number and reason. Rows are numbered as a spreadsheet shows them: the CSV
+header is row 1 and the first data row is row 2 (for a DataFrame: its first
+row is row 2, whatever its index, as in the CSV it would be written to). A
+row can be used *and* flagged (re-sorted, missing logout); ``used`` tells
+which. :class:`IssueLog` collects the issues of one read; :class:`ReadReport`
+counts them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from rostering.adherence.arrays import I64, Mask
 ISSUE_COLUMNS: tuple[str, ...] = ("row", "agent", "reason", "detail", "used")
 """Columns of every issues frame."""
 
-ROW_CONVENTION = "1-based data row: the first row after the CSV header (or of the frame) is row 1"
+ROW_CONVENTION = (
+    "spreadsheet row: the CSV header is row 1, the first data row (of a frame too) is row 2"
+)
 
 
 class IssueReason(StrEnum):
@@ -41,6 +44,7 @@ class IssueReason(StrEnum):
     LOGOUT_NOT_AFTER_LOGIN = "logout_not_after_login"
     OVERLAPPING_SESSION = "overlapping_session"
     MISSING_LOGOUT = "missing_logout"
+    MALFORMED_ROW = "malformed_row"
 
 
 def _issues(

@@ -19,21 +19,21 @@ import numpy.typing as npt
 import pandas as pd
 
 from rostering.adherence.arrays import I64
+from rostering.adherence.export_columns import (
+    EVENT_COLUMNS,
+    SESSION_COLUMNS,
+    ExportColumns,
+    frame_export,
+    read_export,
+)
 from rostering.adherence.issues import IssueLog, IssueReason
 from rostering.adherence.packed_keys import KeyPacking
-from rostering.adherence.sources import read_csv_text
 from rostering.adherence.states import ACTIVITY_CODES, Activity, StateMapping, normalise_state
-from rostering.adherence.timestamps import TimeStatus, check_timezone, parse_timestamps
-from rostering.errors import FrameContractError, InputError
+from rostering.adherence.timestamps import TimeStatus, check_timezone
+from rostering.csv_text import restore
+from rostering.errors import InputError
 
 logger = logging.getLogger(__name__)
-
-
-EVENT_COLUMNS: tuple[str, ...] = ("agent", "timestamp", "state")
-"""Required columns of a state-event export; other columns are ignored."""
-
-SESSION_COLUMNS: tuple[str, ...] = ("agent", "login", "logout")
-"""Required columns of a plain session export; other columns are ignored."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,10 @@ def read_events(
     state). With ``agents`` (the roster's ids), rows of anyone else are flagged
     and not used.
 
-    Dropped and flagged rows are listed in ``issues``: empty agent, unreadable
+    A CSV is read in chunks of rows (see
+    :mod:`rostering.adherence.export_columns`). Dropped and flagged rows are
+    listed in ``issues``: a row with more or fewer fields than the header,
+    empty agent, unreadable
     or unplaceable timestamp, empty or unknown state, agent not on the roster,
     duplicate (same agent, time and state), out of file order (kept, re-sorted),
     a session whose logout is not after its login, overlapping sessions (merged).
@@ -82,59 +85,51 @@ def read_events(
     :class:`FrameContractError` when neither column set is present.
     """
     check_timezone(timezone)
-    what = str(source) if isinstance(source, Path) else "events frame"
     raw = (
-        read_csv_text(source, "events", categorical=("agent", "state"))
+        read_export(source, what="events", timezone=timezone)
         if isinstance(source, Path)
-        else source
+        else frame_export(source, what="events frame", timezone=timezone)
     )
-    cols = set(map(str, raw.columns))
-    if {"timestamp", "state"} <= cols and "agent" in cols:
+    if raw.kind == "states":
         return _read_states(raw, mapping=mapping, timezone=timezone, agents=agents)
-    if {"login", "logout"} <= cols and "agent" in cols:
-        return _read_sessions(raw, mapping=mapping, timezone=timezone, agents=agents)
-    raise FrameContractError(
-        f"{what}: expected columns {sorted(EVENT_COLUMNS)} or {sorted(SESSION_COLUMNS)}, "
-        f"got {sorted(cols)}"
-    )
+    return _read_sessions(raw, mapping=mapping, timezone=timezone, agents=agents)
 
 
 def _factor(series: pd.Series) -> tuple[I64, npt.NDArray[np.object_]]:
-    """Codes and trimmed text categories of a column; a missing value is the last, ``""``."""
+    """Codes and trimmed text categories of a column; a missing value is the last, ``""``.
+
+    A category the product quoted so that a spreadsheet does not run it as a
+    formula (:func:`rostering.csv_text.neutralise`) is read unquoted.
+    """
     cat = (
         series.cat
         if isinstance(series.dtype, pd.CategoricalDtype)
         else pd.Series(pd.Categorical(series.to_numpy(dtype=object))).cat
     )
-    cats = [("" if pd.isna(c) else str(c)).strip() for c in cat.categories]
+    # text the product quoted against spreadsheet formulas reads back as written
+    cats = [("" if pd.isna(c) else restore(str(c))).strip() for c in cat.categories]
     codes = cat.codes.to_numpy().astype(np.int64)
     codes = np.where(codes < 0, len(cats), codes)
     return codes, np.asarray([*cats, ""], dtype=object)
 
 
-def _text(raw: pd.DataFrame, col: str) -> npt.NDArray[np.object_]:
-    """The trimmed text of every cell of column ``col`` (``""`` where missing)."""
-    codes, cats = _factor(raw[col])
-    out: npt.NDArray[np.object_] = cats[codes]
-    return out
-
-
 def _agents_and_times(
     rd: IssueLog,
-    raw: pd.DataFrame,
+    raw: ExportColumns,
     *,
     column: str,
     timezone: str,
     roster_agents: list[str] | None,
 ) -> tuple[npt.NDArray[np.bool_], I64, I64, npt.NDArray[np.object_], list[str]]:
-    """Flag empty agents, bad times and agents off the roster.
+    """Flag malformed rows, empty agents, bad times and agents off the roster.
 
     Returns the keep mask, agent codes (into the returned id list), times,
     the trimmed agent text of every row, and the id list.
     """
-    n = len(raw)
-    row = np.arange(1, n + 1, dtype=np.int64)
-    a_codes, a_cats = _factor(raw["agent"])
+    bad = raw.malformed
+    rd.flag(bad.rows, bad.agents, reason=IssueReason.MALFORMED_ROW, detail=bad.details, used=False)
+    row = raw.rows
+    a_codes, a_cats = _factor(raw.agent)
     agent_text = a_cats[a_codes]
     ids = (
         list(roster_agents)
@@ -152,8 +147,8 @@ def _agents_and_times(
         detail="agent id is empty",
         used=False,
     )
-    stamp = raw[column].reset_index(drop=True)
-    t, status = parse_timestamps(stamp, timezone)
+    stamp = raw.times[column]
+    t, status = stamp.t, stamp.status
     for code, reason, text in (
         (TimeStatus.BAD, IssueReason.BAD_TIMESTAMP, "is not an ISO 8601 time"),
         (TimeStatus.AMBIGUOUS, IssueReason.AMBIGUOUS_LOCAL_TIME, "occurs twice in " + timezone),
@@ -165,7 +160,7 @@ def _agents_and_times(
     ):
         m = keep & (status == code)
         if m.any():
-            shown = stamp.to_numpy(dtype=object)[m]
+            shown = stamp.shown(m)
             detail = np.array([f"{column} {v!r} {text}" for v in shown], dtype=object)
             keep = rd.drop(keep, m, row, agent_text, reason=reason, detail=detail)
     off = keep & (agent_code < 0)
@@ -247,6 +242,7 @@ def _finish(
         later_min = np.minimum.accumulate(tagged[::-1])[::-1]
         after = np.r_[later_min[1:], np.iinfo(np.int64).max]
         late = after < tagged
+        del tagged, later_min, after  # large exports: free before the next arrays
         rd.flag(
             row[late],
             id_arr[agent_code[late]],
@@ -254,7 +250,8 @@ def _finish(
             detail="earlier than a previous row of the agent; re-sorted",
             used=True,
         )
-    ev = pd.DataFrame({"row": row, "agent_code": agent_code, "t": t, "state": state})
+    # the arrays are the frame's columns, not copied into it (memory on large exports)
+    ev = pd.DataFrame({"row": row, "agent_code": agent_code, "t": t, "state": state}, copy=False)
     logger.debug("read %d event rows, kept %d", rows_read, len(ev))
     return EventData(
         events=ev,
@@ -270,16 +267,17 @@ def _finish(
 
 
 def _read_states(
-    raw: pd.DataFrame, *, mapping: StateMapping, timezone: str, agents: list[str] | None
+    raw: ExportColumns, *, mapping: StateMapping, timezone: str, agents: list[str] | None
 ) -> EventData:
     """Read an export of state events: flag empty and unknown states, then finish."""
-    n = len(raw)
-    row = np.arange(1, n + 1, dtype=np.int64)
+    row = raw.rows
     rd = IssueLog()
     keep, agent_code, t, agent_text, ids = _agents_and_times(
         rd, raw, column="timestamp", timezone=timezone, roster_agents=agents
     )
-    s_codes, s_cats = _factor(raw["state"])
+    if raw.state is None:
+        raise InputError("a state-event export needs a state column")
+    s_codes, s_cats = _factor(raw.state)
     norm = np.asarray([normalise_state(str(c)) for c in s_cats], dtype=object)
     known_names = list(mapping.states)
     extra = sorted({str(c) for c in norm if c and c not in mapping.states})
@@ -316,24 +314,23 @@ def _read_states(
         names=names,
         mapping=mapping,
         ids=ids,
-        rows_read=n,
+        rows_read=raw.rows_read,
         kind="states",
     )
 
 
 def _read_sessions(
-    raw: pd.DataFrame, *, mapping: StateMapping, timezone: str, agents: list[str] | None
+    raw: ExportColumns, *, mapping: StateMapping, timezone: str, agents: list[str] | None
 ) -> EventData:
     """Read an export of sessions: merge overlapping ones into login and logout events."""
-    n = len(raw)
-    row = np.arange(1, n + 1, dtype=np.int64)
+    row = raw.rows
     rd = IssueLog()
     keep, agent_code, t_in, agent_text, ids = _agents_and_times(
         rd, raw, column="login", timezone=timezone, roster_agents=agents
     )
-    logout_text = _text(raw, "logout")
-    has_out = logout_text != ""
-    t_out, status = parse_timestamps(pd.Series(logout_text, dtype=object), timezone)
+    logout = raw.times["logout"]
+    has_out = logout.present
+    t_out, status = logout.t, logout.status
     bad_out = keep & has_out & (status != 0)
     keep = rd.drop(
         keep,
@@ -342,7 +339,7 @@ def _read_sessions(
         agent_text,
         reason=IssueReason.BAD_TIMESTAMP,
         detail=np.array(
-            [f"logout {v!r} cannot be placed" for v in logout_text[bad_out]], dtype=object
+            [f"logout {v!r} cannot be placed" for v in logout.shown(bad_out)], dtype=object
         ),
     )
     backwards = keep & has_out & (t_out <= t_in)
@@ -414,7 +411,7 @@ def _read_sessions(
         names=names,
         mapping=mapping,
         ids=ids,
-        rows_read=n,
+        rows_read=raw.rows_read,
         kind="sessions",
     )
 

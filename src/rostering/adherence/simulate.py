@@ -31,6 +31,7 @@ from rostering.adherence.arrays import I64
 from rostering.adherence.schedule import read_roster
 from rostering.adherence.synthetic import synthetic_roster
 from rostering.adherence.timestamps import day_to_date, local_wall_seconds
+from rostering.csv_text import neutralise
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,8 @@ class SimulatedEvents:
     file order. ``injected``: ``agent``, ``date``, ``shift``, ``kind``
     (late_login, early_logout, extended_break, absent, missing_logout,
     duplicate, out_of_order), ``minutes`` (0 for row-level faults) and ``row``
-    (1-based file row of a row-level fault, else 0). A long meal and each long
+    (file row of a row-level fault as a spreadsheet shows it, the header
+    being row 1; else 0). A long meal and each long
     short break are one ``extended_break`` row each.
     """
 
@@ -151,8 +153,12 @@ def format_timestamps(t: I64, timezone: str) -> npt.NDArray[np.str_]:
 
 
 def write_events_csv(events: pd.DataFrame, path: Path) -> None:
-    """Write ``agent,timestamp,state`` rows quickly (plain text, no quoting needed)."""
-    agent = events["agent"].astype(str).tolist()
+    """Write ``agent,timestamp,state`` rows quickly (plain text, no quoting needed).
+
+    Agent codes a spreadsheet would run as formulas are quoted
+    (:func:`rostering.csv_text.neutralise`).
+    """
+    agent = [neutralise(a) for a in events["agent"].astype(str).tolist()]
     stamp = events["timestamp"].astype(str).tolist()
     state = events["state"].astype(str).tolist()
     with path.open("w", encoding="utf-8") as fh:
@@ -442,7 +448,7 @@ def simulate_events(
     moved = np.repeat(moved, reps)
     is_copy = np.zeros(len(t), dtype=bool)
     is_copy[np.cumsum(reps)[dup] - 1] = True
-    rows = np.arange(1, len(t) + 1)
+    rows = np.arange(2, len(t) + 2)  # the header is row 1
     ids = schedule.agents["agent"].to_numpy(dtype=object)
     for mask, kind in ((is_copy, "duplicate"), (moved & ~is_copy, "out_of_order")):
         injected.append(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from rostering.csv_text import QUOTE, restore
 from rostering.errors import AdherenceInputError, FrameContractError
 
 
@@ -20,16 +21,28 @@ def read_csv_text(path: Path, what: str, *, categorical: tuple[str, ...] = ()) -
 
     When ``categorical`` names any columns, the cells are read as Python
     objects in one pass over the file (the names are not otherwise used);
-    otherwise as strings.
+    otherwise as strings. Cells the product quoted so that a spreadsheet does
+    not run them as formulas (:func:`rostering.csv_text.neutralise`) are
+    read back unquoted.
     """
     try:
         if categorical:
-            return pd.read_csv(path, dtype=object, keep_default_na=False, low_memory=False)
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+            frame = pd.read_csv(path, dtype=object, keep_default_na=False, low_memory=False)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError as exc:
         raise AdherenceInputError(f"{what} file not found: {path}") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise AdherenceInputError(f"{what} file {path} cannot be read: {exc}") from exc
+    # text the product quoted against spreadsheet formulas reads back as written
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object:
+            continue
+        quoted = values.str.startswith(QUOTE, na=False).to_numpy(dtype=bool)
+        if quoted.any():
+            frame.loc[quoted, column] = [restore(str(v)) for v in values[quoted]]
+    return frame
 
 
 def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], *, what: str) -> None:

@@ -15,6 +15,11 @@ Every interval of the horizon and every channel appears, with zero volume
 where nothing is forecast, so later stages can rely on a full grid. Volume
 forecast while a channel is closed (``Channel.opens``/``closes``) is set to
 zero with a warning that says how much.
+
+Demand that would be silently wrong is refused: a row repeating the day (or
+interval) and channel of another, and a day of the horizon with no daily row
+unless ``demand.closed_days`` lists it. Rows outside the horizon are ignored
+with a warning.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from rostering.domain.calendar import Calendar
-from rostering.domain.scenario import Scenario
+from rostering.domain.scenario import Scenario, demand_faults, demand_warnings
 from rostering.errors import Problem, ScenarioError
 
 log = logging.getLogger(__name__)
@@ -153,8 +158,27 @@ def _close_outside_hours(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFram
     return frame
 
 
+def _check_rows(scenario: Scenario) -> None:
+    """Refuse repeated rows and missing days; warn of rows outside the horizon."""
+    problems = []
+    for fault in demand_faults(scenario):
+        field = f"demand.{fault.field}"
+        if fault.rows:
+            at, first = fault.rows
+            where = f"{field}.{at}.{fault.column}"
+            message = f"{fault.message} (also {field}.{first})"
+        else:
+            where, message = field, fault.message
+        problems.append(Problem("scenario.yaml", where, message))
+    if problems:
+        raise ScenarioError(problems)
+    for warning in demand_warnings(scenario):
+        log.warning("%s", warning)
+
+
 def build_demand(scenario: Scenario) -> pd.DataFrame:
     """The full demand frame of a scenario (see the module docstring for columns)."""
+    _check_rows(scenario)
     frame = _from_intervals(scenario) if scenario.demand.intervals else _from_daily(scenario)
     grid = interval_grid(scenario)
     channels = [str(c.id) for c in scenario.channels]

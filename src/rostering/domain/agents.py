@@ -34,7 +34,7 @@ class LeaveKind(StrEnum):
 class Leave(BaseModel):
     """A day an agent is away."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     date: dt.date
     kind: LeaveKind = LeaveKind.ANNUAL
@@ -43,7 +43,7 @@ class Leave(BaseModel):
 class Request(BaseModel):
     """An agent's wish for a day: to work a shift, not to work it, or a day off."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     date: dt.date
     shift: ShiftId | None = Field(None, description="None with want=False: a whole day off.")
@@ -54,7 +54,7 @@ class Request(BaseModel):
 class Agent(BaseModel):
     """A person on the roster."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     id: AgentId
     name: str = ""
@@ -65,7 +65,7 @@ class Agent(BaseModel):
     shifts: list[ShiftId] = Field(
         default_factory=list, description="Shift templates this person may work."
     )
-    base_pay: float = Field(2800.0, gt=0, description="Monthly base pay, yuan.")
+    base_pay: float = Field(2800.0, gt=0, le=1_000_000, description="Monthly base pay, yuan.")
     pay_basis: PayBasis | None = Field(
         None, description="Overrides the pattern's pay basis for this person (None: the pattern's)."
     )

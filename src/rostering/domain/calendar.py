@@ -25,7 +25,7 @@ _BRIDGE_PREFIX = "Day off"
 class CalendarSpec(BaseModel):
     """Where the calendar comes from and what the scenario overrides."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     country: str = Field("CN", description="ISO country code for the holiday library.")
     subdivision: str | None = None

@@ -32,13 +32,17 @@ class ChannelKind(StrEnum):
 class ServiceTargets(BaseModel):
     """What the client asks of a channel. Every target set must hold at once."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     service_level: float | None = Field(
         0.8, gt=0, lt=1, description="Share of contacts answered within threshold_s (0.8 = 80 %)."
     )
-    threshold_s: float = Field(20.0, gt=0, description="Service-level answer time T in seconds.")
-    asa_s: float | None = Field(None, gt=0, description="Average speed of answer limit, seconds.")
+    threshold_s: float = Field(
+        20.0, gt=0, le=3600, description="Service-level answer time T in seconds."
+    )
+    asa_s: float | None = Field(
+        None, gt=0, le=3600, description="Average speed of answer limit, seconds."
+    )
     abandon_rate: float | None = Field(
         None, gt=0, lt=1, description="Largest share of contacts abandoning (needs patience_s)."
     )
@@ -50,7 +54,7 @@ class ServiceTargets(BaseModel):
 class Channel(BaseModel):
     """A channel of contact with its targets, sizing parameters and opening hours."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     id: ChannelId = Field(description="Channel id used by demand rows, skills and shifts.")
     kind: ChannelKind
@@ -59,6 +63,7 @@ class Channel(BaseModel):
     patience_s: float | None = Field(
         None,
         gt=0,
+        le=86_400,
         description="Mean caller patience in seconds; when set, queued channels use Erlang A.",
     )
     concurrency: int = Field(1, ge=1, le=10, description="Chats one agent serves at once.")
@@ -76,10 +81,11 @@ class Channel(BaseModel):
     completion_window_h: float | None = Field(
         None,
         gt=0,
+        le=24 * 31,
         description="Outbound/deferred: hours within which work must be done (e.g. 24 for e-mail).",
     )
     priority: float = Field(
-        1.0, gt=0, description="Weight of this channel's shortfall in the roster."
+        1.0, gt=0, le=1000, description="Weight of this channel's shortfall in the roster."
     )
     opens: time = Field(time(0, 0), description="Local time the channel opens.")
     closes: time = Field(

@@ -23,7 +23,7 @@ one minus the daily WAPE."""
 class HistorySource(BaseModel):
     """A contact history the demand is forecast from."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     file: str = Field(
         description="CSV in the scenario folder: interval_start, channel, volume[, aht_s]."

@@ -43,7 +43,7 @@ class Weekday(IntEnum):
 class Pattern(BaseModel):
     """A rotation and the labour limits that go with it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     id: str
     kind: PatternKind
@@ -52,14 +52,21 @@ class Pattern(BaseModel):
         description="Five-two: weekdays on which the two days off may fall (None: any day).",
     )
     working_days_per_week: int = Field(5, ge=1, le=7, description="Five-two: days per week.")
-    max_consecutive_days: int = Field(6, ge=1, description="Longest run of working days.")
+    max_consecutive_days: int = Field(6, ge=1, le=366, description="Longest run of working days.")
     min_rest_hours: float = Field(
-        11.0, ge=0, description="Rest between the end of one shift and the start of the next."
+        11.0,
+        ge=0,
+        le=168,
+        description="Rest between the end of one shift and the start of the next.",
     )
-    max_hours_per_week: float | None = Field(None, gt=0, description="Paid hours per week cap.")
-    max_hours_per_period: float | None = Field(None, gt=0, description="Paid hours cap.")
+    max_hours_per_week: float | None = Field(
+        None, gt=0, le=168, description="Paid hours per week cap."
+    )
+    max_hours_per_period: float | None = Field(
+        None, gt=0, le=366 * 24, description="Paid hours cap."
+    )
     min_hours_per_period: float | None = Field(
-        None, gt=0, description="Hours each agent works at least over the horizon."
+        None, gt=0, le=366 * 24, description="Hours each agent works at least over the horizon."
     )
     min_consecutive_days: int | None = Field(
         None, ge=1, description="Shortest run of working days (runs at the horizon's end exempt)."

@@ -31,18 +31,18 @@ class PayRules(BaseModel):
     sick leave 40 %, annual leave nothing.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    five_two_days_per_month: float = Field(21.75, gt=0)
-    five_two_hours_per_day: float = Field(8.0, gt=0)
-    one_one_days_per_month: float = Field(15.5, gt=0)
-    one_one_hours_per_day: float = Field(12.0, gt=0)
-    overtime_multiplier: float = Field(1.5, ge=1)
-    holiday_multiplier: float = Field(3.0, ge=1)
+    five_two_days_per_month: float = Field(21.75, gt=0, le=31)
+    five_two_hours_per_day: float = Field(8.0, gt=0, le=24)
+    one_one_days_per_month: float = Field(15.5, gt=0, le=31)
+    one_one_hours_per_day: float = Field(12.0, gt=0, le=24)
+    overtime_multiplier: float = Field(1.5, ge=1, le=10)
+    holiday_multiplier: float = Field(3.0, ge=1, le=10)
     personal_leave_deduction: float = Field(1.0, ge=0, le=1)
     sick_leave_deduction: float = Field(0.4, ge=0, le=1)
     standby_daily_allowance: float = Field(
-        0.0, ge=0, description="Paid per day of standby duty (0: included in base pay)."
+        0.0, ge=0, le=100_000, description="Paid per day of standby duty (0: included in base pay)."
     )
 
     def daily_rate(self, base_pay: float, kind: PatternKind) -> float:

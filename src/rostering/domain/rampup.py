@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 class RampStage(BaseModel):
     """An agent counts as ``proficiency`` of an experienced one until ``until_days`` after hire."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     until_days: int = Field(gt=0)
     proficiency: float = Field(gt=0, le=1)
@@ -32,7 +32,7 @@ def _seed_stages() -> list[RampStage]:
 class RampUp(BaseModel):
     """New agents' stages (seed 004) and a new project's target break-in (seed 000)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     stages: list[RampStage] = Field(
         default_factory=_seed_stages,

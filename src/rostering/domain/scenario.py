@@ -8,7 +8,7 @@ demand tables may instead name CSV files in the same folder, which
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Self
+from typing import Literal, NamedTuple, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -25,11 +25,20 @@ from rostering.domain.simulation import SimulationSettings
 from rostering.domain.standby import StandbyRules
 from rostering.types import ChannelId
 
+MAX_INTERVAL_VOLUME = 1e6
+"""The most contacts one interval of one channel may forecast."""
+MAX_DAILY_VOLUME = 1e7
+"""The most contacts one day of one channel may forecast."""
+MAX_AHT_S = 86_400.0
+"""The longest average handling time: one day, in seconds."""
+MAX_WEIGHT = 1e6
+"""The largest cost weight of the roster objective (yuan-equivalent)."""
+
 
 class Site(BaseModel):
     """Where the work is done."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str
     timezone: str = Field("Asia/Shanghai", description="IANA time zone of the site.")
@@ -47,7 +56,7 @@ class Site(BaseModel):
 class Horizon(BaseModel):
     """The period rostered."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     start: dt.date
     days: int = Field(ge=1, le=366)
@@ -62,37 +71,45 @@ class Horizon(BaseModel):
 class IntervalDemand(BaseModel):
     """Forecast volume and handling time in one interval of one channel."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     interval_start: dt.datetime = Field(description="Local start (site time zone if naive).")
     channel: ChannelId
-    volume: float = Field(ge=0)
-    aht_s: float = Field(gt=0, description="Average handling time, seconds.")
-    volume_lo80: float | None = Field(None, ge=0, description="Forecast 80 % interval, low.")
-    volume_hi80: float | None = Field(None, ge=0, description="Forecast 80 % interval, high.")
-    volume_lo95: float | None = Field(None, ge=0, description="Forecast 95 % interval, low.")
-    volume_hi95: float | None = Field(None, ge=0, description="Forecast 95 % interval, high.")
+    volume: float = Field(ge=0, le=MAX_INTERVAL_VOLUME)
+    aht_s: float = Field(gt=0, le=MAX_AHT_S, description="Average handling time, seconds.")
+    volume_lo80: float | None = Field(
+        None, ge=0, le=MAX_INTERVAL_VOLUME, description="Forecast 80 % interval, low."
+    )
+    volume_hi80: float | None = Field(
+        None, ge=0, le=MAX_INTERVAL_VOLUME, description="Forecast 80 % interval, high."
+    )
+    volume_lo95: float | None = Field(
+        None, ge=0, le=MAX_INTERVAL_VOLUME, description="Forecast 95 % interval, low."
+    )
+    volume_hi95: float | None = Field(
+        None, ge=0, le=MAX_INTERVAL_VOLUME, description="Forecast 95 % interval, high."
+    )
 
 
 class DailyDemand(BaseModel):
     """Forecast volume and handling time of a whole day of one channel."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     date: dt.date
     channel: ChannelId
-    volume: float = Field(ge=0)
-    aht_s: float = Field(gt=0)
+    volume: float = Field(ge=0, le=MAX_DAILY_VOLUME)
+    aht_s: float = Field(gt=0, le=MAX_AHT_S, description="Average handling time, seconds.")
 
 
 class ProfilePoint(BaseModel):
     """Share of a day's volume arriving in the interval that starts at ``time``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     time: dt.time
     channel: ChannelId
-    weight: float = Field(ge=0)
+    weight: float = Field(ge=0, le=1e6)
     day_type: Literal["any", "workday", "weekend", "holiday"] = "any"
 
 
@@ -103,7 +120,7 @@ class DemandSpec(BaseModel):
     becomes ``intervals``, and ``forecast`` records the model of each channel.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     intervals: list[IntervalDemand] = Field(default_factory=list)
     daily: list[DailyDemand] = Field(default_factory=list)
@@ -115,6 +132,12 @@ class DemandSpec(BaseModel):
     )
     forecast: DemandForecast | None = Field(
         None, description="Set by loading: the forecast the intervals came from."
+    )
+    closed_days: list[dt.date] = Field(
+        default_factory=list,
+        description="Days of the horizon the centre takes no contacts: daily demand may leave "
+        "them out and they get zero demand. Any other day of the horizon missing from the "
+        "daily demand of a channel that has daily rows is an error.",
     )
 
     @field_validator("history", mode="before")
@@ -143,33 +166,125 @@ class DemandSpec(BaseModel):
         return self
 
 
+class DemandFault(NamedTuple):
+    """A fault of the demand rows: duplicates, or a day of the horizon with no row."""
+
+    field: Literal["daily", "intervals"]
+    """The demand list the rows are in."""
+    rows: tuple[int, ...]
+    """Indices of the rows in that list, first the one at fault (empty: a missing day)."""
+    column: str
+    """The column the fault is about."""
+    message: str
+    """Why, without the row numbers."""
+
+
+def demand_faults(scenario: Scenario) -> list[DemandFault]:
+    """Demand that would be silently wrong: repeated rows, and days of the horizon left out.
+
+    A daily row repeating the date and channel of an earlier one, or an interval row
+    repeating its start and channel, would be added to it. A day of the horizon with no
+    daily row for a channel that has daily rows would get zero demand, unless the scenario
+    lists it in ``demand.closed_days``.
+    """
+    faults: list[DemandFault] = []
+    demand = scenario.demand
+    seen_day: dict[tuple[dt.date, str], int] = {}
+    for i, d in enumerate(demand.daily):
+        key = (d.date, str(d.channel))
+        if key in seen_day:
+            message = f"duplicate daily row for {d.date} {d.channel}"
+            faults.append(DemandFault("daily", (i, seen_day[key]), "date", message))
+        else:
+            seen_day[key] = i
+    seen_interval: dict[tuple[dt.datetime, str], int] = {}
+    for i, r in enumerate(demand.intervals):
+        ikey = (r.interval_start, str(r.channel))
+        if ikey in seen_interval:
+            message = f"duplicate interval row for {r.interval_start.isoformat()} {r.channel}"
+            rows = (i, seen_interval[ikey])
+            faults.append(DemandFault("intervals", rows, "interval_start", message))
+        else:
+            seen_interval[ikey] = i
+    if demand.daily:
+        closed = set(demand.closed_days)
+        channels = sorted({str(d.channel) for d in demand.daily})
+        for day in scenario.horizon.dates:
+            if day in closed:
+                continue
+            for c in channels:
+                if (day, c) not in seen_day:
+                    message = (
+                        f"no daily demand for {day} {c}: give its row, or list the day in "
+                        "demand.closed_days if the centre is closed"
+                    )
+                    faults.append(DemandFault("daily", (), "date", message))
+    return faults
+
+
+def demand_warnings(scenario: Scenario) -> list[str]:
+    """Demand rows that fall outside the horizon and are ignored, one text per list."""
+    dates = set(scenario.horizon.dates)
+    first, last = scenario.horizon.dates[0], scenario.horizon.dates[-1]
+    out: list[str] = []
+    listed: list[tuple[str, list[tuple[dt.date, str]]]] = [
+        ("daily", [(d.date, str(d.channel)) for d in scenario.demand.daily]),
+        (
+            "intervals",
+            [(r.interval_start.date(), str(r.channel)) for r in scenario.demand.intervals],
+        ),
+    ]
+    for field, rows in listed:
+        outside = [(d, c) for d, c in rows if d not in dates]
+        if outside:
+            shown = ", ".join(f"{d} {c}" for d, c in outside[:3])
+            more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+            out.append(
+                f"demand.{field}: {len(outside)} row(s) outside the horizon {first} to {last} "
+                f"ignored: {shown}{more}"
+            )
+    return out
+
+
 class RosterWeights(BaseModel):
     """How the roster trades coverage against cost and wishes (yuan-equivalent)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     shortfall_per_agent_hour: float = Field(
-        60.0, ge=0, description="Cost of one required agent-hour not staffed (x channel priority)."
+        60.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Cost of one required agent-hour not staffed (x channel priority).",
     )
     surplus_per_agent_hour: float = Field(
-        2.0, ge=0, description="Cost of one agent-hour staffed beyond the requirement."
+        2.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Cost of one agent-hour staffed beyond the requirement.",
     )
-    request_unit: float = Field(10.0, ge=0, description="Cost of one unit of request weight.")
+    request_unit: float = Field(
+        10.0, ge=0, le=MAX_WEIGHT, description="Cost of one unit of request weight."
+    )
     secondary_per_agent_hour: float = Field(
         4.0,
         ge=0,
+        le=MAX_WEIGHT,
         description="Cost of one agent-hour spent on a shift's secondary channels (helping "
         "outside its pre-allocated work).",
     )
     fairness_per_day: float = Field(
-        5.0, ge=0, description="Cost per day of spread in weekend/holiday/standby duties."
+        5.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Cost per day of spread in weekend/holiday/standby duties.",
     )
 
 
 class Scenario(BaseModel):
     """One project over one horizon: the complete input to the pipeline."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str
     description: str = ""

@@ -31,7 +31,7 @@ def minutes_of(t: time) -> int:
 class MealBreak(BaseModel):
     """A meal or break that must start inside a window; time off the floor."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     minutes: int = Field(gt=0, le=120, description="Length in minutes.")
     earliest: time = Field(description="Earliest local start.")
@@ -48,7 +48,7 @@ class MealBreak(BaseModel):
 class ShiftTemplate(BaseModel):
     """A shift an agent can be given: clock times, meal, and channels by day type."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     id: ShiftId
     name: str = ""

@@ -12,7 +12,7 @@ from rostering.types import ChannelId
 class SimulationSettings(BaseModel):
     """Replications, random seed, handling-time shape, routing order and correction rounds."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     enabled: bool = Field(
         True, description="Simulate every roster after solving (false: the formulas only)."
@@ -20,7 +20,9 @@ class SimulationSettings(BaseModel):
     replications: int = Field(
         10, ge=2, le=1000, description="Independent replications of the horizon (>= 2 for a CI)."
     )
-    seed: int = Field(0, ge=0, description="Random seed; the same seed replays the same contacts.")
+    seed: int = Field(
+        0, ge=0, le=2**31 - 1, description="Random seed; the same seed replays the same contacts."
+    )
     handle_time: Literal["exponential", "lognormal"] = Field(
         "exponential", description="Distribution of handling times around each interval's mean."
     )

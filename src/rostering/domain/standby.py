@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class StandbyRules(BaseModel):
     """Who covers surges and absence, and how many must be ready."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     supervisor_standby_24x7: bool = Field(
         True, description="A supervisor is on standby every day, around the clock."
@@ -28,7 +28,7 @@ class StandbyRules(BaseModel):
         "open (seed 001: 1:20 walking floor support); None: not checked.",
     )
     management_ratio: int = Field(
-        5, ge=1, description="Agents on duty per supervisor on duty or standby (1:5)."
+        5, ge=1, le=1000, description="Agents on duty per supervisor on duty or standby (1:5)."
     )
     absenteeism_rate: float = Field(
         0.05, ge=0, lt=1, description="Chance that a rostered agent is absent on a day."
@@ -36,7 +36,7 @@ class StandbyRules(BaseModel):
     backup_risk: float = Field(
         0.05, gt=0, lt=1, description="Accepted chance that absences exceed backups on call."
     )
-    min_backups: int = Field(0, ge=0, description="Floor on backups on call per day.")
+    min_backups: int = Field(0, ge=0, le=10_000, description="Floor on backups on call per day.")
     call_in_max_hours: float = Field(
         4.0,
         gt=0,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from rostering.errors import InputError
 from rostering.results.csv_input import read_columns
+from rostering.results.csv_output import write_csv
 from rostering.roster.solution import CostLine
 from rostering.types import AgentId
 
@@ -63,7 +64,7 @@ def cost_table(lines: Sequence[CostLine]) -> pd.DataFrame:
 
 def write_costs(lines: Sequence[CostLine], path: Path) -> None:
     """Write ``costs.csv`` (every float as Python writes it, so it reads back exactly)."""
-    cost_table(lines).to_csv(path, index=False)
+    write_csv(cost_table(lines), path)
 
 
 def _number(path: Path, row: int, column: str, text: str) -> float:

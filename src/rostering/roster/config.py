@@ -70,6 +70,16 @@ class Progress(BaseModel):
 
 
 ProgressFn = Callable[[Progress], None]
+"""Called with every better roster and bound; raising :class:`StopSearch` ends the search."""
 
 
-__all__ = ["Progress", "ProgressFn", "SolverConfig"]
+class StopSearch(Exception):  # noqa: N818 - a request, not an error
+    """Raised by a progress callback to end the search early and keep the best roster found.
+
+    The search stops every solver under way and returns the best roster so far
+    (as a time limit would); any other exception of the callback leaves the
+    search with no roster.
+    """
+
+
+__all__ = ["Progress", "ProgressFn", "SolverConfig", "StopSearch"]

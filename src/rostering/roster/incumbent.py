@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rostering.roster.config import Progress, ProgressFn, SolverConfig
+from rostering.roster.config import Progress, ProgressFn, SolverConfig, StopSearch
 from rostering.roster.cpsat import fixed_copy
 from rostering.roster.facts import SCALE
 from rostering.roster.model import BuiltModel
@@ -58,6 +58,9 @@ class Tracker:
         """The best roster found beside the search (by cover pricing), if better."""
         self.closed = False
         """Set when the search has ended: what runs beside it stops, none starts."""
+        self.stopped: StopSearch | None = None
+        """Set when the progress callback asked to stop (:class:`StopSearch`): every
+        search under way ends with its best roster, and none starts."""
 
     @property
     def settled(self) -> bool:
@@ -73,6 +76,9 @@ class Tracker:
                 solver.stop_search()
 
     def _proven(self) -> bool:  # under the lock
+        # A stopped search is over as a proven one is: no search goes on or starts.
+        if self.stopped is not None:
+            return True
         return self.objective is not None and self.objective <= self.bound
 
     def solution(self, objective: int) -> None:
@@ -103,23 +109,32 @@ class Tracker:
                 solver.stop_search()
 
     def gap(self) -> float:
+        """The relative gap of the best roster; 0 once a stop was asked (no search goes on)."""
         with self.lock:
+            if self.stopped is not None:
+                return 0.0
             if self.objective is None:
                 return float("inf")
             return relative_gap(self.objective, min(self.bound, self.objective))
 
-    def _report(self) -> None:
-        if self.progress is None or self.objective is None:
+    def _report(self) -> None:  # under the lock
+        if self.progress is None or self.objective is None or self.stopped is not None:
             return
         self.reported_bound = self.bound
-        self.progress(
-            Progress(
-                objective=self.objective / SCALE,
-                bound=min(self.bound, self.objective) / SCALE,
-                elapsed_s=time.perf_counter() - self.started,
-                solutions=self.count,
+        try:
+            self.progress(
+                Progress(
+                    objective=self.objective / SCALE,
+                    bound=min(self.bound, self.objective) / SCALE,
+                    elapsed_s=time.perf_counter() - self.started,
+                    solutions=self.count,
+                )
             )
-        )
+        except StopSearch as stop:
+            # Asked to stop (a cancelled run): end every search with the best roster.
+            self.stopped = stop
+            for solver in self.running:
+                solver.stop_search()
 
 
 class SolutionCallback(cp_model.CpSolverSolutionCallback):

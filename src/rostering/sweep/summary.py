@@ -38,6 +38,7 @@ import plotly.graph_objects as go
 
 from rostering.reports import theme
 from rostering.reports.page import figure_block, render_page, section, table_block
+from rostering.results.csv_output import csv_text
 from rostering.sweep.task import ChannelOutcome, TaskSummary
 
 BASE_COLUMNS = (
@@ -63,9 +64,6 @@ CHANNEL_FIELDS = (
     "intervals_meeting_target",
 )
 TAIL_COLUMNS = ("worker", "reused", "content_hash")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""Leading characters that make a spreadsheet read a cell as a formula (OWASP)."""
-TEXT_COLUMNS = ("scenario", "variant", "status", "error", "solver_status", "worker")
 
 
 def weighted_service(channels: Sequence[ChannelOutcome], *, simulated: bool) -> float | None:
@@ -79,11 +77,6 @@ def weighted_service(channels: Sequence[ChannelOutcome], *, simulated: bool) -> 
         total += value * c.volume
         weight += c.volume
     return total / weight if weight > 0 else None
-
-
-def safe_text(value: str) -> str:
-    """A text cell a spreadsheet shows as text: formula-like starts get a leading ``'``."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def sweep_table(summaries: Sequence[TaskSummary]) -> pd.DataFrame:
@@ -226,19 +219,15 @@ def write_summary(
 ) -> tuple[Path, Path]:
     """Write ``sweep.csv`` and ``sweep.html`` into ``out_dir``, each atomically."""
     table = sweep_table(summaries)
-    csv_frame = table.copy()
-    for column in TEXT_COLUMNS:
-        csv_frame[column] = [safe_text(v) if isinstance(v, str) else v for v in csv_frame[column]]
     csv_path = out_dir / "sweep.csv"
     html_path = out_dir / "sweep.html"
-    _atomic_write(csv_path, csv_frame.to_csv(index=False))
+    _atomic_write(csv_path, csv_text(table))
     _atomic_write(html_path, sweep_html(table, title=title))
     return csv_path, html_path
 
 
 __all__ = [
     "pareto_front",
-    "safe_text",
     "sweep_html",
     "sweep_table",
     "weighted_service",

@@ -61,7 +61,7 @@ def test_an_uploaded_export_reports_exceptions_and_bad_rows(
     report = response.json()
     assert report["summary"]["adherence"] < 1.0
     assert report["exceptions"]
-    bad_row = len(simulated.events) + 1
+    bad_row = len(simulated.events) + 2  # the header is row 1
     assert any(issue["row"] == bad_row for issue in report["issues"]), report["issues"][-3:]
 
 

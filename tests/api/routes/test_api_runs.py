@@ -31,7 +31,7 @@ def test_post_answers_202_with_location_and_queue_position(
     listed = client.get("/v1/runs?status=queued", headers=headers(key)).json()
     assert {r["id"] for r in listed} == {run["id"], second["id"]}
     assert client.get("/v1/runs?status=succeeded", headers=headers(key)).json() == []
-    assert client.get("/v1/health").json()["queued"] == 2
+    assert client.get("/v1/health", headers=headers(key)).json()["queued"] == 2
 
 
 def test_a_run_keeps_the_scenario_after_its_whatif(
