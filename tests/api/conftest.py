@@ -55,14 +55,23 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def make_app(database_url: str) -> Callable[..., FastAPI]:
-    """Build an app on this test's database; keyword arguments override settings."""
+def make_app(database_url: str) -> Iterator[Callable[..., FastAPI]]:
+    """Build an app on this test's database; keyword arguments override settings.
+
+    The apps' database connections are closed when the test ends, before its
+    PostgreSQL database is dropped, so none is left for the garbage collector.
+    """
+    built: list[FastAPI] = []
 
     def build(*, runner: bool = False, **overrides: Any) -> FastAPI:
         settings = Settings(database_url=database_url, start_runner=runner, **overrides)
-        return create_app(settings)
+        app = create_app(settings)
+        built.append(app)
+        return app
 
-    return build
+    yield build
+    for app in built:
+        app.state.store.engine.dispose()
 
 
 @pytest.fixture
