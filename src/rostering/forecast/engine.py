@@ -73,7 +73,6 @@ class ChannelBacktest:
     days: int
     dates: list[dt.date]
     grain: int
-    filled: dict[str, int]
     chosen_from: tuple[str, ...] = ()  # the candidates asked for (default: every one scored)
 
     @property
@@ -185,6 +184,14 @@ class _Channel:
         self.closed = set(settings.closed_days)
         self.kinds = day_kinds(self.calendar, self.dates, self.closed)
 
+    def keep_before(self, day: dt.date) -> None:
+        """Drop the history from ``day`` on."""
+        keep = sum(d < day for d in self.dates)
+        self.dates = self.dates[:keep]
+        self.volume = self.volume[:keep]
+        self.work = self.work[:keep]
+        self.kinds = self.kinds[:keep]
+
     def prepared(self, upto: int) -> Prepared:
         return prepare(self.dates[:upto], self.volume[:upto], self.work[:upto], self.kinds[:upto])
 
@@ -227,7 +234,6 @@ def _backtest(
     """Score the models, and the baselines beside them even where not asked for."""
     scored = list(dict.fromkeys([*models, *BASELINES]))
     frames = []
-    filled: dict[str, int] = {}
     n = len(channel.dates)
     for o in range(origins, 0, -1):
         cut = n - o * days
@@ -235,7 +241,6 @@ def _backtest(
         dates = [channel.dates[i] for i in test]
         kinds = [channel.kinds[i] for i in test]
         prepared = channel.prepared(cut)
-        filled = prepared.filled
         actual = channel.volume[test]
         present = ~np.isnan(actual).all(axis=1)
         for name in scored:
@@ -277,7 +282,6 @@ def _backtest(
         days,
         channel.dates,
         channel.grain,
-        filled,
         tuple(dict.fromkeys(models)),
     )
 
@@ -287,18 +291,14 @@ def _channels(history: History, settings: ForecastSettings, upto: dt.date | None
     for name in history.channels:
         channel = _Channel(history, name, settings)
         if upto is not None and channel.dates[-1] >= upto:
-            keep = sum(d < upto for d in channel.dates)
             log.warning(
                 "%s: %s history from %s on is not used (the forecast starts then)",
                 history.file,
                 name,
                 upto,
             )
-            channel.dates = channel.dates[:keep]
-            channel.volume = channel.volume[:keep]
-            channel.work = channel.work[:keep]
-            channel.kinds = channel.kinds[:keep]
-            if keep == 0:
+            channel.keep_before(upto)
+            if not channel.dates:
                 raise ScenarioError(
                     [Problem(history.file, f"channel {name}", f"no history before {upto}")]
                 )
