@@ -12,13 +12,15 @@ database alike,
 
 :func:`text_problems` checks one text field against its column width, for the
 values that reach a column other than through a JSON body (an uploaded
-``scenario.yaml``).
+``scenario.yaml``); :func:`name_problems` also refuses control characters and
+blank names (``rostering keys create``).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -119,8 +121,29 @@ def text_problems(value: str, *, file: str, location: str, width: int) -> list[P
         problems.append(Problem(file, location, "text contains a NUL byte"))
     if len(value) > width:
         problems.append(
-            Problem(file, location, f"at most {width} characters (got {len(value)})", value[:40])
+            Problem(
+                file, location, f"at most {width} characters, not {len(value)}", repr(value[:40])
+            )
         )
+    return problems
+
+
+def name_problems(
+    value: str, *, file: str, location: str, width: int, required: bool = True
+) -> list[Problem]:
+    """A name (a tenant's, a key's label) that cannot be stored or shown as it is.
+
+    Besides what :func:`text_problems` refuses, a name holds no control
+    characters (a newline or a terminal escape would garble the tables and logs
+    it is shown in), and a ``required`` name is not blank.
+    """
+    problems = text_problems(value, file=file, location=location, width=width)
+    controls = sorted({c for c in value if c != "\x00" and unicodedata.category(c) == "Cc"})
+    if controls:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in controls)
+        problems.append(Problem(file, location, f"text contains control character(s) {shown}"))
+    if required and not value.strip():
+        problems.append(Problem(file, location, "empty: give a name"))
     return problems
 
 
@@ -197,4 +220,4 @@ async def _refuse(send: Send, detail: str, problems: list[ProblemOut]) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-__all__ = ["CleanInput", "body_problems", "text_problems"]
+__all__ = ["CleanInput", "body_problems", "name_problems", "text_problems"]

@@ -24,7 +24,7 @@ LAYERS = [
         "rostering.cli_sweep",
     ],  # the entry points: `rostering serve` starts the API
     ["rostering.sweep"],
-    ["rostering.pipeline"],
+    ["rostering.pipeline", "rostering.pipeline_folders"],
     ["rostering.whatif"],
     ["rostering.reports"],
     ["rostering.results"],

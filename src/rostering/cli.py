@@ -378,7 +378,18 @@ def keys_create(
     """Create an API key for a tenant and print it (it is shown only once)."""
     from api.crud import create_api_key
     from api.db import Store
+    from api.inputs import name_problems
+    from api.models import NAME_WIDTH
 
+    problems = name_problems(tenant, file="command line", location="tenant", width=NAME_WIDTH)
+    problems += name_problems(
+        label, file="command line", location="--label", width=NAME_WIDTH, required=False
+    )
+    if problems:
+        err.print("[bold red]cannot create the key[/]:")
+        for p in problems:
+            err.print(f"  - {p}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INPUT)
     store = Store(_database_url(database))
     store.create_all()
     with store.session() as session:

@@ -239,6 +239,7 @@ def whatif_command(
     from rostering.errors import InfeasibleRosterError, InputError, ScenarioError
     from rostering.io import load_scenario
     from rostering.pipeline import run_scenario, write_outputs
+    from rostering.pipeline_folders import ExtraFile
     from rostering.results import outcome_of
     from rostering.results.csv_output import write_csv
     from rostering.results.folder import read_run_outcome
@@ -313,20 +314,23 @@ def whatif_command(
     if not result.solution.assignments and result.solution.conflicts:
         print_conflicts(err, result.solution.conflicts)
         raise typer.Exit(EXIT_INFEASIBLE)
-    written = write_outputs(result, out_dir)
+    comparison = None
+    extra: dict[str, ExtraFile] = {}
+    if before is not None and baseline is not None:
+        comparison = compare_runs(
+            before, outcome_of(result), label_a=baseline.name, label_b=out_dir.name
+        )
+        changes = changes_table(comparison)
+        # Written into the staging folder, so it switches into place with the rest.
+        extra["changes.csv"] = lambda path: write_csv(changes, path)
+    written = write_outputs(result, out_dir, extra=extra)
     k = result.kpis
     out.print(
         f"{k.scenario}: {k.status.value}, labour {k.labour_cost:,.2f} yuan, objective "
         f"{k.objective}, {k.wall_time_s:.1f} s",
         highlight=False,
     )
-    if before is not None and baseline is not None:
-        comparison = compare_runs(
-            before, outcome_of(result), label_a=baseline.name, label_b=out_dir.name
-        )
-        changes_path = out_dir / "changes.csv"
-        write_csv(changes_table(comparison), changes_path)
-        written.append(changes_path)
+    if comparison is not None:
         print_comparison(out, comparison, shown=CHANGES_SHOWN)
     out.print("wrote " + ", ".join(str(p) for p in written))
     if not result.validation.ok:

@@ -355,7 +355,7 @@ def load_scenario(folder: str | Path, *, encoding: str = "utf-8") -> Scenario:
         raise ScenarioError([Problem(SCENARIO_FILE, "", "expected a mapping of fields")])
     origin = _Origin(SCENARIO_FILE)
     problems: list[Problem] = []
-    forecast_from_history(data, folder, problems, yaml_name=SCENARIO_FILE)
+    forecast_from_history(data, folder, problems, yaml_name=SCENARIO_FILE, encoding=encoding)
     own: dict[int, list[DayItem]] = {}
     unreadable = bool(problems)  # a history that cannot be forecast leaves no demand to check
     for key, required in _CSV_FIELDS.items():

@@ -8,6 +8,7 @@ record of the model chosen for each channel.
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from rostering.domain.forecast import DemandForecast, HistorySource
 from rostering.domain.scenario import Horizon, Site
 from rostering.errors import Problem, ScenarioError
 from rostering.forecast import CANDIDATES, ForecastSettings, forecast_history, read_history
+from rostering.io_text import UTF8_HINT, bad_line, decode_text
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +36,18 @@ def _valid(model: Any, value: Any, where: str, file: str, problems: list[Problem
 
 
 def forecast_from_history(
-    data: dict[str, Any], folder: Path, problems: list[Problem], *, yaml_name: str
+    data: dict[str, Any],
+    folder: Path,
+    problems: list[Problem],
+    *,
+    yaml_name: str,
+    encoding: str = "utf-8",
 ) -> None:
-    """Replace ``demand.history`` in raw scenario data by its forecast (in place)."""
+    """Replace ``demand.history`` in raw scenario data by its forecast (in place).
+
+    The history file is read as UTF-8 (a byte-order mark skipped), or in
+    ``encoding`` when it is not UTF-8, like the scenario's other files.
+    """
     demand = data.get("demand")
     if not isinstance(demand, dict) or "history" not in demand:
         return
@@ -67,8 +78,19 @@ def forecast_from_history(
     if folder.resolve() not in path.parents:
         problems.append(Problem(source.file, "", "file must lie inside the scenario folder"))
         return
+    if not path.is_file():
+        problems.append(Problem(source.file, "", "history file not found"))
+        return
+    raw = path.read_bytes()
     try:
-        history = read_history(path, timezone=site.timezone, file=source.file)
+        text = decode_text(raw, encoding)
+    except UnicodeDecodeError:
+        where = f"row {bad_line(raw, encoding)}"
+        problems.append(Problem(source.file, where, f"not {encoding} text: {UTF8_HINT}"))
+        return
+    try:
+        with io.StringIO(text, newline="") as stream:
+            history = read_history(stream, timezone=site.timezone, file=source.file)
     except ScenarioError as exc:
         problems.extend(exc.problems)
         return

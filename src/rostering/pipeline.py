@@ -2,13 +2,13 @@
 
 The CLI, the HTTP API and the notebooks call only this module (and
 :mod:`rostering.reports` for figures), so every front end runs the same path.
-What a run produced is described in :mod:`rostering.results`.
+What a run produced is described in :mod:`rostering.results`; writing it to a
+folder, and re-simulating a written folder, is :mod:`rostering.pipeline_folders`
+(:func:`write_outputs` and :func:`simulate_run_folder` are re-exported here).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import logging
 import os
 import shutil
@@ -32,33 +32,25 @@ from rostering.domain.channels import Channel
 from rostering.domain.defaults import defaults_used
 from rostering.domain.forecast import DemandForecast
 from rostering.domain.scenario import Scenario
+from rostering.pipeline_folders import simulate_run_folder, write_outputs
 from rostering.reports.adherence import adherence_html
-from rostering.reports.html import write_run_report
 from rostering.results import (
     REQUIREMENT_COLUMNS,
     ChannelKpis,
     RunKpis,
     RunResult,
-    roster_table,
 )
 from rostering.results.breaks import planned_breaks
-from rostering.results.costs import write_costs
-from rostering.results.csv_output import write_csv, write_xlsx
-from rostering.results.folder import SECONDARY_COLUMNS, read_run_folder
-from rostering.results.payroll import payroll_table
+from rostering.results.csv_output import write_csv
+from rostering.results.folder import read_run_folder
 from rostering.results.simulated import (
     SimulatedKpis,
     simulated_kpis,
-    simulation_day_table,
-    simulation_table,
     summary_of,
 )
 from rostering.results.staging import (
     check_folder_target,
-    new_staging,
-    recover_target,
     remove_stale_folders,
-    switch_into_place,
 )
 from rostering.roster.compile import compile_instance
 from rostering.roster.config import Progress, SolverConfig
@@ -68,11 +60,9 @@ from rostering.roster.rules.stability import baseline_check
 from rostering.roster.solution import RosterSolution
 from rostering.roster.solver import solve
 from rostering.roster.validation import validate
-from rostering.simulation.build import build_sim_input, horizon_origin
+from rostering.simulation.build import build_sim_input
 from rostering.simulation.callins import plan_call_ins
-from rostering.simulation.contacts import read_contact_log
 from rostering.simulation.correct import Round, correct_by_simulation
-from rostering.simulation.run import SimulationResult
 from rostering.simulation.run import simulate as simulate_roster
 from rostering.sizing import predict_kpis, size_requirements
 from rostering.whatif.baseline import FromBaseline
@@ -391,140 +381,6 @@ def check_adherence(
         shutil.rmtree(tmp, ignore_errors=True)
     log.info("adherence files written to %s", out_dir)
     return result
-
-
-def _secondary_table(result: RunResult) -> pd.DataFrame:
-    """``secondary.csv``: stretches agents spend helping beyond their shift's own channels."""
-    rows = [
-        {
-            "agent": a.agent,
-            "date": a.date.isoformat(),
-            "start": s.start.isoformat(),
-            "end": s.end.isoformat(),
-            "channels": "|".join(s.channels),
-        }
-        for a in result.solution.assignments
-        for s in a.secondary
-    ]
-    return pd.DataFrame(rows, columns=list(SECONDARY_COLUMNS))
-
-
-def _write_simulation(scenario: Scenario, result: SimulationResult, folder: Path) -> None:
-    """``simulation.csv`` (per interval) and ``simulation_days.csv`` (per day) into ``folder``."""
-    table = simulation_table(result, horizon_origin(scenario))
-    table["interval_start"] = table["interval_start"].map(lambda t: t.isoformat())
-    write_csv(table, folder / "simulation.csv", float_format="%.4f")
-    days = simulation_day_table(result, scenario.horizon.start)
-    write_csv(days, folder / "simulation_days.csv", float_format="%.4f")
-
-
-def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
-    """Write the run's files into the folder ``out_dir``, all or nothing.
-
-    Writes roster.csv, roster.xlsx, requirements.csv, kpis.json, report.html,
-    violations.csv, scenario.json, secondary.csv, payroll.csv, costs.csv (and
-    the simulation files when the run was simulated). Every file goes into a
-    new staging folder beside ``out_dir``, which then replaces ``out_dir`` in
-    one rename (see :mod:`rostering.results.staging`): the folder holds this
-    run's files or the previous run's, never a mix. Text cells that a
-    spreadsheet would run as formulas are quoted (see
-    :mod:`rostering.results.csv_output`). Raises :class:`InputError` when
-    ``out_dir`` is a file.
-    """
-    out = Path(out_dir)
-    check_folder_target(out)
-    recover_target(out)
-    names = [
-        "roster.csv",
-        "roster.xlsx",
-        "requirements.csv",
-        "kpis.json",
-        "report.html",
-        "violations.csv",
-        "scenario.json",
-        "secondary.csv",
-        "payroll.csv",
-        "costs.csv",
-    ]
-    stage = new_staging(out)
-    try:
-        roster = roster_table(result)
-        write_csv(roster, stage / "roster.csv")
-        write_xlsx(roster, stage / "roster.xlsx")
-        # The scenario as run (after any what-if): `rostering simulate` replays from it.
-        (stage / "scenario.json").write_text(
-            result.scenario.model_dump_json(indent=1), encoding="utf-8"
-        )
-        write_csv(payroll_table(result), stage / "payroll.csv", float_format="%.2f")
-        write_costs(result.solution.costs, stage / "costs.csv")
-        write_csv(_secondary_table(result), stage / "secondary.csv")
-        if result.simulation is not None:
-            names += ["simulation.csv", "simulation_days.csv"]
-            _write_simulation(result.scenario, result.simulation, stage)
-        req = result.requirements.copy()
-        req["interval_start"] = req["interval_start"].map(lambda t: t.isoformat())
-        write_csv(req, stage / "requirements.csv", float_format="%.4f")
-        (stage / "kpis.json").write_text(
-            json.dumps(result.kpis.model_dump(mode="json"), indent=2), encoding="utf-8"
-        )
-        violations = pd.DataFrame(
-            [v.model_dump() for v in result.solution.violations],
-            columns=["rule", "where", "amount", "cost", "hard"],
-        )
-        write_csv(violations, stage / "violations.csv")
-        write_run_report(result, stage / "report.html")
-        switch_into_place(stage, out)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    written = [out / name for name in names]
-    log.info("wrote %s", ", ".join(p.name for p in written))
-    return written
-
-
-def simulate_run_folder(
-    run_dir: str | Path,
-    *,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int = 1,
-    contacts: str | Path | None = None,
-) -> RunKpis:
-    """Simulate the roster of a ``rostering solve`` folder; rewrite its simulation files.
-
-    Reads ``scenario.json``, ``requirements.csv`` (its demand columns),
-    ``roster.csv`` and ``secondary.csv``; writes ``simulation.csv``,
-    ``simulation_days.csv`` and the ``simulated`` figures of ``kpis.json``, all
-    or none. ``contacts``: a contact log (``timestamp, channel``) whose arrivals
-    are replayed instead of drawn (see :mod:`rostering.simulation.contacts`).
-    Returns the updated KPIs.
-    """
-    run = Path(run_dir)
-    scenario, demand, assignments, kpis = read_run_folder(run)
-    settings = scenario.simulation
-    used_seed = settings.seed if seed is None else seed
-    sim = build_sim_input(scenario, demand, assignments)
-    if contacts is not None:
-        replayed = read_contact_log(Path(contacts), sim, horizon_origin(scenario))
-        sim = dataclasses.replace(sim, arrivals=replayed)
-    result = simulate_roster(
-        sim, replications=replications or settings.replications, seed=used_seed, workers=workers
-    )
-    by_channel = simulated_kpis(result)
-    channels = [
-        c.model_copy(update={"simulated": by_channel.get(c.channel)}) for c in kpis.channels
-    ]
-    rounds = list(kpis.simulation.rounds) if kpis.simulation else []
-    summary = summary_of(result, used_seed, []).model_copy(update={"rounds": rounds})
-    updated = kpis.model_copy(update={"channels": channels, "simulation": summary})
-    with tempfile.TemporaryDirectory(dir=run, prefix=".simulate-") as tmp:
-        stage = Path(tmp)
-        _write_simulation(scenario, result, stage)
-        (stage / "kpis.json").write_text(
-            json.dumps(updated.model_dump(mode="json"), indent=2), encoding="utf-8"
-        )
-        for name in ("simulation.csv", "simulation_days.csv", "kpis.json"):
-            os.replace(stage / name, run / name)
-    return updated
 
 
 __all__ = [

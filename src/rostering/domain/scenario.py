@@ -137,7 +137,8 @@ class DemandSpec(BaseModel):
         default_factory=list,
         description="Days of the horizon the centre takes no contacts: daily demand may leave "
         "them out and they get zero demand. Any other day of the horizon missing from the "
-        "daily demand of a channel that has daily rows is an error.",
+        "daily (or interval) demand of a channel that has daily (or interval) rows is an "
+        "error.",
     )
 
     @field_validator("history", mode="before")
@@ -184,8 +185,9 @@ def demand_faults(scenario: Scenario) -> list[DemandFault]:
 
     A daily row repeating the date and channel of an earlier one, or an interval row
     repeating its start and channel, would be added to it. A day of the horizon with no
-    daily row for a channel that has daily rows would get zero demand, unless the scenario
-    lists it in ``demand.closed_days``.
+    daily row for a channel that has daily rows, or no interval row for a channel that has
+    interval rows, would get zero demand, unless the scenario lists it in
+    ``demand.closed_days``.
     """
     faults: list[DemandFault] = []
     demand = scenario.demand
@@ -219,6 +221,42 @@ def demand_faults(scenario: Scenario) -> list[DemandFault]:
                         "demand.closed_days if the centre is closed"
                     )
                     faults.append(DemandFault("daily", (), "date", message))
+    faults += _missing_interval_days(scenario)
+    return faults
+
+
+MAX_DATES_SHOWN = 5
+"""Missing dates a fault names before it counts the rest."""
+
+
+def _missing_interval_days(scenario: Scenario) -> list[DemandFault]:
+    """One fault per channel of the interval demand that leaves out days of the horizon.
+
+    A day is the site's wall-clock day of ``interval_start`` (a time with an
+    offset is converted to the site's zone first); closed days are exempt.
+    """
+    intervals = scenario.demand.intervals
+    if not intervals:
+        return []
+    tz = ZoneInfo(scenario.site.timezone)
+    days: dict[str, set[dt.date]] = {}
+    for r in intervals:
+        start = r.interval_start.astimezone(tz) if r.interval_start.tzinfo else r.interval_start
+        days.setdefault(str(r.channel), set()).add(start.date())
+    open_days = [d for d in scenario.horizon.dates if d not in set(scenario.demand.closed_days)]
+    faults: list[DemandFault] = []
+    for channel in sorted(days):
+        missing = [d for d in open_days if d not in days[channel]]
+        if not missing:
+            continue
+        shown = ", ".join(str(d) for d in missing[:MAX_DATES_SHOWN])
+        if len(missing) > MAX_DATES_SHOWN:
+            shown += f" and {len(missing) - MAX_DATES_SHOWN} more"
+        message = (
+            f"no interval demand for channel {channel} on {shown}: give its rows, or list the "
+            "days in demand.closed_days if the centre is closed"
+        )
+        faults.append(DemandFault("intervals", (), "interval_start", message))
     return faults
 
 

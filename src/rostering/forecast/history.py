@@ -35,7 +35,9 @@ Rows are numbered as a spreadsheet shows them: the header is row 1.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,34 +210,51 @@ def _numbers(
     return values
 
 
+def _utf8(path: Path, name: str) -> str:
+    """The text of a UTF-8 file (a byte-order mark skipped); ScenarioError naming the row."""
+    if not path.is_file():
+        raise ScenarioError([Problem(name, "", "history file not found")])
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError([Problem(name, "", f"cannot read CSV: {exc}")]) from None
+    body = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row = body[: exc.start].count(b"\n") + 1
+        why = f"not UTF-8 text ({exc.reason}): save the file as UTF-8"
+        raise ScenarioError([Problem(name, f"row {row}", why)]) from None
+
+
 def read_history(
-    source: str | Path | pd.DataFrame, *, timezone: str = "Asia/Shanghai", file: str | None = None
+    source: str | Path | io.StringIO | pd.DataFrame,
+    *,
+    timezone: str = "Asia/Shanghai",
+    file: str | None = None,
 ) -> History:
-    """Read and check a history CSV (or a frame of its text cells).
+    """Read and check a history CSV (a path, its decoded text, or a frame of its text cells).
+
+    A path is read as UTF-8; text already decoded (in another encoding, see
+    :mod:`rostering.io_history`) is passed as a ``StringIO``, named by ``file``.
 
     Raises
     ------
     ScenarioError
         With one Problem per fault, each naming the file, row and column.
     """
-    name = file or (str(source) if not isinstance(source, pd.DataFrame) else "history")
+    name = file or (str(source) if isinstance(source, str | Path) else "history")
     faults = _Faults(name)
     tz = ZoneInfo(timezone)
     if isinstance(source, pd.DataFrame):
         table = source.astype(str)
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise ScenarioError([Problem(name, "", "history file not found")])
+        stream = (
+            source if isinstance(source, io.StringIO) else io.StringIO(_utf8(Path(source), name))
+        )
         try:
-            table = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
-            )
-        except UnicodeDecodeError as exc:
-            raise ScenarioError(
-                [Problem(name, "", f"not UTF-8 text ({exc.reason}): save the file as UTF-8")]
-            ) from None
-        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            table = pd.read_csv(stream, dtype=str, keep_default_na=False, skipinitialspace=True)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise ScenarioError([Problem(name, "", f"cannot read CSV: {exc}")]) from None
     table.columns = [str(c).strip() for c in table.columns]
     missing = [c for c in HISTORY_COLUMNS if c not in table.columns]
