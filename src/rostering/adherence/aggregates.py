@@ -7,7 +7,7 @@ for the definitions); the ratios are taken of the sums, never averaged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,7 @@ _N_SCHEDULED = 1 + len(SCHEDULED_CODES)
 """Scheduled axis of the sums table: outside shifts, then each scheduled activity."""
 _N_ADHERENCE = 2
 """Adherence axis of the sums table: out of adherence (or unscheduled), in adherence."""
+_N_CELLS = _N_SCHEDULED * _N_ADHERENCE * _N_ACT
 
 
 def ratio(num: pd.Series | F64, den: pd.Series | F64) -> F64:
@@ -60,33 +61,51 @@ def category_sums(pieces: Pieces, *, in_adherence: Mask) -> Callable[[I64, int],
     cells, so one ``bincount`` per grouping serves them all. The function
     returned takes each piece's group number and the number of groups.
     """
-    p = pieces
-    cell = ((p.scheduled + 1) * _N_ADHERENCE + (in_adherence & p.in_shift)) * _N_ACT + p.activity
-    n_cells = _N_SCHEDULED * _N_ADHERENCE * _N_ACT
-    seconds = p.seconds
+    table = cell_seconds(pieces, in_adherence=in_adherence)
 
     def sums(group: I64, n_groups: int) -> dict[str, F64]:
-        table = np.bincount(group * n_cells + cell, weights=seconds, minlength=n_groups * n_cells)
-        t = table.reshape(n_groups, _N_SCHEDULED, _N_ADHERENCE, _N_ACT) / 60.0
-        by_act = t.sum(axis=(1, 2))
-        logged_cols = [i for i in range(_N_ACT) if i != OFFLINE_CODE]
-        worked_cols = [_CODE[Activity.PRODUCTIVE], _CODE[Activity.NOT_READY], _CODE[Activity.OTHER]]
-        return {
-            "scheduled_minutes": t[:, 1:].sum(axis=(1, 2, 3)),
-            "scheduled_work_minutes": t[:, 1 + WORK_CODE].sum(axis=(1, 2)),
-            "scheduled_break_minutes": t[:, 1 + BREAK_CODE].sum(axis=(1, 2)),
-            "in_adherence_minutes": t[:, 1:, 1].sum(axis=(1, 2)),
-            "logged_in_minutes": by_act[:, logged_cols].sum(axis=1),
-            "worked_minutes": by_act[:, worked_cols].sum(axis=1),
-            "productive_minutes": by_act[:, _CODE[Activity.PRODUCTIVE]],
-            "not_ready_minutes": by_act[:, _CODE[Activity.NOT_READY]],
-            "break_minutes": by_act[:, _CODE[Activity.BREAK]],
-            "meal_minutes": by_act[:, _CODE[Activity.MEAL]],
-            "other_minutes": by_act[:, _CODE[Activity.OTHER]],
-            "unscheduled_minutes": t[:, 0][:, :, logged_cols].sum(axis=(1, 2)),
-        }
+        return sums_of_cells(table(group, n_groups))
 
     return sums
+
+
+def cell_seconds(pieces: Pieces, *, in_adherence: Mask) -> Callable[[I64, int], F64]:
+    """Seconds per group and cell (see :func:`category_sums`), one row per group.
+
+    The seconds are whole numbers, so tables of groups of pieces add up exactly.
+    """
+    p = pieces
+    cell = ((p.scheduled + 1) * _N_ADHERENCE + (in_adherence & p.in_shift)) * _N_ACT + p.activity
+    seconds = p.seconds
+
+    def table(group: I64, n_groups: int) -> F64:
+        flat = np.bincount(group * _N_CELLS + cell, weights=seconds, minlength=n_groups * _N_CELLS)
+        out: F64 = flat.astype(np.float64, copy=False).reshape(n_groups, _N_CELLS)
+        return out
+
+    return table
+
+
+def sums_of_cells(table: F64) -> dict[str, F64]:
+    """The minute columns of a :func:`cell_seconds` table, one value per row."""
+    t = table.reshape(len(table), _N_SCHEDULED, _N_ADHERENCE, _N_ACT) / 60.0
+    by_act = t.sum(axis=(1, 2))
+    logged_cols = [i for i in range(_N_ACT) if i != OFFLINE_CODE]
+    worked_cols = [_CODE[Activity.PRODUCTIVE], _CODE[Activity.NOT_READY], _CODE[Activity.OTHER]]
+    return {
+        "scheduled_minutes": t[:, 1:].sum(axis=(1, 2, 3)),
+        "scheduled_work_minutes": t[:, 1 + WORK_CODE].sum(axis=(1, 2)),
+        "scheduled_break_minutes": t[:, 1 + BREAK_CODE].sum(axis=(1, 2)),
+        "in_adherence_minutes": t[:, 1:, 1].sum(axis=(1, 2)),
+        "logged_in_minutes": by_act[:, logged_cols].sum(axis=1),
+        "worked_minutes": by_act[:, worked_cols].sum(axis=1),
+        "productive_minutes": by_act[:, _CODE[Activity.PRODUCTIVE]],
+        "not_ready_minutes": by_act[:, _CODE[Activity.NOT_READY]],
+        "break_minutes": by_act[:, _CODE[Activity.BREAK]],
+        "meal_minutes": by_act[:, _CODE[Activity.MEAL]],
+        "other_minutes": by_act[:, _CODE[Activity.OTHER]],
+        "unscheduled_minutes": t[:, 0][:, :, logged_cols].sum(axis=(1, 2)),
+    }
 
 
 def by_agent_day(
@@ -200,6 +219,14 @@ def by_day(agent_day: pd.DataFrame, *, config: AdherenceConfig) -> pd.DataFrame:
     return g
 
 
+_INTERVAL_COLUMNS = (
+    "scheduled_minutes",
+    "in_adherence_minutes",
+    "logged_in_minutes",
+    "productive_minutes",
+)
+
+
 def by_interval(
     pieces: Pieces,
     *,
@@ -212,16 +239,53 @@ def by_interval(
     Intervals are ``interval_minutes`` long, counted from the local midnight
     before the first piece; pieces that cross an interval edge are split.
     """
-    length = config.interval_minutes * 60
-    cols = ("scheduled_minutes", "in_adherence_minutes", "logged_in_minutes", "productive_minutes")
-    p = pieces
-    if len(p.start) == 0:
-        return pd.DataFrame(columns=["interval_start", "date", "time", *cols, "adherence"])
-    first_wall = int(local_wall_seconds(np.array([p.start.min()], dtype=np.int64), timezone)[0])
+    if len(pieces.start) == 0:
+        return interval_frame(None, config=config, timezone=timezone)
+    origin = interval_origin(int(pieces.start.min()), timezone)
+    table = interval_seconds(pieces, in_adherence=in_adherence, origin=origin, config=config)
+    return interval_frame(table, config=config, timezone=timezone)
+
+
+@dataclass(frozen=True)
+class IntervalSeconds:
+    """Seconds per interval and cell (see :func:`cell_seconds`) on one grid of intervals.
+
+    ``interval`` numbers the intervals from ``origin`` (epoch seconds), sorted;
+    ``table`` has one row per interval. Tables of groups of agents on the same
+    grid add up exactly (:meth:`add`).
+    """
+
+    origin: int
+    interval: I64
+    table: F64
+
+    @staticmethod
+    def add(parts: list[IntervalSeconds]) -> IntervalSeconds | None:
+        """The sum of tables on one grid; None when there are none."""
+        if not parts:
+            return None
+        iv = np.concatenate([p.interval for p in parts])
+        uiv, inv = unique_inverse(iv)
+        table = np.zeros((len(uiv), _N_CELLS), dtype=np.float64)
+        np.add.at(table, inv, np.concatenate([p.table for p in parts]))
+        return IntervalSeconds(origin=parts[0].origin, interval=uiv, table=table)
+
+
+def interval_origin(first_start: int, timezone: str) -> int:
+    """Epoch seconds of the local midnight before ``first_start``: where intervals start."""
+    first_wall = int(local_wall_seconds(np.array([first_start], dtype=np.int64), timezone)[0])
     midnight = pd.Timestamp(first_wall // 86400 * 86400, unit="s").tz_localize(
         timezone, nonexistent="shift_forward", ambiguous=False
     )
-    origin = int(midnight.timestamp())
+    return int(midnight.timestamp())
+
+
+def interval_seconds(
+    pieces: Pieces, *, in_adherence: Mask, origin: int, config: AdherenceConfig
+) -> IntervalSeconds:
+    """The pieces split at interval edges counted from ``origin``, summed per interval."""
+    length = config.interval_minutes * 60
+    p = pieces
     i0 = (p.start - origin) // length
     i1 = (p.end - 1 - origin) // length
     cnt = i1 - i0 + 1
@@ -232,11 +296,24 @@ def by_interval(
     hi = np.minimum(p.end[rep], origin + (iv + 1) * length)
     sub = replace(p.select(rep), start=lo, end=hi)
     uiv, inv = unique_inverse(iv)
+    table = cell_seconds(sub, in_adherence=in_adherence[rep])(inv, len(uiv))
+    return IntervalSeconds(origin=origin, interval=uiv, table=table)
+
+
+def interval_frame(
+    seconds: IntervalSeconds | None, *, config: AdherenceConfig, timezone: str
+) -> pd.DataFrame:
+    """The :func:`by_interval` frame of summed interval seconds (empty for None)."""
+    cols = _INTERVAL_COLUMNS
+    if seconds is None or len(seconds.interval) == 0:
+        return pd.DataFrame(columns=["interval_start", "date", "time", *cols, "adherence"])
+    length = config.interval_minutes * 60
+    uiv = seconds.interval
     frame = pd.DataFrame({"iv": uiv})
-    all_sums = category_sums(sub, in_adherence=in_adherence[rep])(inv, len(uiv))
+    all_sums = sums_of_cells(seconds.table)
     for name in cols:
         frame[name] = all_sums[name]
-    starts = to_local_timestamps(origin + uiv * length, timezone)
+    starts = to_local_timestamps(seconds.origin + uiv * length, timezone)
     frame.insert(0, "interval_start", starts)
     frame.insert(1, "date", [ts.date() for ts in starts])
     frame.insert(2, "time", starts.strftime("%H:%M"))
@@ -286,12 +363,18 @@ def totals_of(
 
 __all__ = [
     "MINUTE_COLUMNS",
+    "IntervalSeconds",
     "by_agent",
     "by_agent_day",
     "by_day",
     "by_interval",
     "category_sums",
+    "cell_seconds",
     "derive_ratios",
+    "interval_frame",
+    "interval_origin",
+    "interval_seconds",
     "ratio",
+    "sums_of_cells",
     "totals_of",
 ]

@@ -60,7 +60,18 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from rostering.adherence.aggregates import by_agent, by_agent_day, by_day, by_interval, totals_of
+from rostering.adherence.agent_batches import BATCH_ROWS, agent_groups, row_range, schedule_part
+from rostering.adherence.aggregates import (
+    IntervalSeconds,
+    by_agent,
+    by_agent_day,
+    by_day,
+    by_interval,
+    interval_frame,
+    interval_origin,
+    interval_seconds,
+    totals_of,
+)
 from rostering.adherence.arrays import Mask
 from rostering.adherence.config import AdherenceConfig
 from rostering.adherence.exceptions import (
@@ -225,19 +236,101 @@ def measure(
     config: AdherenceConfig,
     mapping: StateMapping,
     timezone: str,
+    batch_rows: int = BATCH_ROWS,
 ) -> Measures:
     """Measure the timeline against the schedule (see the module docstring).
 
     ``data`` supplies the state names and agent ids the timeline's codes refer
     to; its agent codes must be the schedule's (read the events with the
-    roster's ids).
+    roster's ids). Agents are measured in groups of about ``batch_rows``
+    logged-in segments and shifts (see :mod:`rostering.adherence.agent_batches`);
+    the results do not depend on it.
     """
     if data.agents != schedule.agent_ids:
         raise InputError("events must be read with the roster's agent ids (agents=...)")
+    n_agents = len(schedule.agents)
+    ts = timeline.segments
+    t_agent = ts["agent_code"].to_numpy()
+    s_agent = schedule.shifts["agent_code"].to_numpy(dtype=np.int64)
+    counts = np.bincount(t_agent, minlength=n_agents) + np.bincount(s_agent, minlength=n_agents)
+    if counts.sum() == 0:
+        return _empty_measures(schedule, config=config)
+    seg_starts = scheduled_segments(ShiftArrays.of(schedule)).start
+    firsts = [int(seg_starts.min())] if len(seg_starts) else []
+    if len(ts):
+        firsts.append(int(ts["start"].min()))
+    origin = interval_origin(min(firsts), timezone)
+    parts: list[_Part] = []
+    for group in agent_groups(counts, max_rows=batch_rows):
+        rows = row_range(t_agent, group)
+        part = Timeline(segments=ts.iloc[rows], issues=timeline.issues.iloc[:0])
+        parts.append(
+            _measure_part(
+                schedule_part(schedule, group),
+                part,
+                data,
+                config=config,
+                mapping=mapping,
+                timezone=timezone,
+                origin=origin,
+            )
+        )
+    # counts.sum() > 0, so there is a group; frames without rows are left out of the
+    # concatenation (their column types differ), unless every group's is empty
+    agent_day = _concat([p.agent_day for p in parts], empty=parts[0].agent_day)
+    exceptions = _concat([p.exceptions for p in parts], empty=parts[0].exceptions)
+    actual = _concat([p.actual for p in parts], empty=parts[0].actual)
+    agents = by_agent(agent_day, config=config)
+    totals = totals_of(agent_day, agents, config=config)
+    totals["exceptions"] = int((~exceptions["informational"]).sum()) if len(exceptions) else 0
+    intervals = IntervalSeconds.add([p.intervals for p in parts])
+    return Measures(
+        by_agent_day=agent_day,
+        by_agent=agents,
+        by_day=by_day(agent_day, config=config),
+        by_interval=interval_frame(intervals, config=config, timezone=timezone),
+        exceptions=exceptions,
+        planned=planned_segments(schedule, timezone=timezone),
+        actual=actual,
+        totals=totals,
+    )
+
+
+def _concat(frames: list[pd.DataFrame], *, empty: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the frames one after another; ``empty`` when there are none."""
+    full = [f for f in frames if len(f)]
+    if not full:
+        return empty
+    if len(full) == 1:
+        return full[0]
+    return pd.concat(full, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """The measures of one group of agents, before they are put together."""
+
+    agent_day: pd.DataFrame
+    exceptions: pd.DataFrame
+    actual: pd.DataFrame
+    intervals: IntervalSeconds
+
+
+def _measure_part(
+    schedule: Schedule,
+    timeline: Timeline,
+    data: EventData,
+    *,
+    config: AdherenceConfig,
+    mapping: StateMapping,
+    timezone: str,
+    origin: int,
+) -> _Part:
+    """Measure one group of agents: ``schedule`` and ``timeline`` hold theirs only."""
     shifts = ShiftArrays.of(schedule)
     keys = time_line_packing(shifts, timeline, n_agents=len(schedule.agents))
     if keys is None:
-        return _empty_measures(schedule, config=config)
+        raise InputError("a group of agents to measure has neither shifts nor logged-in time")
     windows = grace_windows(shifts, config=config)
     pieces = cut_pieces(scheduled_segments(shifts), timeline, keys=keys, cuts=windows.inner_edges())
     equivalence = mapping.equivalence_matrix()
@@ -269,20 +362,11 @@ def measure(
         absent=judgement.absent,
         config=config,
     )
-    agents = by_agent(agent_day, config=config)
-    totals = totals_of(agent_day, agents, config=config)
-    totals["exceptions"] = int((~exceptions["informational"]).sum()) if len(exceptions) else 0
-    return Measures(
-        by_agent_day=agent_day,
-        by_agent=agents,
-        by_day=by_day(agent_day, config=config),
-        by_interval=by_interval(
-            pieces, in_adherence=in_adherence, config=config, timezone=timezone
-        ),
+    return _Part(
+        agent_day=agent_day,
         exceptions=exceptions,
-        planned=planned_segments(schedule, timezone=timezone),
         actual=actual_segments(timeline, schedule, timezone=timezone),
-        totals=totals,
+        intervals=interval_seconds(pieces, in_adherence=in_adherence, origin=origin, config=config),
     )
 
 

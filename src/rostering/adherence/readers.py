@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from rostering.adherence.arrays import I64
+from rostering.adherence.arrays import I64, Codes, narrow
 from rostering.adherence.export_columns import (
     EVENT_COLUMNS,
     SESSION_COLUMNS,
@@ -40,10 +40,10 @@ logger = logging.getLogger(__name__)
 class EventData:
     """Cleaned events and the rows flagged while reading.
 
-    ``events``: ``row`` (int, see
-    :data:`~rostering.adherence.issues.ROW_CONVENTION`), ``agent_code`` (int,
-    position in ``agents``), ``t`` (epoch seconds), ``state`` (int, position in
-    ``states``), sorted by agent code, time, then row. ``issues``: the columns
+    ``events``: ``row`` (int32, see
+    :data:`~rostering.adherence.issues.ROW_CONVENTION`), ``agent_code`` (int32,
+    position in ``agents``), ``t`` (int64 epoch seconds), ``state`` (int32,
+    position in ``states``), sorted by agent code, time, then row. ``issues``: the columns
     of :data:`~rostering.adherence.issues.ISSUE_COLUMNS`.
     """
 
@@ -90,12 +90,60 @@ def read_events(
         if isinstance(source, Path)
         else frame_export(source, what="events frame", timezone=timezone)
     )
-    if raw.kind == "states":
-        return _read_states(raw, mapping=mapping, timezone=timezone, agents=agents)
-    return _read_sessions(raw, mapping=mapping, timezone=timezone, agents=agents)
+    reader = _read_states if raw.kind == "states" else _read_sessions
+    kept = reader(raw, mapping=mapping, timezone=timezone, agents=agents)
+    del raw  # large exports: the raw columns go before the final sort
+    return _finish(kept, mapping=mapping)
 
 
-def _factor(series: pd.Series) -> tuple[I64, npt.NDArray[np.object_]]:
+@dataclass(frozen=True)
+class _AgentText:
+    """The trimmed agent text of each row, made only for the rows asked for.
+
+    An export has millions of rows but few flagged ones: the text is looked up
+    from the codes when a row is flagged, not kept per row.
+    """
+
+    codes: Codes
+    categories: npt.NDArray[np.object_]
+
+    def __getitem__(self, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
+        out: npt.NDArray[np.object_] = self.categories[self.codes[mask]]
+        return out
+
+
+def _drop(
+    rd: IssueLog,
+    keep: npt.NDArray[np.bool_],
+    dropped: npt.NDArray[np.bool_],
+    rows: I64,
+    agents: _AgentText,
+    *,
+    reason: IssueReason,
+    detail: object,
+) -> npt.NDArray[np.bool_]:
+    """Note the rows of ``dropped`` as not used; ``keep`` without them."""
+    rd.flag(rows[dropped], agents[dropped], reason=reason, detail=detail, used=False)
+    out: npt.NDArray[np.bool_] = keep & ~dropped
+    return out
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The kept events in row order, before duplicates are dropped and they are sorted."""
+
+    rd: IssueLog
+    row: Codes
+    agent_code: Codes
+    t: I64
+    state: Codes
+    names: list[str]
+    ids: list[str]
+    rows_read: int
+    kind: Literal["states", "sessions"]
+
+
+def _factor(series: pd.Series) -> tuple[Codes, npt.NDArray[np.object_]]:
     """Codes and trimmed text categories of a column; a missing value is the last, ``""``.
 
     A category the product quoted so that a spreadsheet does not run it as a
@@ -108,8 +156,8 @@ def _factor(series: pd.Series) -> tuple[I64, npt.NDArray[np.object_]]:
     )
     # text the product quoted against spreadsheet formulas reads back as written
     cats = [("" if pd.isna(c) else restore(str(c))).strip() for c in cat.categories]
-    codes = cat.codes.to_numpy().astype(np.int64)
-    codes = np.where(codes < 0, len(cats), codes)
+    codes = cat.codes.to_numpy().astype(np.int32)
+    codes[codes < 0] = len(cats)
     return codes, np.asarray([*cats, ""], dtype=object)
 
 
@@ -120,24 +168,24 @@ def _agents_and_times(
     column: str,
     timezone: str,
     roster_agents: list[str] | None,
-) -> tuple[npt.NDArray[np.bool_], I64, I64, npt.NDArray[np.object_], list[str]]:
+) -> tuple[npt.NDArray[np.bool_], Codes, I64, _AgentText, list[str]]:
     """Flag malformed rows, empty agents, bad times and agents off the roster.
 
     Returns the keep mask, agent codes (into the returned id list), times,
-    the trimmed agent text of every row, and the id list.
+    the trimmed agent text of the rows, and the id list.
     """
     bad = raw.malformed
     rd.flag(bad.rows, bad.agents, reason=IssueReason.MALFORMED_ROW, detail=bad.details, used=False)
     row = raw.rows
     a_codes, a_cats = _factor(raw.agent)
-    agent_text = a_cats[a_codes]
+    agent_text = _AgentText(codes=a_codes, categories=a_cats)
     ids = (
         list(roster_agents)
         if roster_agents is not None
         else sorted({str(c) for c in a_cats if c != ""})
     )
     code_of = {a: i for i, a in enumerate(ids)}
-    cat_to_code = np.asarray([code_of.get(str(c), -1) for c in a_cats], dtype=np.int64)
+    cat_to_code = np.asarray([code_of.get(str(c), -1) for c in a_cats], dtype=np.int32)
     agent_code = cat_to_code[a_codes]
     keep = (a_cats != "")[a_codes]
     rd.flag(
@@ -162,10 +210,16 @@ def _agents_and_times(
         if m.any():
             shown = stamp.shown(m)
             detail = np.array([f"{column} {v!r} {text}" for v in shown], dtype=object)
-            keep = rd.drop(keep, m, row, agent_text, reason=reason, detail=detail)
+            keep = _drop(rd, keep, m, row, agent_text, reason=reason, detail=detail)
     off = keep & (agent_code < 0)
-    keep = rd.drop(
-        keep, off, row, agent_text, reason=IssueReason.AGENT_NOT_ON_ROSTER, detail="not on roster"
+    keep = _drop(
+        rd,
+        keep,
+        off,
+        row,
+        agent_text,
+        reason=IssueReason.AGENT_NOT_ON_ROSTER,
+        detail="not on roster",
     )
     return keep, agent_code, t, agent_text, ids
 
@@ -187,37 +241,35 @@ def _state_tables(
     return names, act, neutral, login
 
 
-def _finish(
-    rd: IssueLog,
-    *,
-    row: I64,
-    agent_code: I64,
-    t: I64,
-    state: I64,
-    names: list[str],
-    mapping: StateMapping,
-    ids: list[str],
-    rows_read: int,
-    kind: Literal["states", "sessions"],
-) -> EventData:
-    """Duplicates, the file-order check and the final sort of the kept events."""
+def _pack(packing: KeyPacking, agent: Codes, value: npt.NDArray[np.integer[Any]]) -> I64:
+    """:meth:`KeyPacking.pack` of narrow columns, computed in one int64 array."""
+    key = agent.astype(np.int64)
+    key *= packing.span
+    key += value
+    key -= packing.base
+    return key
+
+
+def _finish(kept: _Kept, *, mapping: StateMapping) -> EventData:
+    """Duplicates, the file-order check and the final sort of the kept events.
+
+    The arrays of ``kept`` are sorted in place (memory on large exports).
+    """
+    rd, names, ids = kept.rd, kept.names, kept.ids
+    row, agent_code, t, state = kept.row, kept.agent_code, kept.t, kept.state
     _, act, neutral, login = _state_tables(mapping, names[len(mapping.states) :])
     id_arr = np.asarray(ids, dtype=object)
     if len(t):
         base = int(t.min())
-        key = KeyPacking(base=base, span=int(t.max()) - base + 1).pack(agent_code, t)
+        key = _pack(KeyPacking(base=base, span=int(t.max()) - base + 1), agent_code, t)
     else:
         key = np.zeros(0, dtype=np.int64)
     # rows arrive in row order, so a stable sort by key orders by (agent, time, row)
     order = np.argsort(key, kind="stable")
-    row, agent_code, t, state, key = (
-        row[order],
-        agent_code[order],
-        t[order],
-        state[order],
-        key[order],
-    )
-    if kind == "states" and len(t):
+    for values in (row, agent_code, t, state, key):
+        values[:] = values[order]
+    del order
+    if kept.kind == "states" and len(t):
         tie = np.zeros(len(t), dtype=bool)
         same = key[1:] == key[:-1]
         tie[1:] |= same
@@ -227,6 +279,7 @@ def _finish(
         dup[tied] = (
             pd.DataFrame({"k": key[tied], "s": state[tied]}).duplicated(keep="first").to_numpy()
         )
+        del key, tie, same, tied
         rd.flag(
             row[dup],
             id_arr[agent_code[dup]],
@@ -234,15 +287,27 @@ def _finish(
             detail="same agent, time and state as an earlier row",
             used=False,
         )
-        keep = ~dup
-        row, agent_code, t, state = row[keep], agent_code[keep], t[keep], state[keep]
+        if dup.any():
+            # compacted in place: the arrays keep their buffers
+            n_kept = len(dup) - int(dup.sum())
+            keep = ~dup
+            for values in (row, agent_code, t, state):
+                values[:n_kept] = values[keep]
+            row, agent_code, t, state = (
+                row[:n_kept],
+                agent_code[:n_kept],
+                t[:n_kept],
+                state[:n_kept],
+            )
+            del keep
+        del dup
         # out of file order: a later time of the same agent sits on an earlier row
         by_row = KeyPacking(base=0, span=int(row.max()) + 1 if len(row) else 1)
-        tagged = by_row.pack(agent_code, row)
+        tagged = _pack(by_row, agent_code, row)
         later_min = np.minimum.accumulate(tagged[::-1])[::-1]
-        after = np.r_[later_min[1:], np.iinfo(np.int64).max]
-        late = after < tagged
-        del tagged, later_min, after  # large exports: free before the next arrays
+        late = np.zeros(len(row), dtype=bool)
+        late[:-1] = later_min[1:] < tagged[:-1]
+        del tagged, later_min  # large exports: free before the next arrays
         rd.flag(
             row[late],
             id_arr[agent_code[late]],
@@ -252,7 +317,7 @@ def _finish(
         )
     # the arrays are the frame's columns, not copied into it (memory on large exports)
     ev = pd.DataFrame({"row": row, "agent_code": agent_code, "t": t, "state": state}, copy=False)
-    logger.debug("read %d event rows, kept %d", rows_read, len(ev))
+    logger.debug("read %d event rows, kept %d", kept.rows_read, len(ev))
     return EventData(
         events=ev,
         issues=rd.frame(),
@@ -261,15 +326,15 @@ def _finish(
         state_activity=act,
         state_neutral=neutral,
         state_login=login,
-        rows_read=rows_read,
-        kind=kind,
+        rows_read=kept.rows_read,
+        kind=kept.kind,
     )
 
 
 def _read_states(
     raw: ExportColumns, *, mapping: StateMapping, timezone: str, agents: list[str] | None
-) -> EventData:
-    """Read an export of state events: flag empty and unknown states, then finish."""
+) -> _Kept:
+    """Read an export of state events: flag empty and unknown states."""
     row = raw.rows
     rd = IssueLog()
     keep, agent_code, t, agent_text, ids = _agents_and_times(
@@ -283,11 +348,11 @@ def _read_states(
     extra = sorted({str(c) for c in norm if c and c not in mapping.states})
     names = known_names + extra
     index_of = {name: i for i, name in enumerate(names)}
-    cat_to_state = np.asarray([index_of.get(str(c), -1) for c in norm], dtype=np.int64)
+    cat_to_state = np.asarray([index_of.get(str(c), -1) for c in norm], dtype=np.int32)
     state = cat_to_state[s_codes]
     empty = keep & (state < 0)
-    keep = rd.drop(
-        keep, empty, row, agent_text, reason=IssueReason.EMPTY_STATE, detail="state is empty"
+    keep = _drop(
+        rd, keep, empty, row, agent_text, reason=IssueReason.EMPTY_STATE, detail="state is empty"
     )
     unknown = keep & (state >= len(known_names))
     if unknown.any():
@@ -305,14 +370,13 @@ def _read_states(
         )
         if mapping.unknown_as is None:
             keep &= ~unknown
-    return _finish(
-        rd,
-        row=row[keep],
+    return _Kept(
+        rd=rd,
+        row=narrow(row[keep]),
         agent_code=agent_code[keep],
         t=t[keep],
         state=state[keep],
         names=names,
-        mapping=mapping,
         ids=ids,
         rows_read=raw.rows_read,
         kind="states",
@@ -321,7 +385,7 @@ def _read_states(
 
 def _read_sessions(
     raw: ExportColumns, *, mapping: StateMapping, timezone: str, agents: list[str] | None
-) -> EventData:
+) -> _Kept:
     """Read an export of sessions: merge overlapping ones into login and logout events."""
     row = raw.rows
     rd = IssueLog()
@@ -332,7 +396,8 @@ def _read_sessions(
     has_out = logout.present
     t_out, status = logout.t, logout.status
     bad_out = keep & has_out & (status != 0)
-    keep = rd.drop(
+    keep = _drop(
+        rd,
         keep,
         bad_out,
         row,
@@ -343,7 +408,8 @@ def _read_sessions(
         ),
     )
     backwards = keep & has_out & (t_out <= t_in)
-    keep = rd.drop(
+    keep = _drop(
+        rd,
         keep,
         backwards,
         row,
@@ -394,10 +460,10 @@ def _read_sessions(
     login_code = names.index(mapping.login_states[0])
     logout_code = names.index(logout_state)
     m_row, m_agent = merged["row"].to_numpy(), merged["agent"].to_numpy()
-    return _finish(
-        rd,
-        row=np.concatenate([m_row, m_row, open_["row"].to_numpy()]).astype(np.int64),
-        agent_code=np.concatenate([m_agent, m_agent, open_["agent"].to_numpy()]).astype(np.int64),
+    return _Kept(
+        rd=rd,
+        row=narrow(np.concatenate([m_row, m_row, open_["row"].to_numpy()])),
+        agent_code=narrow(np.concatenate([m_agent, m_agent, open_["agent"].to_numpy()])),
         t=np.concatenate(
             [merged["t_in"].to_numpy(), merged["t_out"].to_numpy(), open_["t_in"].to_numpy()]
         ).astype(np.int64),
@@ -407,9 +473,8 @@ def _read_sessions(
                 np.full(len(merged), logout_code),
                 np.full(len(open_), login_code),
             ]
-        ).astype(np.int64),
+        ).astype(np.int32),
         names=names,
-        mapping=mapping,
         ids=ids,
         rows_read=raw.rows_read,
         kind="sessions",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -159,6 +159,8 @@ def run_adherence(
     schedule = read_roster(roster, timezone=timezone)
     data = read_events(events, mapping=mp, timezone=timezone, agents=schedule.agent_ids)
     timeline = build_timeline(data, schedule, tail_minutes=cfg.attribution_window_minutes)
+    # the events are all in the timeline now: free them before measuring (large exports)
+    data = replace(data, events=data.events.iloc[:0].copy())
     measures = measure(schedule, timeline, data, config=cfg, mapping=mp, timezone=timezone)
     issues = (
         pd.concat([data.issues, timeline.issues], ignore_index=True)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from rostering.adherence.agent_batches import BATCH_ROWS, agent_groups, row_range
 from rostering.adherence.arrays import I64
 from rostering.adherence.issues import IssueLog, IssueReason
 from rostering.adherence.packed_keys import KeyPacking
@@ -62,7 +64,12 @@ def _shift_end_near(
 
 
 def build_timeline(
-    data: EventData, schedule: Schedule, *, lead_minutes: int = 60, tail_minutes: int = 240
+    data: EventData,
+    schedule: Schedule,
+    *,
+    lead_minutes: int = 60,
+    tail_minutes: int = 240,
+    batch_rows: int = BATCH_ROWS,
 ) -> Timeline:
     """Turn sorted events into logged-in segments, closing sessions that lost their logout.
 
@@ -75,8 +82,71 @@ def build_timeline(
     event is a login after the shift's end, or an event of another shift. A
     login while already logged in within the same shift is flagged
     ``overlapping_session`` and read as a state change.
+
+    Agents are taken in groups of about ``batch_rows`` events (the result does
+    not depend on it). States are int16 and activities int8 (memory on large
+    exports).
     """
     ev = data.events
+    agent = ev["agent_code"].to_numpy()
+    counts = np.bincount(agent, minlength=len(data.agents)) if len(agent) else np.zeros(0, int)
+    # at most one segment per event: the columns are filled group by group, never copied
+    columns = {name: np.empty(len(ev), dtype=dtype) for name, dtype in _SEGMENT_DTYPES.items()}
+    filled = 0
+    issues: list[pd.DataFrame] = []
+    for group in agent_groups(counts, max_rows=batch_rows):
+        seg, iss = _timeline_part(
+            ev.iloc[row_range(agent, group)],
+            data,
+            schedule,
+            lead_s=lead_minutes * 60,
+            tail_s=tail_minutes * 60,
+        )
+        for name, values in columns.items():
+            values[filled : filled + len(seg)] = seg[name].to_numpy()
+        filled += len(seg)
+        if len(iss):
+            issues.append(iss)
+    frame = pd.DataFrame({name: values[:filled] for name, values in columns.items()}, copy=False)
+    del columns
+    all_issues = (
+        pd.concat(issues, ignore_index=True).sort_values("row", kind="stable")
+        if issues
+        else IssueLog().frame()
+    )
+    return Timeline(segments=frame, issues=all_issues)
+
+
+_SEGMENT_DTYPES: dict[str, type[np.generic]] = {
+    "agent_code": np.int64,
+    "start": np.int64,
+    "end": np.int64,
+    "state": np.int16,
+    "activity": np.int8,
+    "neutral": np.bool_,
+}
+"""The columns of :attr:`Timeline.segments` (narrow where values are small)."""
+
+
+def _segment_frame(
+    agent: I64, start: I64, end: I64, state: I64, activity: I64, *, neutral: npt.NDArray[np.bool_]
+) -> pd.DataFrame:
+    """The segments as a frame of the columns of :data:`_SEGMENT_DTYPES`."""
+    values = {
+        "agent_code": agent,
+        "start": start,
+        "end": end,
+        "state": state,
+        "activity": activity,
+        "neutral": neutral,
+    }
+    return pd.DataFrame({k: v.astype(_SEGMENT_DTYPES[k]) for k, v in values.items()})
+
+
+def _timeline_part(
+    ev: pd.DataFrame, data: EventData, schedule: Schedule, *, lead_s: int, tail_s: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The segments and issues of the events ``ev`` of a group of agents."""
     agent = ev["agent_code"].to_numpy(dtype=np.int64)
     t = ev["t"].to_numpy(dtype=np.int64)
     state = ev["state"].to_numpy(dtype=np.int64)
@@ -94,9 +164,7 @@ def build_timeline(
         nxt_t[-1] = t[-1]
         nxt_login[:-1] = data.state_login[state[1:]]
     nxt_login &= same_next
-    shift_end = _shift_end_near(
-        agent, t, schedule=schedule, lead_s=lead_minutes * 60, tail_s=tail_minutes * 60
-    )
+    shift_end = _shift_end_near(agent, t, schedule=schedule, lead_s=lead_s, tail_s=tail_s)
     ids = np.asarray(data.agents, dtype=object)
     rd = IssueLog()
 
@@ -139,17 +207,15 @@ def build_timeline(
         used=True,
     )
     seg = logged & (end > t)
-    segments = pd.DataFrame(
-        {
-            "agent_code": agent[seg],
-            "start": t[seg],
-            "end": end[seg],
-            "state": state[seg],
-            "activity": act[seg],
-            "neutral": data.state_neutral[state[seg]] if seg.any() else np.zeros(0, dtype=bool),
-        }
+    segments = _segment_frame(
+        agent[seg],
+        t[seg],
+        end[seg],
+        state[seg],
+        act[seg],
+        neutral=data.state_neutral[state[seg]] if seg.any() else np.zeros(0, dtype=bool),
     )
-    return Timeline(segments=segments.reset_index(drop=True), issues=rd.frame())
+    return segments, rd.frame()
 
 
 __all__ = ["Timeline", "build_timeline"]
