@@ -18,7 +18,7 @@ from api.config import VERSION, Settings
 from api.db import Store
 from api.errors import install_handlers
 from api.inputs import CleanInput
-from api.middleware import BodyLimit
+from api.middleware import AllowedMethods, BodyLimit
 from api.routes import adherence, compare, health, runs, scenarios
 from api.runner import Runner
 
@@ -91,8 +91,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runner = runner
     install_handlers(app, settings)
     _install_openapi(app)
-    # NUL bytes and non-finite numbers answer 422 on every database (see api.inputs);
-    # BodyLimit, added last, runs first, so no oversized body is buffered.
+    # The last added runs first. BodyLimit: no oversized body is buffered. CleanInput:
+    # NUL bytes and non-finite numbers answer 422 on every database (see api.inputs),
+    # OPTIONS too. AllowedMethods: OPTIONS, HEAD and the Allow of a 405 (RFC 9110).
+    app.add_middleware(AllowedMethods)
     app.add_middleware(CleanInput)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
     for module in (scenarios, runs, compare, adherence, health):
