@@ -4,7 +4,8 @@ Starts ``uvicorn`` on 127.0.0.1 (a free port) with a scratch SQLite database,
 stores ``reference-online``, submits N what-if variants at once (volume
 surges, absences, stricter targets), waits for every run, and prints the
 latency of the POST and of submit-to-result (the run finished and its KPIs
-read), and how many runs succeeded.
+read), how many runs succeeded, and the peak memory of the server process and
+of the processes below it (its dask workers), sampled while it runs.
 
     python benchmarks/api.py [--runs 20] [--time-limit 10] [--workers 2]
 """
@@ -26,7 +27,9 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")]
+
+from peak_memory import TreePeaks  # noqa: E402
 
 from api.crud import create_api_key  # noqa: E402
 from api.db import Store  # noqa: E402
@@ -140,25 +143,29 @@ def main() -> None:
                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
             ]  # fmt: skip
             server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            peaks = TreePeaks(server.pid)
             try:
-                started = time.perf_counter()
-                wait_until_up(base, server)
-                print(f"server up on {base} in {time.perf_counter() - started:.1f} s")
-                files = [("files", (n, (REFERENCE / n).read_bytes())) for n in SCENARIO_FILES]
-                made = httpx.post(
-                    f"{base}/v1/scenarios/upload", files=files, headers={"X-API-Key": key}
-                )
-                made.raise_for_status()
-                scenario_id = made.json()["id"]
+                with peaks:  # sampled until the server is stopped
+                    started = time.perf_counter()
+                    wait_until_up(base, server)
+                    print(f"server up on {base} in {time.perf_counter() - started:.1f} s")
+                    files = [("files", (n, (REFERENCE / n).read_bytes())) for n in SCENARIO_FILES]
+                    made = httpx.post(
+                        f"{base}/v1/scenarios/upload", files=files, headers={"X-API-Key": key}
+                    )
+                    made.raise_for_status()
+                    scenario_id = made.json()["id"]
 
-                wall = time.perf_counter()
-                with cf.ThreadPoolExecutor(max_workers=args.runs) as pool:
-                    futures = [
-                        pool.submit(one_run, base, key, scenario_id, variant(i, args.time_limit))
-                        for i in range(args.runs)
-                    ]
-                    results = [f.result() for f in futures]
-                wall_s = time.perf_counter() - wall
+                    wall = time.perf_counter()
+                    with cf.ThreadPoolExecutor(max_workers=args.runs) as pool:
+                        futures = [
+                            pool.submit(
+                                one_run, base, key, scenario_id, variant(i, args.time_limit)
+                            )
+                            for i in range(args.runs)
+                        ]
+                        results = [f.result() for f in futures]
+                    wall_s = time.perf_counter() - wall
             finally:
                 server.terminate()
                 try:
@@ -192,6 +199,7 @@ def main() -> None:
             f"{percentile(solves, 95):>10.2f}{max(solves):>10.2f}"
         )
     print(f"succeeded {len(ok)}/{args.runs}; all done in {wall_s:.1f} s")
+    print("peak memory: " + peaks.text("server process", "child (dask worker, nanny)"))
     failed = [r["status"] for r in results if r["status"] != "succeeded"]
     if failed:
         print("not succeeded:", ", ".join(failed))

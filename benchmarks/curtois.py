@@ -17,6 +17,10 @@ else ``../shared/benchmarks/curtois/txt`` beside the repository.
 ``--synthetic 364x150x32`` instead builds a random instance of that size (the
 size of the largest benchmark instances) and reports the same columns, to
 show the engine builds and returns a roster at that scale.
+
+Each instance is read and solved in a freshly spawned process of its own; its
+row prints that process's peak resident memory (``VmHWM``), so a row's figure
+is its own instance's.
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ import logging
 import math
 import os
 import random
-import resource
 import sys
 import time
 from pathlib import Path
@@ -60,6 +63,10 @@ from rostering.roster.solver import solve
 from rostering.types import AgentId, ShiftId
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from peak_memory import in_child  # noqa: E402
+
 DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "curtois" / "txt"
 
 
@@ -215,6 +222,27 @@ def run(instance: RosterInstance, config: SolverConfig, search: str = "engine") 
     return row
 
 
+def run_source(
+    kind: str,
+    source: Path | tuple[int, int, int, int],
+    config: SolverConfig,
+    search: str,
+) -> dict[str, Any]:
+    """Read (or generate) one instance and solve it: run in a process of its own.
+
+    ``kind`` "file": ``source`` is an InstanceN.txt path; "synthetic": ``source``
+    is (days, employees, shift types, seed) for :func:`synthetic`.
+    """
+    logging.basicConfig(level=logging.WARNING)
+    if kind == "synthetic":
+        assert isinstance(source, tuple)
+        days, employees, types, seed = source
+        instance = synthetic(days, employees, types, seed=seed)
+    else:
+        instance = load_instance(Path(str(source)))
+    return run(instance, config, search)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance")
@@ -241,25 +269,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     folder = data_dir(args.data)
     known = best_known(folder)
+    sources: list[tuple[str, Path | tuple[int, int, int, int]]]
     if args.synthetic:
         days, employees, types = (int(x) for x in args.synthetic.lower().split("x"))
-        instances = [synthetic(days, employees, types, seed=args.seed)]
+        sources = [("synthetic", (days, employees, types, args.seed))]
     else:
         if not folder.is_dir():
             print(f"no benchmark data at {folder}; use --data or ROSTERING_CURTOIS_DIR")
             return 2
-        instances = [load_instance(folder / f"Instance{n}.txt") for n in args.instances]
+        sources = [("file", folder / f"Instance{n}.txt") for n in args.instances]
+        missing = [str(path) for _, path in sources if not Path(str(path)).is_file()]
+        if missing:
+            print(f"no such benchmark file: {', '.join(missing)}")
+            return 2
 
     print(
         f"Curtois & Qu benchmark: {args.time_limit:g} s per instance, {args.workers} workers, "
-        f"seed {args.seed}, search {args.search} ({args.subsolvers})"
+        f"seed {args.seed}, search {args.search} ({args.subsolvers}); each instance in its "
+        "own process, peak memory its resident high-water mark (VmHWM)"
     )
     header = f"{'instance':<12} {'status':<9} {'objective':>9} {'bound':>9} {'best':>7} "
-    header += f"{'gap':>8} {'time s':>7}"
+    header += f"{'gap':>8} {'time s':>7} {'peak MB':>8}"
     print(header)
-    for instance in instances:
-        row = run(instance, config, args.search)
-        best = known.get(instance.name)
+    for kind, source in sources:
+        row, peak = in_child(run_source, kind, source, config, args.search)
+        best = known.get(row["instance"])
         objective = row.get("objective")
         gap = "-"
         if isinstance(objective, int) and best:
@@ -267,11 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{row['instance']!s:<12} {row['status']!s:<9} {row.get('objective', '-')!s:>9} "
             f"{row.get('bound', '-')!s:>9} {best if best is not None else '-'!s:>7} "
-            f"{gap:>8} {row['time']:7.1f}",
+            f"{gap:>8} {row['time']:7.1f} {peak:8,.0f}",
             flush=True,
         )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory {peak:.0f} MB")
     return 0
 
 

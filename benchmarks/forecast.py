@@ -8,7 +8,8 @@ model can know, Poisson noise, absent days and outages), 365 days ending on
 31 August 2026, and the 14 days after it. Each run, in its own process,
 reads the CSV and forecasts the 14 days, which includes the 3-origin
 rolling backtest that chooses each channel's model; the table gives the
-time of each run and the median, and the process's peak memory.
+time of each run and the median, and each run's peak memory (``VmHWM`` of
+its process; the peer's likewise).
 
 Accuracy per channel: the chosen model and its backtest interval and daily
 WAPE beside the better simple baseline's; on the 14 days ahead, the
@@ -27,7 +28,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing as mp
-import resource
 import statistics
 import sys
 import tempfile
@@ -37,6 +37,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from peak_memory import peak_mb  # noqa: E402
 
 HISTORY_START = dt.date(2025, 9, 1)
 HISTORY_DAYS = 365
@@ -78,7 +81,7 @@ def _run(path: str, interval: int, queue: Any) -> None:
         settings=ForecastSettings(interval=interval),
     )
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     queue.put((seconds, peak, result.demand, [r.model_dump() for r in result.records]))
 
 
@@ -119,7 +122,8 @@ def _peer(path: str, interval: int, queue: Any) -> None:
                 }
             )
         )
-    queue.put((time.perf_counter() - start, pd.concat(out, ignore_index=True)))
+    seconds = time.perf_counter() - start
+    queue.put((seconds, pd.concat(out, ignore_index=True), peak_mb()))
 
 
 def _in_process(target: Any, *args: Any) -> Any:
@@ -204,7 +208,8 @@ def main() -> None:
         ratio = peer[0] / statistics.median(times)
         print(
             f"\npeer MSTL (last {PEER_WEEKS} weeks, one fit per channel, no backtest): "
-            f"{peer[0]:.1f} s ({ratio:.2f}x the forecast with its backtest)"
+            f"{peer[0]:.1f} s ({ratio:.2f}x the forecast with its backtest), "
+            f"peak memory {peer[2]:,.0f} MB (its own process)"
         )
     del np
 

@@ -56,6 +56,9 @@ import simpy
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from peak_memory import peak_mb  # noqa: E402
 
 from rostering.simulation.inputs import (  # noqa: E402
     HandleTime,
@@ -476,6 +479,7 @@ def main() -> None:
             f"  {cid:8} offered {c.offered:8,}  answered {c.answered:8,}  "
             f"SL {c.service_level:6.1%}  abandoned {c.abandon_rate:6.2%}"
         )
+    print(f"peak memory of this process: {peak_mb():,.0f} MB (VmHWM)")
 
 
 if __name__ == "__main__":

@@ -35,8 +35,10 @@ What it does
 Contacts per second count every contact and backlog item offered in the
 replications timed; events per second count each model's own events (the
 engine's loop events; SimPy's scheduled events), which are not the same unit,
-so compare the seconds per replication. Timings depend on the machine and its
-load: run on an otherwise idle machine for figures to compare.
+so compare the seconds per replication. The peak memory of this process and of
+the simulation's worker processes is printed under the timing table. Timings
+depend on the machine and its load: run on an otherwise idle machine for
+figures to compare.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from peak_memory import TreePeaks  # noqa: E402
 from simpy_peer import PeerResult, simulate_simpy, synthetic_input  # noqa: E402
 
 from rostering.simulation.inputs import SimInput  # noqa: E402
@@ -257,25 +260,30 @@ def main() -> None:
     if min(args.runs, args.workers, args.peer_replications) < 1:
         parser.error("--runs, --workers and --peer-replications must be at least 1")
 
-    if args.synthetic:
-        sim = synthetic_input()
-    else:
-        sim = roster_input(args.time_limit, args.solver_workers)
-    # The SimPy peer holds one channel's contacts per agent at a time: time and compare
-    # both on that model (the product's default lets a call interrupt chats).
-    sim = dataclasses.replace(sim, calls_interrupt_chats=False)
-    sim.check()
-    volume = {str(ch.id): float(sim.volume[c].sum()) for c, ch in enumerate(sim.channels)}
-    console.print(
-        f"input: {len(sim.agents)} agents, {len(sim.segments):,} segments, "
-        f"{sim.n_intervals} intervals of {sim.interval_s / 60:.0f} min; expected volume "
-        + ", ".join(f"{k} {v:,.0f}" for k, v in volume.items())
-    )
+    with TreePeaks() as peaks:
+        if args.synthetic:
+            sim = synthetic_input()
+        else:
+            sim = roster_input(args.time_limit, args.solver_workers)
+        # The SimPy peer holds one channel's contacts per agent at a time: time and compare
+        # both on that model (the product's default lets a call interrupt chats).
+        sim = dataclasses.replace(sim, calls_interrupt_chats=False)
+        sim.check()
+        volume = {str(ch.id): float(sim.volume[c].sum()) for c, ch in enumerate(sim.channels)}
+        console.print(
+            f"input: {len(sim.agents)} agents, {len(sim.segments):,} segments, "
+            f"{sim.n_intervals} intervals of {sim.interval_s / 60:.0f} min; expected volume "
+            + ", ".join(f"{k} {v:,.0f}" for k, v in volume.items())
+        )
 
-    parallel, engine_result = time_engine(sim, args.replications, args.workers, args.runs)
-    serial, _ = time_engine(sim, args.serial_replications, 1, args.runs)
-    peer, peer_results = time_peer(sim, args.peer_replications, args.runs)
+        parallel, engine_result = time_engine(sim, args.replications, args.workers, args.runs)
+        serial, _ = time_engine(sim, args.serial_replications, 1, args.runs)
+        peer, peer_results = time_peer(sim, args.peer_replications, args.runs)
     console.print(timing_table([parallel, serial, peer], args.runs))
+    console.print(
+        "peak memory: "
+        + peaks.text("this process (roster, engine on one worker, SimPy)", "simulation worker")
+    )
 
     ratio = peer.per_replication_s / serial.per_replication_s
     verdict = "meets" if ratio >= 10 else "misses"

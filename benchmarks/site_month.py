@@ -18,7 +18,7 @@ pool; deferred e-mail may be worked any time within its window, so its
 arrival curve is no staffing target) and for all channels (``corr_all``), the
 worst over- and under-staffed hour of the queued channels, the staff on the National
 Day peak (1 October) against 8 October with each day's requirement, the
-requests granted and the process's peak memory. With ``--runs`` above 1 the
+requests granted and the peak memory of its process (``VmHWM``). With ``--runs`` above 1 the
 table gives each run and the medians.
 """
 
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import multiprocessing as mp
-import resource
 import statistics
 import sys
 import time
@@ -37,11 +35,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from peak_memory import in_child  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "site-month"
 
 
-def _run(shaped: bool, time_limit: float, workers: int, out: Any) -> None:
+def _run(shaped: bool, time_limit: float, workers: int) -> dict[str, Any]:
     import numpy as np
 
     from rostering.io import load_scenario
@@ -66,6 +67,11 @@ def _run(shaped: bool, time_limit: float, workers: int, out: Any) -> None:
         instance, SolverConfig(time_limit_s=time_limit, workers=workers), progress=seen
     )
     wall = time.perf_counter() - started
+    if not solution.allocations:
+        raise SystemExit(
+            f"site-month ({'shaped' if shaped else 'flat'}): no roster within "
+            f"{time_limit:g} s (status {solution.status.value}); give a longer --time-limit"
+        )
     valid = validate(instance, solution).ok
     per_day = instance.slots_per_day
     # Per hour: heads on the floor (serving) and heads required, in agent-hours, for the
@@ -117,35 +123,27 @@ def _run(shaped: bool, time_limit: float, workers: int, out: Any) -> None:
         for v in solution.violations
         if v.rule in (rn.SHIFT_REQUESTS, rn.SHIFT_ON_REQUEST, rn.SHIFT_OFF_REQUEST)
     )
-    out.put(
-        {
-            "variant": "shaped" if shaped else "flat",
-            "first_s": first[0] if first else float("nan"),
-            "wall_s": wall,
-            "gap": solution.gap,
-            "labour": solution.labour_cost,
-            "valid": valid,
-            "corr": corr,
-            "corr_all": corr_all,
-            "over": f"{label(open_hours[worst_over])} +{diff[worst_over]:.1f}",
-            "under": f"{label(open_hours[worst_under])} {diff[worst_under]:.1f}",
-            "oct1": f"{peak[0]} on / {peak[1]:,.0f} h req",
-            "oct8": f"{later[0]} on / {later[1]:,.0f} h req",
-            "requests": f"{asked - refused}/{asked}",
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }
-    )
+    return {
+        "variant": "shaped" if shaped else "flat",
+        "first_s": first[0] if first else float("nan"),
+        "wall_s": wall,
+        "gap": solution.gap,
+        "labour": solution.labour_cost,
+        "valid": valid,
+        "corr": corr,
+        "corr_all": corr_all,
+        "over": f"{label(open_hours[worst_over])} +{diff[worst_over]:.1f}",
+        "under": f"{label(open_hours[worst_under])} {diff[worst_under]:.1f}",
+        "oct1": f"{peak[0]} on / {peak[1]:,.0f} h req",
+        "oct8": f"{later[0]} on / {later[1]:,.0f} h req",
+        "requests": f"{asked - refused}/{asked}",
+    }
 
 
 def run_variant(shaped: bool, time_limit: float, workers: int) -> dict[str, Any]:
-    """One solve in a fresh process (so its peak memory is its own)."""
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_run, args=(shaped, time_limit, workers, queue))
-    proc.start()
-    result: dict[str, Any] = queue.get()
-    proc.join()
-    return result
+    """One solve in a fresh process (so its peak memory, ``VmHWM``, is its own)."""
+    row, peak = in_child(_run, shaped, time_limit, workers)
+    return {**row, "peak_mb": peak}
 
 
 def main() -> None:

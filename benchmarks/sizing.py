@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from peak_memory import peak_mb  # benchmarks/, the script's folder
 
 from rostering.domain.channels import Channel, ChannelKind, ServiceTargets
 from rostering.sizing import erlang_c_kpis, min_agents, size_requirements
@@ -185,6 +186,7 @@ def main() -> None:
     print(f"{'model':40s} {'year':>10s} {'rows/s':>12s}")
     for name, wall, rate in rows:
         print(f"{name:40s} {wall:>10s} {rate:>12s}")
+    print(f"peak memory of this process, every row above run in it: {peak_mb():,.0f} MB (VmHWM)")
     print()
     for note in notes:
         print("-", note)

@@ -21,7 +21,10 @@ What it does
    the overhead per task on the cluster (its wall time minus the in-task
    times added up and divided by the workers, per task; target < 1 s), and a
    paper estimate, from the measured per-task times and overhead, for 23
-   sites x 50 variants on 1, 8 and 32 machines of 2 cores.
+   sites x 50 variants on 1, 8 and 32 machines of 2 cores. The timing table
+   gives each way's peak memory: the serial run's is this process's
+   (``VmHWM``), the cluster's the largest of the processes it started (its
+   workers), sampled while they run.
 
 The in-task time of a task is its :attr:`TaskSummary.wall_time_s` (load the
 scenario, apply the what-if, solve, simulate, write the folder). The
@@ -52,6 +55,9 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from peak_memory import TreePeaks, peak_mb  # noqa: E402
 
 from rostering.sweep import (  # noqa: E402
     ClusterSettings,
@@ -80,6 +86,8 @@ class Timed:
     label: str
     wall_s: float
     summaries: list[TaskSummary]
+    peak: str = ""
+    """Peak memory of the processes that ran it."""
 
     @property
     def in_task_s(self) -> list[float]:
@@ -110,22 +118,27 @@ def time_serial(sweep: Sweep, out: Path) -> Timed:
     console.print(f"serial: {len(tasks)} tasks in this process ...")
     started = time.perf_counter()
     summaries = run_serial(tasks)
-    return Timed("serial (1 process)", time.perf_counter() - started, summaries)
+    wall = time.perf_counter() - started
+    return Timed("serial (1 process)", wall, summaries, f"{peak_mb():,.0f} (process)")
 
 
 def time_cluster(sweep: Sweep, out: Path, workers: int) -> Timed:
     console.print(f"cluster: {len(sweep)} tasks on {workers} worker process(es) ...")
     started = time.perf_counter()
-    result = run_sweep(
-        sweep, out, cluster=ClusterSettings(workers=workers, threads_per_worker=1), force=True
-    )
+    with TreePeaks() as peaks:
+        result = run_sweep(
+            sweep, out, cluster=ClusterSettings(workers=workers, threads_per_worker=1), force=True
+        )
     wall = time.perf_counter() - started
-    return Timed(f"LocalCluster ({workers} workers x 1 thread)", wall, result.summaries)
+    others = peaks.others_mb
+    peak = f"{max(others):,.0f} (largest child)" if others else "-"
+    return Timed(f"LocalCluster ({workers} workers x 1 thread)", wall, result.summaries, peak)
 
 
 def timing_table(runs: list[Timed]) -> Table:
     table = Table(title="Wall time of the sweep")
-    for col in ("run", "tasks", "failed", "wall s", "in-task s (sum)", "in-task s (mean)"):
+    columns = ("run", "tasks", "failed", "wall s", "in-task s (sum)", "in-task s (mean)")
+    for col in (*columns, "peak MB"):
         table.add_column(col, justify="left" if col == "run" else "right")
     for r in runs:
         table.add_row(
@@ -135,6 +148,7 @@ def timing_table(runs: list[Timed]) -> Table:
             f"{r.wall_s:,.1f}",
             f"{sum(r.in_task_s):,.1f}",
             f"{statistics.fmean(r.in_task_s):,.2f}",
+            r.peak,
         )
     return table
 
