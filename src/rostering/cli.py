@@ -39,7 +39,12 @@ from rostering.cli_whatif import (
     time_limit_s,
     whatif_command,
 )
-from rostering.errors import InfeasibleRosterError, RosteringError, ScenarioError
+from rostering.errors import (
+    InfeasibleRosterError,
+    RosteringError,
+    ScenarioError,
+    TimeLimitError,
+)
 
 if TYPE_CHECKING:
     from rostering.domain.scenario import Scenario
@@ -192,6 +197,9 @@ def solve(
     except InfeasibleRosterError as exc:
         err.print(f"[bold red]no roster[/]: {exc}", markup=True)
         raise typer.Exit(EXIT_INFEASIBLE) from None
+    except TimeLimitError as exc:
+        err.print(f"[bold red]time limit too short[/]: {exc}", markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
     if not result.solution.assignments and result.solution.conflicts:
         print_conflicts(err, result.solution.conflicts)
         raise typer.Exit(EXIT_INFEASIBLE)

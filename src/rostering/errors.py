@@ -63,6 +63,10 @@ class InfeasibleRosterError(RosteringError):
         super().__init__(f"the hard rules cannot all hold:\n{lines}")
 
 
+class TimeLimitError(RosteringError):
+    """The time limit is too short for the work asked: said before the work starts."""
+
+
 class AdherenceInputError(RosteringError):
     """Agent event data could not be read at all (missing columns, unreadable file)."""
 
@@ -75,4 +79,5 @@ __all__ = [
     "Problem",
     "RosteringError",
     "ScenarioError",
+    "TimeLimitError",
 ]

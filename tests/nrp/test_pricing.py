@@ -136,12 +136,12 @@ def test_the_pricing_bound_proves_the_roster_the_search_finds(
     bounds: list[int] = []
 
     class Spy(PricingThread):
-        def __init__(self, built, deadline, on_bound, *rest):  # type: ignore[no-untyped-def]
+        def __init__(self, built, deadline, on_bound, *rest, **options):  # type: ignore[no-untyped-def]
             def record(value: int) -> None:
                 bounds.append(value)
                 on_bound(value)
 
-            super().__init__(built, deadline, record, *rest)
+            super().__init__(built, deadline, record, *rest, **options)
 
     monkeypatch.setattr(strategy_module, "PricingThread", Spy)
     inst = parse_instance(text, name="small")
@@ -215,12 +215,12 @@ def test_the_search_keeps_the_priced_roster_when_it_is_better(
     searched: list[int] = []
 
     class Spy(PricingThread):
-        def __init__(self, built, deadline, on_bound, on_converged):  # type: ignore[no-untyped-def]
+        def __init__(self, built, deadline, on_bound, on_converged, **options):  # type: ignore[no-untyped-def]
             def record(model: cp_model.CpModel) -> None:
                 searched.append(len(model.proto.variables))
                 on_converged(model)
 
-            super().__init__(built, deadline, on_bound, record)
+            super().__init__(built, deadline, on_bound, record, **options)
 
     monkeypatch.setattr(strategy_module, "PricingThread", Spy)
 
@@ -248,3 +248,30 @@ def test_a_search_beside_an_ended_search_stops_and_none_starts() -> None:
     built = nrp_model(parse_instance(TINY, name="tiny"))
     config = SolverConfig(time_limit_s=5, workers=1)
     assert run_search(built.model, config, tracker, time_limit_s=5, workers=1) is None
+
+
+def test_agents_priced_two_at_a_time_reach_the_same_bound() -> None:
+    # Each agent's model is priced on its own thread; the bound is the exact
+    # optimum of the master whichever order the agents finish in.
+    text = generated_text(14, 6, seed=2)
+    alone, _ = pricing_bound(text)
+    built = nrp_model(parse_instance(text, name="small"))
+    two = CoverPricing(built).run(
+        deadline=time.perf_counter() + 60, on_bound=lambda _: None, workers=2
+    )
+    assert alone == two == 1503 * SCALE
+
+
+def test_an_offered_roster_joins_the_master_at_its_true_cost() -> None:
+    inst = parse_instance(generated_text(14, 6, seed=2), name="small")
+    built = nrp_model(inst)
+    roster = solve(inst, SolverConfig(time_limit_s=5, workers=2), strategy=NRP)
+    whole = {(a.agent, a.day): a.shift for a in roster.assignments}
+    pricing = CoverPricing(built)
+    pricing.offer(whole)
+    columns = pricing._take_offered()
+    # one column per agent, each with that agent's own roster
+    assert sorted(c.agent for c in columns) == list(range(len(inst.agents)))
+    assert {k: s for c in columns for k, s in c.roster.items()} == whole
+    # the columns together cost what the evaluator says the roster costs
+    assert pricing.master.cost_of(columns) == benchmark_objective(inst, whole) * SCALE

@@ -46,6 +46,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -184,6 +185,17 @@ class _Master:
             weights=np.asarray(res.x[:n_cols]),
         )
 
+    def cost_of(self, columns: list[_Column]) -> int:
+        """The objective of a roster made of ``columns`` (one per agent): their own
+        costs and the cost of the cover they leave short or exceed."""
+        cover = np.zeros(len(self.required))
+        for col in columns:
+            cover[list(col.rows)] += 1
+        short = np.minimum(self.under_max, np.maximum(0.0, self.required - cover))
+        extra = np.minimum(self.over_max, np.maximum(0.0, cover - self.required))
+        slack = float(short @ self.under_cost + extra @ self.over_cost)
+        return sum(col.cost for col in columns) + round(slack)
+
     def improves(self, column: _Column, solution: _Solution) -> bool:
         """Whether ``column`` has a negative reduced cost at ``solution``'s duals."""
         reduced = column.cost - solution.agent_prices[column.agent]
@@ -272,14 +284,46 @@ class CoverPricing:
         self.solution: _Solution | None = None
         """The master's last optimum."""
         self.stop = threading.Event()
-        self._solver: cp_model.CpSolver | None = None
+        self._solvers: set[cp_model.CpSolver] = set()
+        self._lock = threading.Lock()
+        self._offered: list[Roster] = []
+
+    def offer(self, roster: Roster) -> None:
+        """A whole roster whose agents' rosters join the master at the next round.
+
+        A roster found by the search beside gives the master columns that cover
+        the day rows together, which the first rounds of pricing, each agent
+        chasing the same dear rows, take many rounds to find.
+        """
+        with self._lock:
+            self._offered.append(dict(roster))
+
+    def _take_offered(self) -> list[_Column]:
+        """The columns of the rosters offered since the last round (their agents' own
+        costs read by a fixed solve of each agent's model)."""
+        with self._lock:
+            offered, self._offered = self._offered, []
+        columns: list[_Column] = []
+        for roster in offered:
+            for a, agent in enumerate(self.agents):
+                if self.stop.is_set():
+                    return columns
+                own = agent.built
+                fixed = fixed_copy(own, roster_values(own, roster))
+                solver = cp_model.CpSolver()
+                solver.parameters.num_workers = 1
+                solver.parameters.max_time_in_seconds = PRICING_S
+                found = _Rosters(self, a)
+                if solver.solve(fixed, found) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    columns.extend(found.columns[-1:])
+        return columns
 
     def halt(self) -> None:
-        """Stop :meth:`run`, the agent's model being priced included."""
+        """Stop :meth:`run`, the agents' models being priced included."""
         self.stop.set()
-        solver = self._solver
-        if solver is not None:
-            solver.stop_search()
+        with self._lock:
+            for solver in self._solvers:
+                solver.stop_search()
 
     def _round_up(self, value: float | int) -> int:
         """The least objective a roster can have at or above ``value``."""
@@ -316,11 +360,16 @@ class CoverPricing:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
-        self._solver = solver
-        if self.stop.is_set():
-            return 0, []
+        with self._lock:
+            if self.stop.is_set():
+                return 0, []
+            self._solvers.add(solver)
         found = _Rosters(self, a)
-        status = solver.solve(model, found)
+        try:
+            status = solver.solve(model, found)
+        finally:
+            with self._lock:
+                self._solvers.discard(solver)
         if status == cp_model.INFEASIBLE:
             raise NoBoundError(f"agent {agent.built.instance.agents[0].id} has no feasible roster")
         offset = agent.offset * PRICE_STEPS
@@ -343,17 +392,20 @@ class CoverPricing:
             return None
         weights = self.solution.weights
         shifts: dict[tuple[AgentId, int], set[ShiftId]] = {}
-        heaviest: dict[int, tuple[float, Roster]] = {}
+        heaviest: dict[int, tuple[float, _Column]] = {}
+        # (starting from an offered roster instead, when it is cheaper, was measured
+        # worse: on Curtois & Qu instance 11 the search then stalls at 3,545, where
+        # from the weightiest rosters it finds the optimum, 3,443)
         for col, weight in zip(self.master.columns, weights.tolist(), strict=False):
             if weight <= WEIGHT_EPS:
                 continue
             for key, shift in col.roster.items():
                 shifts.setdefault(key, set()).add(shift)
-            if weight > heaviest.get(col.agent, (0.0, {}))[0]:
-                heaviest[col.agent] = (weight, col.roster)
+            if weight > heaviest.get(col.agent, (0.0, col))[0]:
+                heaviest[col.agent] = (weight, col)
         hint: Roster = {}
-        for _, roster in heaviest.values():
-            hint.update(roster)
+        for _, col in heaviest.values():
+            hint.update(col.roster)
         built = self.built
         barred = {
             var.index: 0
@@ -363,55 +415,91 @@ class CoverPricing:
         log.debug("restricted model: %d works variables barred", len(barred))
         return fixed_copy(built, barred, roster_values(built, hint))
 
-    def run(self, *, deadline: float, on_bound: Callable[[int], None]) -> int | None:
+    def run(
+        self,
+        *,
+        deadline: float,
+        on_bound: Callable[[int], None],
+        workers: int = 1,
+        hand_over: float | None = None,
+    ) -> int | None:
         """Rounds of pricing until the bound can rise no more, :meth:`halt` or ``deadline``.
 
-        Returns the best bound (model objective units), None when not one round ended.
+        ``workers`` agents are priced at once, each on a thread of its own (CP-SAT
+        leaves the interpreter while it solves). With ``hand_over``, no round starts
+        after that time, so the master's columns are handed on while time is left
+        to search them. Returns the best bound (model objective units), None when
+        not one round ended.
         """
         m = self.master
         lp_prices = np.zeros(len(m.required))
         centre = lp_prices
         smoothing = 0.0
         rounds = 0
-        while not self.stop.is_set() and time.perf_counter() < deadline:
-            prices = np.rint((smoothing * centre + (1 - smoothing) * lp_prices) * PRICE_STEPS)
-            total = int(prices @ m.required) + self._slack_minimum(prices)
-            improving = False
-            last = self.solution  # the master's duals before this round's columns
-            for a in range(len(self.agents)):
-                if self.stop.is_set():
+        last_start = deadline if hand_over is None else min(deadline, hand_over)
+        with ThreadPoolExecutor(max(1, workers), thread_name_prefix="pricing") as pool:
+            while not self.stop.is_set() and time.perf_counter() < last_start:
+                prices = np.rint((smoothing * centre + (1 - smoothing) * lp_prices) * PRICE_STEPS)
+                priced = self._round(pool, prices, deadline)
+                if priced is None:
+                    return self.best  # cut short: the round's total is no bound
+                least, improving = priced
+                total = int(prices @ m.required) + self._slack_minimum(prices) + least
+                rounds += 1
+                bound = self._round_up(-(-total // PRICE_STEPS))
+                if self.best is None or bound > self.best:
+                    self.best = bound
+                    centre = prices / PRICE_STEPS
+                    on_bound(bound)
+                solved = m.solve()
+                if solved is None:
                     return self.best
-                left = deadline - time.perf_counter()
-                if left <= 0:
-                    return self.best
-                least, columns = self._price(a, prices, min(PRICING_S, left))
-                if self.stop.is_set():
-                    return self.best  # the round is cut short: its total is no bound
-                total += least
-                for column in columns:
-                    if m.add(column):
-                        improving |= last is None or m.improves(column, last)
-            rounds += 1
-            bound = self._round_up(-(-total // PRICE_STEPS))
-            if self.best is None or bound > self.best:
-                self.best = bound
-                centre = prices / PRICE_STEPS
-                on_bound(bound)
-            solved = m.solve()
-            if solved is None:
-                return self.best
-            self.solution = solved
-            lp_prices = solved.prices
-            log.debug("pricing round %d: master %.2f, bound %d", rounds, solved.value, self.best)
-            if self.best >= self._round_up(solved.value - 1e-6):
-                break  # the master's value caps every bound still to come
-            if not improving and smoothing == 0.0:
-                break  # converged: at the master's own duals no roster is cheaper
-            # Smoothed prices that find no roster the master's duals call cheaper
-            # (a mispricing) give way to those duals for the next round.
-            smoothing = SMOOTHING if improving else 0.0
+                self.solution = solved
+                lp_prices = solved.prices
+                log.debug(
+                    "pricing round %d: master %.2f, bound %d", rounds, solved.value, self.best
+                )
+                if self.best >= self._round_up(solved.value - 1e-6):
+                    break  # the master's value caps every bound still to come
+                if not improving and smoothing == 0.0:
+                    break  # converged: at the master's own duals no roster is cheaper
+                # Smoothed prices that find no roster the master's duals call cheaper
+                # (a mispricing) give way to those duals for the next round.
+                smoothing = SMOOTHING if improving else 0.0
         log.info("cover pricing: bound %s after %d rounds", self.best, rounds)
         return self.best
+
+    def _round(
+        self, pool: ThreadPoolExecutor, prices: np.ndarray, deadline: float
+    ) -> tuple[int, bool] | None:
+        """Price every agent at ``prices``: (sum of their least priced costs, whether a
+        new column prices out at the master's last duals), or None when cut short."""
+        m = self.master
+        last = self.solution  # the master's duals before this round's columns
+        seeded = self._take_offered()
+        for column in seeded:
+            m.add(column)
+        if seeded:
+            log.debug("pricing: %d columns from rosters the search found", len(seeded))
+
+        def price(a: int) -> tuple[int, list[_Column]] | None:
+            left = deadline - time.perf_counter()
+            if self.stop.is_set() or left <= 0:
+                return None
+            return self._price(a, prices, min(PRICING_S, left))
+
+        results = list(pool.map(price, range(len(self.agents))))
+        if self.stop.is_set() or any(r is None for r in results):
+            return None
+        total, improving = 0, bool(seeded)
+        for result in results:
+            assert result is not None
+            least, columns = result
+            total += least
+            for column in columns:
+                if m.add(column):
+                    improving |= last is None or m.improves(column, last)
+        return total, improving
 
 
 class _Rosters(cp_model.CpSolverSolutionCallback):
@@ -434,9 +522,10 @@ class _Rosters(cp_model.CpSolverSolutionCallback):
 class PricingThread(threading.Thread):
     """:class:`CoverPricing` beside the search.
 
-    Each better bound is handed to ``on_bound``; once the bound rises no more,
-    the model of :meth:`CoverPricing.restricted_model` to ``on_converged``, which
-    searches it in this thread.
+    Each better bound is handed to ``on_bound``; once the bound rises no more (or
+    at ``hand_over``), the model of :meth:`CoverPricing.restricted_model` to
+    ``on_converged``, which searches it in this thread. ``workers`` agents are
+    priced at once.
     """
 
     def __init__(
@@ -445,10 +534,15 @@ class PricingThread(threading.Thread):
         deadline: float,
         on_bound: Callable[[int], None],
         on_converged: Callable[[cp_model.CpModel], None] | None = None,
+        *,
+        workers: int = 1,
+        hand_over: float | None = None,
     ) -> None:
         super().__init__(daemon=True, name="cover-pricing")
         self.built = built
         self.deadline = deadline
+        self.workers = workers
+        self.hand_over = hand_over
         self.on_bound = on_bound
         self.on_converged = on_converged
         self.halted = threading.Event()
@@ -456,13 +550,24 @@ class PricingThread(threading.Thread):
         self.bound: int | None = None
         self.error: BaseException | None = None
         """Raised by ``on_bound`` (a cancelled run): re-raised by the search."""
+        self._offer_lock = threading.Lock()
+        self._early: list[Roster] = []
 
     def run(self) -> None:
         try:
-            self.pricing = CoverPricing(self.built)
+            pricing = CoverPricing(self.built)
+            with self._offer_lock:
+                for roster in self._early:
+                    pricing.offer(roster)
+                self.pricing = pricing
             if self.halted.is_set():
                 return
-            self.bound = self.pricing.run(deadline=self.deadline, on_bound=self.on_bound)
+            self.bound = self.pricing.run(
+                deadline=self.deadline,
+                on_bound=self.on_bound,
+                workers=self.workers,
+                hand_over=self.hand_over,
+            )
             if (
                 self.on_converged is not None
                 and not self.halted.is_set()
@@ -474,6 +579,14 @@ class PricingThread(threading.Thread):
             log.info("no cover-pricing bound: %s", exc)
         except BaseException as exc:  # handed to the searching thread
             self.error = exc
+
+    def offer(self, roster: Roster) -> None:
+        """See :meth:`CoverPricing.offer`; kept until pricing has started."""
+        with self._offer_lock:
+            if self.pricing is None:
+                self._early.append(dict(roster))
+                return
+        self.pricing.offer(roster)
 
     def finish(self) -> None:
         """Stop pricing and wait for the round in progress (one agent's model) to end."""

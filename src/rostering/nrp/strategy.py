@@ -24,6 +24,7 @@ benchmark instances (:class:`~rostering.nrp.instance.NrpInstance`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from ortools.sat.python import cp_model
@@ -42,6 +43,9 @@ from rostering.roster.solution import Roster
 from rostering.roster.strategy import Beside, Improver, RestrictedSearch, SearchStrategy
 from rostering.roster.validation import Check
 
+PRICING_WORKERS = 2
+"""Agents priced at once beside the search."""
+
 PRICING_MAX_WORKS = 12_000
 """``works`` variables up to which cover pricing runs beside the search. Measured with
 60 s limits on 2 cores: on Curtois & Qu instances 1-10 (up to 5,600) instance 4 is
@@ -54,6 +58,10 @@ RESTRICTED_S = 10.0
 """Time limit of the search kept to the shifts of the priced rosters: on Curtois & Qu
 instances 9 and 10 it finds 439 and 4,631 in about 6 s on 2 workers, and on 7 and 8
 its best comes within 6 s too (45 s more found nothing better)."""
+
+HAND_OVER_SHARE = 0.5
+"""Share of the time left at the start after which pricing starts no new round and
+hands its columns to the restricted search, converged or not."""
 
 RESTRICTED_STALL_S = 3.0
 """The search kept to priced shifts stops when it has found no better roster for this
@@ -81,17 +89,27 @@ class _Pricing:
         deadline: float,
         on_bound: Callable[[int], None],
         search_restricted: RestrictedSearch,
+        workers: int,
     ) -> None:
         def converged(model: cp_model.CpModel) -> None:
-            search_restricted(model, time_limit_s=RESTRICTED_S, stall_s=RESTRICTED_STALL_S)
+            left = deadline - time.perf_counter()
+            search_restricted(
+                model, time_limit_s=max(RESTRICTED_S, left), stall_s=RESTRICTED_STALL_S
+            )
 
-        self.thread = PricingThread(built, deadline, on_bound, converged)
+        hand_over = time.perf_counter() + HAND_OVER_SHARE * (deadline - time.perf_counter())
+        self.thread = PricingThread(
+            built, deadline, on_bound, converged, workers=workers, hand_over=hand_over
+        )
 
     def start(self) -> None:
         self.thread.start()
 
     def finish(self) -> None:
         self.thread.finish()
+
+    def offer(self, roster: Roster) -> None:
+        self.thread.offer(roster)
 
 
 class NrpStrategy(SearchStrategy):
@@ -114,7 +132,11 @@ class NrpStrategy(SearchStrategy):
         if works_count(built.instance) >= PRICING_MAX_WORKS or not splits_by_agent(built):
             return None
         return _Pricing(
-            built, deadline=deadline, on_bound=on_bound, search_restricted=search_restricted
+            built,
+            deadline=deadline,
+            on_bound=on_bound,
+            search_restricted=search_restricted,
+            workers=PRICING_WORKERS,
         )
 
     def first_roster(

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -160,7 +160,16 @@ def search(
     if beside is not None:
         beside.start()
     try:
-        best, proven = _search(built, config, tracker, hint, deadline, started, strategy)
+        best, proven = _search(
+            built,
+            config,
+            tracker,
+            hint,
+            deadline,
+            started,
+            strategy,
+            offer=None if beside is None else beside.offer,
+        )
     finally:
         if beside is not None:
             tracker.close()  # the restricted search, if it runs
@@ -176,6 +185,8 @@ def _search(
     deadline: float,
     started: float,
     strategy: SearchStrategy,
+    *,
+    offer: Callable[[Roster], None] | None = None,
 ) -> tuple[Incumbent | None, bool]:
     inst = built.instance
 
@@ -207,6 +218,8 @@ def _search(
         by_agents = strategy.first_roster(built, config, time_limit_s=left())
         if by_agents is not None:
             best = first(by_agents)
+            if offer is not None:
+                offer(by_agents)
     improver = strategy.improver(built, config) if by_agents is not None else None
     if best is None:
         # No first roster: solve the whole model.

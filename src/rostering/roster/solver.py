@@ -8,15 +8,17 @@ proves infeasibility and explains it (:mod:`rostering.roster.explain`).
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
+from rostering.errors import TimeLimitError
 from rostering.roster.config import ProgressFn, SolverConfig
 from rostering.roster.cpsat import solver_status
 from rostering.roster.explain import explain_conflicts
-from rostering.roster.facts import excused_days
+from rostering.roster.facts import excused_days, works_count
 from rostering.roster.heuristic import greedy_roster
 from rostering.roster.instance import RosterInstance
 from rostering.roster.model import BuiltModel, build_model
@@ -52,6 +54,7 @@ def solve(
     """
     config = config or SolverConfig()
     started = time.perf_counter()
+    check_time_limit(instance, config.time_limit_s)
     if hint is None and instance.baseline is not None:
         hint = baseline_hint(instance)
     built = build_model(instance, extra_rules=strategy.rules(instance, redundant=True))
@@ -70,7 +73,7 @@ def solve(
         built, config, progress=progress, hint=hint, started=started, strategy=strategy
     )
     if solution is None:
-        solution = _no_roster(built, config, strategy)
+        solution = _no_roster(built, config, strategy, deadline=started + config.time_limit_s)
     solution.wall_time_s = time.perf_counter() - started
     solution.model_size = size
     log.info(
@@ -82,6 +85,35 @@ def solve(
         solution.best_bound,
     )
     return solution
+
+
+BUILD_S_PER_CHOICE = 60e-6
+"""Seconds building the model takes per ``works`` variable (an agent's shift type on a
+day), on the slow side of what was measured on 2 cores: 48 us for the 500-agent site
+of ``benchmarks/roster.py`` (size XL), 20-40 us for benchmark instances."""
+
+
+def build_estimate_s(instance: RosterInstance) -> float:
+    """Seconds building the model of ``instance`` is expected to take."""
+    return works_count(instance) * BUILD_S_PER_CHOICE
+
+
+def check_time_limit(instance: RosterInstance, time_limit_s: float) -> None:
+    """Refuse at once a time limit shorter than building the model is expected to take.
+
+    Raises :class:`TimeLimitError`, naming the model's size, the expected build time
+    and a time limit that leaves the search as long again.
+    """
+    needed = build_estimate_s(instance)
+    if needed <= time_limit_s:
+        return
+    raise TimeLimitError(
+        f"{instance.name}: the roster model of {len(instance.agents)} people x "
+        f"{instance.n_days} days x {len(instance.shifts)} shift types "
+        f"({works_count(instance):,} shift choices) takes about {needed:.0f} s to build, "
+        f"longer than the time limit of {time_limit_s:g} s; give a time limit of at least "
+        f"{math.ceil(2 * needed)} s"
+    )
 
 
 def baseline_hint(instance: RosterInstance) -> Roster:
@@ -110,12 +142,33 @@ def baseline_hint(instance: RosterInstance) -> Roster:
     return hint
 
 
-def _no_roster(built: BuiltModel, config: SolverConfig, strategy: SearchStrategy) -> RosterSolution:
-    """No roster within the limits: prove infeasibility and explain it, or say unknown."""
+PROOF_MAX_S = 30.0
+"""Most time the proof that no roster exists, and then its explanation, may each take."""
+PROOF_OVERRUN_SHARE = 0.05
+"""Share of the time limit the proof and explanation may take past it: a search that
+found nothing in its whole time is answered UNKNOWN within the limit and a twentieth."""
+
+
+def _no_roster(
+    built: BuiltModel, config: SolverConfig, strategy: SearchStrategy, *, deadline: float
+) -> RosterSolution:
+    """No roster within the limits: prove infeasibility and explain it, or say unknown.
+
+    The proof and the explanation share the time the search left, and at most
+    :data:`PROOF_OVERRUN_SHARE` of the limit past it, so the time limit holds.
+    """
     instance = built.instance
+    until = deadline + PROOF_OVERRUN_SHARE * config.time_limit_s
+
+    def budget() -> float:
+        return min(PROOF_MAX_S, until - time.perf_counter())
+
+    if budget() <= 0.05:
+        log.info("no roster of %s within the time limit; no time left to prove why", instance.name)
+        return RosterSolution(instance=instance.name, status=SolveStatus.UNKNOWN)
     solver = cp_model.CpSolver()
     config.apply(solver)
-    solver.parameters.max_time_in_seconds = min(config.time_limit_s, 30.0)
+    solver.parameters.max_time_in_seconds = budget()
     model = built.model.clone()
     model.clear_objective()  # type: ignore[no-untyped-call]
     status = solver_status(solver.solve(model))
@@ -126,10 +179,18 @@ def _no_roster(built: BuiltModel, config: SolverConfig, strategy: SearchStrategy
         status=SolveStatus.INFEASIBLE,
         conflicts=explain_conflicts(
             instance,
-            time_limit_s=min(config.time_limit_s, 30.0),
+            time_limit_s=max(0.05, budget()),
             extra_rules=strategy.rules(instance, redundant=False),
         ),
     )
 
 
-__all__ = ["baseline_hint", "solve"]
+__all__ = [
+    "BUILD_S_PER_CHOICE",
+    "PROOF_MAX_S",
+    "PROOF_OVERRUN_SHARE",
+    "baseline_hint",
+    "build_estimate_s",
+    "check_time_limit",
+    "solve",
+]

@@ -41,6 +41,9 @@ class Beside(Protocol):
     def finish(self) -> None:
         """Stop it, wait for it, and re-raise what it raised."""
 
+    def offer(self, roster: Roster) -> None:
+        """A roster the product search found (its first), for the search beside to use."""
+
 
 class RestrictedSearch(Protocol):
     """Searches a restricted copy of the model with the product's tracker; any roster
