@@ -8,6 +8,7 @@ import time
 import pytest
 
 from rostering.errors import TimeLimitError
+from rostering.roster import search as search_module
 from rostering.roster import solver as solver_module
 from rostering.roster.config import SolverConfig
 from rostering.roster.facts import works_count
@@ -53,3 +54,22 @@ def test_no_roster_found_is_answered_within_the_limit(monkeypatch: pytest.Monkey
     solution = solve(reference_instance(n_days=14), SolverConfig(time_limit_s=limit))
     assert solution.status is SolveStatus.UNKNOWN
     assert time.perf_counter() - started <= limit * (1 + solver_module.PROOF_OVERRUN_SHARE) + 0.3
+
+
+def test_the_first_roster_gets_its_floor_of_time_at_short_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A large model at a 20 s limit: the completion of its first roster gets 10 s,
+    # not 15 % of the limit (too little for a 500-agent site to find any roster).
+    given: list[float] = []
+    real = search_module.complete
+
+    def spy(*args, time_limit_s, **kwargs):  # type: ignore[no-untyped-def]
+        given.append(time_limit_s)
+        return real(*args, time_limit_s=time_limit_s, **kwargs)
+
+    monkeypatch.setattr(search_module, "LNS_MIN_WORKS", 0)
+    monkeypatch.setattr(search_module, "complete", spy)
+    solution = solve(reference_instance(n_days=14), SolverConfig(time_limit_s=20, workers=2))
+    assert solution.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    assert given and given[0] == pytest.approx(search_module.COMPLETION_FLOOR_S, abs=0.5)

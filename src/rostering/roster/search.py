@@ -73,6 +73,10 @@ COMPLETION_MIN_S = 2.0
 """Least time given to completing the constructive roster, whatever the time limit."""
 COMPLETION_SHARE = 0.15
 """Share of the time limit the completion of the first roster may take (large models)."""
+COMPLETION_FLOOR_S = 10.0
+"""Time the completion of the first roster may take whatever the share, when the limit
+leaves it: the 500-agent site of ``benchmarks/roster.py`` (size XL) needs about 5 s,
+so at a 20 s limit a share alone (2.6 s) returned no roster at all."""
 
 PROBE_SHARE = 0.25
 """Share of the time limit after which a small model's search, with no roster yet, stops."""
@@ -201,15 +205,10 @@ def _search(
 
     def first(roster: Mapping[tuple[AgentId, int], ShiftId]) -> Incumbent | None:
         # The first roster is what a time limit returns, so its completion (a
-        # small model: every works variable fixed) gets at least
-        # COMPLETION_MIN_S even past a shorter limit.
-        return complete(
-            built,
-            roster,
-            config,
-            tracker,
-            time_limit_s=max(COMPLETION_MIN_S, left() * COMPLETION_SHARE),
-        )
+        # small model: every works variable fixed) gets COMPLETION_FLOOR_S when
+        # the limit leaves it, and at least COMPLETION_MIN_S even past a shorter one.
+        share = min(left(), max(COMPLETION_FLOOR_S, left() * COMPLETION_SHARE))
+        return complete(built, roster, config, tracker, time_limit_s=max(COMPLETION_MIN_S, share))
 
     best = first(hint if hint is not None else greedy_roster(inst))
     by_agents: Roster | None = None
@@ -440,6 +439,7 @@ def _improve(
 
 
 __all__ = [
+    "COMPLETION_FLOOR_S",
     "COMPLETION_MIN_S",
     "COMPLETION_SHARE",
     "LNS_MIN_WORKS",
