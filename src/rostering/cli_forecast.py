@@ -58,6 +58,9 @@ ModelsOpt = Annotated[
     typer.Option("--model", help="Limit the candidates to this one (repeatable)."),
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")]
+EncodingOpt = Annotated[
+    str, typer.Option(help="Text encoding of the history CSV when it is not UTF-8, e.g. gbk.")
+]
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -166,16 +169,20 @@ def forecast_command(
         list[str] | None,
         typer.Option("--aht-s", help="CHANNEL=SECONDS for a history without aht_s (repeatable)."),
     ] = None,
+    encoding: EncodingOpt = "utf-8",
     verbose: VerboseOpt = False,
 ) -> None:
     """Forecast interval demand from a contact history; write demand.csv with intervals."""
     _setup_logging(verbose)
     settings = _settings(interval, origins, country, closed, model, aht_s)
     from rostering.domain.forecast import ACCURACY_TARGET
-    from rostering.forecast import forecast_history, read_history
+    from rostering.forecast import forecast_history
+    from rostering.io_history import read_history_file
 
     try:
-        history = read_history(history_csv, timezone=timezone, file=str(history_csv))
+        history = read_history_file(
+            history_csv, timezone=timezone, encoding=encoding, file=str(history_csv)
+        )
         first = (
             _date(start, "--start")
             if start
@@ -289,16 +296,20 @@ def backtest_command(
         Path | None,
         typer.Option("--out", help="Folder for backtest_by_day.csv and backtest_by_interval.csv."),
     ] = None,
+    encoding: EncodingOpt = "utf-8",
     verbose: VerboseOpt = False,
 ) -> None:
     """Score every candidate by rolling-origin backtest, beside the simple baselines."""
     _setup_logging(verbose)
     settings = _settings(interval, origins, country, closed, model, None)
     from rostering.domain.forecast import ACCURACY_TARGET
-    from rostering.forecast import backtest_history, read_history
+    from rostering.forecast import backtest_history
+    from rostering.io_history import read_history_file
 
     try:
-        history = read_history(history_csv, timezone=timezone, file=str(history_csv))
+        history = read_history_file(
+            history_csv, timezone=timezone, encoding=encoding, file=str(history_csv)
+        )
         with err.status("backtesting") as status:
             backtests = backtest_history(
                 history,

@@ -19,7 +19,13 @@ from rostering.domain.calendar import CalendarSpec
 from rostering.domain.forecast import DemandForecast, HistorySource
 from rostering.domain.scenario import Horizon, Site
 from rostering.errors import Problem, ScenarioError
-from rostering.forecast import CANDIDATES, ForecastSettings, forecast_history, read_history
+from rostering.forecast import (
+    CANDIDATES,
+    ForecastSettings,
+    History,
+    forecast_history,
+    read_history,
+)
 from rostering.io_text import UTF8_HINT, bad_line, decode_text
 
 log = logging.getLogger(__name__)
@@ -33,6 +39,19 @@ def _valid(model: Any, value: Any, where: str, file: str, problems: list[Problem
             loc = ".".join([where, *(str(p) for p in err["loc"])])
             problems.append(Problem(file, loc, err["msg"].removeprefix("Value error, ")))
         return None
+
+
+def read_history_file(path: Path, *, timezone: str, encoding: str, file: str) -> History:
+    """Read and check the history CSV ``path``: UTF-8 (a byte-order mark skipped), else
+    ``encoding``; text in neither is a :class:`ScenarioError` naming its first bad row."""
+    raw = path.read_bytes()
+    try:
+        text = decode_text(raw, encoding)
+    except UnicodeDecodeError:
+        where = f"row {bad_line(raw, encoding)}"
+        raise ScenarioError([Problem(file, where, f"not {encoding} text: {UTF8_HINT}")]) from None
+    with io.StringIO(text, newline="") as stream:
+        return read_history(stream, timezone=timezone, file=file)
 
 
 def forecast_from_history(
@@ -81,16 +100,10 @@ def forecast_from_history(
     if not path.is_file():
         problems.append(Problem(source.file, "", "history file not found"))
         return
-    raw = path.read_bytes()
     try:
-        text = decode_text(raw, encoding)
-    except UnicodeDecodeError:
-        where = f"row {bad_line(raw, encoding)}"
-        problems.append(Problem(source.file, where, f"not {encoding} text: {UTF8_HINT}"))
-        return
-    try:
-        with io.StringIO(text, newline="") as stream:
-            history = read_history(stream, timezone=site.timezone, file=source.file)
+        history = read_history_file(
+            path, timezone=site.timezone, encoding=encoding, file=source.file
+        )
     except ScenarioError as exc:
         problems.extend(exc.problems)
         return

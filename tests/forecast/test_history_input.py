@@ -226,7 +226,7 @@ def test_a_file_not_in_utf8_says_to_save_it_as_utf8(tmp_path: Path) -> None:
     path.write_bytes(text.encode("gbk"))
     [problem] = refused(path)
     assert "save the file as UTF-8" in problem.message
-    cli_refuses(path, "not UTF-8", "save the file as UTF-8")
+    cli_refuses(path, "row 2", "not utf-8 text", "save the file as UTF-8", "--encoding gbk")
 
 
 def test_utf8_with_byte_order_mark_is_read(tmp_path: Path) -> None:

@@ -99,3 +99,29 @@ def test_a_history_read_alone_names_the_row_that_is_not_utf8(tmp_path: Path) -> 
     [problem] = caught.value.problems
     assert (problem.file, problem.location) == ("history.csv", "row 3")
     assert "save the file as UTF-8" in problem.message
+
+
+def test_backtest_reads_a_gbk_history_with_encoding(tmp_path: Path) -> None:
+    """`rostering backtest --encoding gbk` reads the file; without it, exit 2 with the row."""
+    path = _gbk_history(tmp_path) / "history.csv"
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["backtest", str(path), "--origins", "1", "--days", "7"])
+    assert refused.exit_code == 2, refused.output
+    assert "row 5" in refused.output and "--encoding" in refused.output
+    read = runner.invoke(
+        cli,
+        [
+            "backtest",
+            str(path),
+            "--origins",
+            "1",
+            "--days",
+            "7",
+            "--encoding",
+            "gbk",
+            "--model",
+            "seasonal naive",
+        ],
+    )
+    assert read.exit_code == 0, read.output
+    assert "inbound" in read.output
