@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, make_url, select, text
 from starlette.exceptions import StarletteDeprecationWarning
 
 from api.crud import create_api_key
@@ -35,6 +37,23 @@ def reference_files() -> list[tuple[str, tuple[str, bytes]]]:
     """The reference scenario folder as multipart ``files`` fields."""
     # The scenario file and the CSVs it names (the folder also holds an ACD export).
     return [("files", (name, (REFERENCE / name).read_bytes())) for name in SCENARIO_FILES]
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of ``server_url``: its URL, and
+    the database dropped afterwards (connections still open to it are ended)."""
+    server = make_url(server_url)
+    name = f"rostering_test_{uuid.uuid4().hex}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def headers(key: str) -> dict[str, str]:

@@ -12,15 +12,20 @@ exactly what a worker process would.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import TestClient, new_key, solve_in_process, submit, upload_reference
+from api_helpers import (
+    TestClient,
+    fresh_postgres_database,
+    new_key,
+    solve_in_process,
+    submit,
+    upload_reference,
+)
 from fastapi import FastAPI
-from sqlalchemy import create_engine, make_url, text
 
 from api.config import Settings
 from api.main import create_app
@@ -33,17 +38,8 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test (skipped without a server)."""
     if not POSTGRES_URL:
         pytest.skip("ROSTERING_TEST_POSTGRES_URL is not set (no PostgreSQL server to test on)")
-    server = make_url(POSTGRES_URL)
-    name = f"rostering_test_{uuid.uuid4().hex}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield server.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with fresh_postgres_database(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -23,7 +23,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from pathlib import Path
 import httpx
 import pytest
 import schemathesis
-from api_helpers import QUICK, headers, reference_files
+from api_helpers import QUICK, fresh_postgres_database, headers, reference_files
 from hypothesis import HealthCheck, given, settings
 from schemathesis import Case, GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -42,7 +41,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from schemathesis.specs.openapi.schemas import OpenApiSchema
-from sqlalchemy import create_engine, make_url, text
 
 from api.config import Settings
 from api.crud import create_api_key
@@ -122,17 +120,8 @@ def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this module's server (skipped without a server)."""
     if not POSTGRES_URL:
         pytest.skip("ROSTERING_TEST_POSTGRES_URL is not set (no PostgreSQL server to test on)")
-    server = make_url(POSTGRES_URL)
-    name = f"rostering_test_{uuid.uuid4().hex}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield server.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with fresh_postgres_database(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
