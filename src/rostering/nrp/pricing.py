@@ -185,17 +185,6 @@ class _Master:
             weights=np.asarray(res.x[:n_cols]),
         )
 
-    def cost_of(self, columns: list[_Column]) -> int:
-        """The objective of a roster made of ``columns`` (one per agent): their own
-        costs and the cost of the cover they leave short or exceed."""
-        cover = np.zeros(len(self.required))
-        for col in columns:
-            cover[list(col.rows)] += 1
-        short = np.minimum(self.under_max, np.maximum(0.0, self.required - cover))
-        extra = np.minimum(self.over_max, np.maximum(0.0, cover - self.required))
-        slack = float(short @ self.under_cost + extra @ self.over_cost)
-        return sum(col.cost for col in columns) + round(slack)
-
     def improves(self, column: _Column, solution: _Solution) -> bool:
         """Whether ``column`` has a negative reduced cost at ``solution``'s duals."""
         reduced = column.cost - solution.agent_prices[column.agent]
