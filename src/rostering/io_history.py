@@ -26,7 +26,7 @@ from rostering.forecast import (
     forecast_history,
     read_history,
 )
-from rostering.io_text import UTF8_HINT, bad_line, decode_text
+from rostering.io_text import read_text
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +44,7 @@ def _valid(model: Any, value: Any, where: str, file: str, problems: list[Problem
 def read_history_file(path: Path, *, timezone: str, encoding: str, file: str) -> History:
     """Read and check the history CSV ``path``: UTF-8 (a byte-order mark skipped), else
     ``encoding``; text in neither is a :class:`ScenarioError` naming its first bad row."""
-    raw = path.read_bytes()
-    try:
-        text = decode_text(raw, encoding)
-    except UnicodeDecodeError:
-        where = f"row {bad_line(raw, encoding)}"
-        raise ScenarioError([Problem(file, where, f"not {encoding} text: {UTF8_HINT}")]) from None
+    text = read_text(path, encoding, file=file, unit="row")
     with io.StringIO(text, newline="") as stream:
         return read_history(stream, timezone=timezone, file=file)
 

@@ -57,14 +57,20 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
 _YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
-def read_yaml(path: Path, encoding: str, *, file: str) -> Any:
-    """The parsed YAML file (``file`` names it in problems); ScenarioError when unreadable."""
+def read_text(path: Path, encoding: str, *, file: str, unit: str = "line") -> str:
+    """The text of ``path`` (see :func:`decode_text`); text in neither encoding is a
+    ScenarioError naming ``file`` and its first bad ``unit`` ("line", or "row" for a CSV)."""
     raw = path.read_bytes()
     try:
-        text = decode_text(raw, encoding)
+        return decode_text(raw, encoding)
     except UnicodeDecodeError:
-        where = f"line {bad_line(raw, encoding)}"
+        where = f"{unit} {bad_line(raw, encoding)}"
         raise ScenarioError([Problem(file, where, f"not {encoding} text: {UTF8_HINT}")]) from None
+
+
+def read_yaml(path: Path, encoding: str, *, file: str) -> Any:
+    """The parsed YAML file (``file`` names it in problems); ScenarioError when unreadable."""
+    text = read_text(path, encoding, file=file)
     try:
         return yaml.load(text, Loader=_YamlLoader)
     except yaml.YAMLError as exc:
@@ -77,4 +83,4 @@ def read_yaml(path: Path, encoding: str, *, file: str) -> Any:
         ) from None
 
 
-__all__ = ["UTF8_HINT", "bad_line", "decode_text", "read_yaml"]
+__all__ = ["UTF8_HINT", "bad_line", "decode_text", "read_text", "read_yaml"]
